@@ -1,0 +1,119 @@
+"""create_app(settings): the routes, the static board, security headers and the lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import redis.asyncio as aioredis
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from board import STATIC
+from server import api, ws
+from server.fanout import Hub
+from server.settings import Settings
+from server.store import Store
+
+log = logging.getLogger("parcours")
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
+
+
+@dataclass(slots=True)
+class Context:
+    """What every route and socket of one process shares."""
+
+    settings: Settings
+    store: Store
+    hub: Hub
+    caps: ws.ConnectionCaps
+    wrong_codes: api.WrongCodes
+
+
+class SecurityHeaders:
+    """Adds the Content-Security-Policy and friends to every HTTP response."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers += [
+                    (b"content-security-policy", CSP.encode()),
+                    (b"x-content-type-options", b"nosniff"),
+                    (b"referrer-policy", b"no-referrer"),
+                    (b"x-frame-options", b"DENY"),
+                ]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+async def _page(request: Request) -> Response:
+    return FileResponse(STATIC / "index.html", headers={"cache-control": "no-cache"})
+
+
+def create_app(settings: Settings) -> Starlette:
+    if not settings.redis_url:
+        raise ValueError("create_app needs settings.redis_url (the CLI starts an embedded Redis)")
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        client = aioredis.from_url(
+            settings.redis_url or "",
+            health_check_interval=10,
+            socket_keepalive=True,
+            retry_on_timeout=True,
+        )
+        store = Store(client)
+        hub = Hub(store, client)
+        app.state.ctx = Context(
+            settings=settings,
+            store=store,
+            hub=hub,
+            caps=ws.ConnectionCaps(settings.max_connections_per_ip),
+            wrong_codes=api.WrongCodes(),
+        )
+        runner = asyncio.create_task(hub.run(), name="hub")
+        try:
+            yield
+        finally:
+            runner.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await runner
+            await client.aclose()
+
+    routes = [
+        Route("/", _page, name="page_home"),
+        Route("/w/{workshop}", _page, name="page_board"),
+        Route("/j/{code}", _page, name="page_join"),
+        Route("/healthz", api.health),
+        Route("/api/templates", api.list_templates),
+        Route("/api/workshops", api.create_workshop, methods=["POST"]),
+        Route("/api/join", api.join_workshop, methods=["POST"]),
+        Route("/api/join/{code}/qr.svg", api.join_qr),
+        WebSocketRoute("/ws", ws.endpoint),
+        Mount("/static", StaticFiles(directory=STATIC), name="static"),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,118 @@
+"""The ``parcours`` command: serve the board, or run the bundled Redis on its own."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import signal
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from server.embedded import EmbeddedRedis, EmbeddedRedisError
+from server.settings import Settings
+from sessions.protocol import FRAME_MAX
+
+log = logging.getLogger("parcours")
+
+
+def _serve(args: argparse.Namespace) -> int:
+    settings = Settings.from_env(
+        host=args.host,
+        port=args.port,
+        redis_url=args.redis_url,
+        data_dir=Path(args.data_dir) if args.data_dir else None,
+        allowed_origins=tuple(args.allow_origin) if args.allow_origin else None,
+        log_level=args.log_level,
+    )
+    embedded = None
+    if not settings.redis_url:
+        embedded = EmbeddedRedis(settings.data_dir)
+        try:
+            url = embedded.start()
+        except EmbeddedRedisError as exc:
+            log.error("%s", exc)
+            return 2
+        log.info("embedded Redis (loopback only) serving %s", settings.data_dir.resolve())
+        settings = Settings.from_env(**{**_fields(settings), "redis_url": url})
+    from server.app import create_app
+
+    config = uvicorn.Config(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        ws_max_size=FRAME_MAX,
+        ws_per_message_deflate=False,
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        log_level=settings.log_level,
+        timeout_graceful_shutdown=5,
+        access_log=False,
+    )
+    try:
+        uvicorn.Server(config).run()
+    finally:
+        if embedded is not None:
+            embedded.stop()
+    return 0
+
+
+def _fields(settings: Settings) -> dict[str, object]:
+    return {name: getattr(settings, name) for name in settings.__dataclass_fields__}
+
+
+def _redis(args: argparse.Namespace) -> int:
+    embedded = EmbeddedRedis(Path(args.data_dir), port=args.port)
+    try:
+        url = embedded.start()
+    except EmbeddedRedisError as exc:
+        log.error("%s", exc)
+        return 2
+    log.info("Redis 6.2 (bundled, loopback only) at %s; Ctrl+C stops it", url)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        assert embedded.process is not None
+        embedded.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        embedded.stop()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="parcours", description="Real-time customer-journey board.")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the board (embedded Redis unless --redis-url)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--redis-url", help="external Redis/Valkey (env PARCOURS_REDIS_URL)")
+    serve.add_argument("--data-dir", help="embedded Redis data (default ./parcours-data)")
+    serve.add_argument(
+        "--allow-origin", action="append", help="origin allowed to connect (repeatable)"
+    )
+    serve.add_argument("--log-level", default="info")
+    serve.set_defaults(run=_serve)
+
+    red = commands.add_parser("redis", help="run the bundled Redis alone, for several instances")
+    red.add_argument("--port", type=int, default=6379)
+    red.add_argument("--data-dir", default="parcours-data")
+    red.set_defaults(run=_redis)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(
+        level=getattr(args, "log_level", "info").upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    code: int = args.run(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

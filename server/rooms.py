@@ -1,0 +1,313 @@
+"""One replica per workshop per process: commits commands in batches, fans entries out.
+
+A room holds the workshop at ``seq`` as this process last saw it. Commands queue up and are
+decided in batches against a copy of it, then committed to Redis by one compare-and-set script
+(``Store.commit``): if another process committed first, the room catches up from the op log and
+decides again. Every entry, ours or another process's, reaches the sockets through ``_accept``,
+strictly in seq order, once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import msgspec
+
+from server.background import spawn
+from server.mailbox import Mailbox
+from server.store import SNAPSHOT_EVERY, Store
+from sessions import errors
+from sessions.model import Workshop, clone
+from sessions.protocol import Command, Entry, Event, Online, Presence, encoder, entry_decoder
+from sessions.rules import Actor, apply_all, decide
+
+log = logging.getLogger("parcours.rooms")
+
+RING = 2000
+BATCH = 128
+PRESENCE_TTL = 30.0
+
+Resolve = Callable[[int | errors.DomainError], None]
+
+
+class RoomGone(Exception):
+    """The workshop vanished from Redis (deleted, or Redis lost its data)."""
+
+
+@dataclass(slots=True, eq=False)
+class Member:
+    conn: str
+    participant: str
+    role: str
+    mailbox: Mailbox
+
+
+@dataclass(slots=True)
+class _Pending:
+    actor: Actor
+    command: Command
+    done: asyncio.Future[int]
+
+
+@dataclass(slots=True, eq=False)
+class Room:
+    id: str
+    store: Store
+    workshop: Workshop
+    seq: int
+    epoch: str
+    snap: int
+    ring: deque[tuple[int, bytes]] = field(default_factory=lambda: deque(maxlen=RING))
+    members: dict[str, Member] = field(default_factory=dict)
+    idle_since: float = 0.0
+    gone: bool = False
+    _pending: deque[_Pending] = field(default_factory=deque)
+    _worker: asyncio.Task[None] | None = None
+    _sync: asyncio.Lock = field(default_factory=asyncio.Lock)
+    _presence_due: asyncio.Task[None] | None = None
+
+    @property
+    def busy(self) -> bool:
+        return bool(self._pending) or (self._worker is not None and not self._worker.done())
+
+    # -- commands -------------------------------------------------------------------------
+
+    def submit(self, actor: Actor, command: Command) -> asyncio.Future[int]:
+        """Queue a command; the future gives its seq, or raises the DomainError refusing it."""
+        done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._pending.append(_Pending(actor, command, done))
+        if self._worker is None or self._worker.done():
+            self._worker = asyncio.create_task(self._work(), name=f"room-{self.id}")
+        return done
+
+    async def _work(self) -> None:
+        while self._pending and not self.gone:
+            batch = [self._pending.popleft() for _ in range(min(BATCH, len(self._pending)))]
+            try:
+                await self._commit(batch)
+            except Exception as exc:
+                log.exception("commit failed in workshop %s", self.id)
+                for item in batch:
+                    if not item.done.done():
+                        item.done.set_exception(exc)
+        if self.gone:
+            while self._pending:
+                self._pending.popleft().done.set_exception(RoomGone(self.id))
+
+    async def _commit(self, batch: list[_Pending]) -> None:
+        open_items = batch
+        while open_items:
+            work = clone(self.workshop)
+            seq = self.seq
+            base = self.seq
+            accepted: list[tuple[_Pending, Entry, bytes]] = []
+            outcomes: dict[int, int | errors.DomainError] = {}
+            for index, item in enumerate(open_items):
+                try:
+                    events = decide(work, item.actor, item.command)
+                except errors.DomainError as refusal:
+                    outcomes[index] = refusal
+                    continue
+                if not events:
+                    outcomes[index] = seq
+                    continue
+                seq += 1
+                apply_all(work, events)
+                entry = Entry(seq=seq, op_id=item.command.op_id, actor=item.actor.id, events=events)
+                accepted.append((item, entry, encoder.encode(entry)))
+            if not accepted:
+                _settle(open_items, outcomes)
+                return
+            state = encoder.encode(work) if seq - self.snap >= SNAPSHOT_EVERY else None
+            result = await self.store.commit(
+                self.id, base, self.epoch, [(e, raw) for _, e, raw in accepted], state
+            )
+            if result.outcome == "ok":
+                self.snap = max(self.snap, result.snap)
+                for _, entry, raw in accepted:
+                    self._accept(entry, raw)
+                by_item = {id(item): entry.seq for item, entry, _ in accepted}
+                for index, item in enumerate(open_items):
+                    if id(item) in by_item:
+                        outcomes[index] = by_item[id(item)]
+                _settle(open_items, outcomes)
+                return
+            if result.outcome == "dup":
+                # Retries of commands already committed: answer them with their first seq.
+                dup_items = {id(accepted[i][0]): s for i, s in (result.dups or {}).items()}
+                for item in open_items:
+                    if id(item) in dup_items and not item.done.done():
+                        item.done.set_result(dup_items[id(item)])
+                open_items = [item for item in open_items if id(item) not in dup_items]
+                await self.catch_up()
+                continue
+            if result.outcome == "conflict":
+                await self.catch_up()
+                continue
+            self._vanish()
+            for item in open_items:
+                if not item.done.done():
+                    item.done.set_exception(RoomGone(self.id))
+            return
+
+    # -- entries --------------------------------------------------------------------------
+
+    def _accept(self, entry: Entry, raw: bytes) -> bool:
+        """Apply and fan out the next entry; anything but seq+1 is ignored here."""
+        if entry.seq != self.seq + 1:
+            return False
+        apply_all(self.workshop, entry.events)
+        self.seq = entry.seq
+        self.ring.append((entry.seq, raw))
+        frame = '{"type":"event","entry":' + raw.decode() + "}"
+        for member in list(self.members.values()):
+            member.mailbox.put(frame)
+        return True
+
+    def on_published(self, raw: bytes) -> None:
+        """An entry arrived on the pub/sub channel (ours or another process's)."""
+        try:
+            entry = entry_decoder.decode(raw)
+        except msgspec.DecodeError:
+            log.warning("undecodable entry on the channel of workshop %s", self.id)
+            return
+        if entry.seq <= self.seq:
+            return
+        if not self._accept(entry, raw):
+            spawn(self.catch_up())
+
+    async def catch_up(self) -> None:
+        """Read what this replica missed from the op log; reload when the log no longer reaches."""
+        async with self._sync:
+            newest = (await self.store.seqs([self.id]))[0]
+            if newest is None:
+                self._vanish()
+                return
+            if newest <= self.seq:
+                return
+            raws = await self.store.read_log_raw(self.id, self.seq + 1, newest)
+            for raw in raws:
+                entry = entry_decoder.decode(raw)
+                if entry.seq > self.seq and not self._accept(entry, raw):
+                    break
+            if self.seq < newest:
+                await self._reload()
+
+    async def _reload(self) -> None:
+        loaded = await self.store.load(self.id)
+        if loaded is None:
+            self._vanish()
+            return
+        log.warning("workshop %s reloaded from its snapshot (log did not reach)", self.id)
+        stale_epoch = loaded.epoch != self.epoch
+        self.workshop, self.seq, self.epoch, self.snap = (
+            loaded.workshop,
+            loaded.seq,
+            loaded.epoch,
+            loaded.snap,
+        )
+        self.ring.clear()
+        for member in list(self.members.values()):
+            member.mailbox.close(4001, "epoch" if stale_epoch else "resync")
+
+    def _vanish(self) -> None:
+        self.gone = True
+        for member in list(self.members.values()):
+            member.mailbox.close(4404, "workshop not found")
+
+    def events_at(self, seq: int) -> list[Event]:
+        """The events of entry ``seq`` if it is still in memory (empty otherwise)."""
+        for at, raw in reversed(self.ring):
+            if at == seq:
+                return entry_decoder.decode(raw).events
+            if at < seq:
+                break
+        return []
+
+    def entries_after(self, last_seq: int) -> list[bytes] | None:
+        """Entries after ``last_seq`` from memory, or None when the ring does not reach back."""
+        if last_seq == self.seq:
+            return []
+        if not self.ring or self.ring[0][0] > last_seq + 1:
+            return None
+        return [raw for seq, raw in self.ring if seq > last_seq]
+
+    # -- presence -------------------------------------------------------------------------
+
+    def join(self, member: Member) -> None:
+        self.members[member.conn] = member
+        self.presence_changed()
+
+    def leave(self, member: Member) -> None:
+        self.members.pop(member.conn, None)
+        if not self.members:
+            self.idle_since = time.monotonic()
+        spawn(self._presence_write(gone=[member.conn]))
+
+    def presence_changed(self) -> None:
+        spawn(self._presence_write(gone=[]))
+
+    async def _presence_write(self, gone: list[str]) -> None:
+        mine = {
+            m.conn: encoder.encode(
+                Online(
+                    id=m.participant,
+                    name=self._name(m.participant),
+                    role="facilitator" if m.role == "facilitator" else "participant",
+                )
+            )
+            for m in self.members.values()
+        }
+        try:
+            await self.store.presence_touch(self.id, mine, gone, time.time() + PRESENCE_TTL)
+            await self.store.publish(self.id, b"presence")
+        except Exception:  # presence is best effort: the next heartbeat repairs it
+            log.warning("presence update failed for workshop %s", self.id, exc_info=True)
+
+    def _name(self, participant_id: str) -> str:
+        found = self.workshop.participants.get(participant_id)
+        return found.name if found else "?"
+
+    def presence_poke(self) -> None:
+        """Someone joined or left somewhere: send the list again, at most every 200 ms."""
+        if self._presence_due is None or self._presence_due.done():
+            self._presence_due = asyncio.create_task(self._presence_send())
+
+    async def _presence_send(self) -> None:
+        await asyncio.sleep(0.2)
+        if not self.members:
+            return
+        try:
+            found = await self.store.presence(self.id, time.time())
+        except Exception:
+            log.warning("presence read failed for workshop %s", self.id, exc_info=True)
+            return
+        people: dict[str, Online] = {}
+        for raw in found:
+            online = msgspec.json.decode(raw, type=Online)
+            online.name = self._name(online.id)
+            people[online.id] = online
+        ordered = sorted(people.values(), key=lambda o: (o.role != "facilitator", o.name.lower()))
+        frame = encoder.encode(Presence(online=ordered)).decode()
+        for member in list(self.members.values()):
+            member.mailbox.put(frame)
+
+    async def heartbeat(self) -> None:
+        if self.members:
+            await self._presence_write(gone=[])
+
+
+def _settle(items: list[_Pending], outcomes: dict[int, int | errors.DomainError]) -> None:
+    for index, item in enumerate(items):
+        if item.done.done():
+            continue
+        outcome = outcomes.get(index)
+        if isinstance(outcome, errors.DomainError):
+            item.done.set_exception(outcome)
+        elif outcome is not None:
+            item.done.set_result(outcome)

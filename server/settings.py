@@ -1,0 +1,36 @@
+"""Everything a server process can be told, with the defaults a laptop wants."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    redis_url: str | None = None
+    data_dir: Path = Path("parcours-data")
+    allowed_origins: tuple[str, ...] = ()
+    """Origins allowed to open a websocket; empty means the server's own origin only."""
+    max_connections_per_ip: int = 400
+    messages_per_second: float = 30.0
+    message_burst: int = 120
+    hello_timeout: float = 15.0
+    log_level: str = "info"
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Settings from ``PARCOURS_*`` variables, then the explicit overrides."""
+        env: dict[str, object] = {}
+        if url := os.environ.get("PARCOURS_REDIS_URL"):
+            env["redis_url"] = url
+        if origins := os.environ.get("PARCOURS_ALLOWED_ORIGINS"):
+            env["allowed_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
+        if data := os.environ.get("PARCOURS_DATA_DIR"):
+            env["data_dir"] = Path(data)
+        env.update({k: v for k, v in overrides.items() if v is not None})
+        return cls(**env)  # type: ignore[arg-type]

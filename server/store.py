@@ -1,0 +1,271 @@
+"""Redis: workshop state, sequence numbers, the op log, idempotency and access tokens.
+
+Every key of a workshop carries the hash tag ``{w:ID}`` so that the multi-key commit script
+stays legal on a Redis Cluster. Per workshop:
+
+- ``{w:ID}:meta``  hash: ``seq``, ``epoch``, ``state`` (JSON snapshot at ``snap``), ``snap``
+- ``{w:ID}:log``   stream of entries, ids ``<seq>-1``, trimmed by count (about ``LOG_KEEP``)
+- ``{w:ID}:op:X``  the seq that op id X was committed at, kept ``OP_TTL`` seconds
+- ``{w:ID}:auth``  hash: sha256(token) -> participant id
+- ``{w:ID}:who``   sorted set of online connections (presence), scored by expiry time
+- ``{w:ID}:ch``    pub/sub channel carrying each committed entry
+
+Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import msgspec
+import redis.asyncio as aioredis
+from redis.exceptions import NoScriptError
+
+from sessions.model import Workshop
+from sessions.protocol import Entry, encoder, entry_decoder
+from sessions.rules import apply_all
+
+LOG_KEEP = 5000
+OP_TTL = 900
+SNAPSHOT_EVERY = 100
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 6
+
+_workshop_decoder = msgspec.json.Decoder(Workshop)
+
+# KEYS: meta, log, op keys (one per entry). ARGV: expected seq, epoch, channel, log keep,
+# op ttl, state ('' = keep the old snapshot), then one entry JSON per op key.
+_COMMIT = """
+local cur = redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'snap')
+if not cur[1] then return {'missing'} end
+if cur[2] ~= ARGV[2] then return {'epoch', cur[2]} end
+local dups = {}
+for i = 3, #KEYS do
+  local done = redis.call('GET', KEYS[i])
+  if done then table.insert(dups, i - 2); table.insert(dups, done) end
+end
+if #dups > 0 then return {'dup', dups} end
+if cur[1] ~= ARGV[1] then return {'conflict', cur[1]} end
+local seq = tonumber(cur[1])
+for i = 3, #KEYS do
+  seq = seq + 1
+  local entry = ARGV[i + 4]
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'e', entry)
+  redis.call('SET', KEYS[i], seq, 'EX', ARGV[5])
+  redis.call('PUBLISH', ARGV[3], entry)
+end
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', seq)
+  return {'ok', seq, seq}
+end
+redis.call('HSET', KEYS[1], 'seq', seq)
+return {'ok', seq, cur[3]}
+"""
+
+
+def _key(workshop_id: str, part: str) -> str:
+    return f"{{w:{workshop_id}}}:{part}"
+
+
+def channel(workshop_id: str) -> str:
+    return _key(workshop_id, "ch")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def normalise_code(code: str) -> str:
+    """What people type ('k7q-m3p ') to what we store ('K7QM3P')."""
+    return "".join(code.split()).replace("-", "").upper()
+
+
+@dataclass(frozen=True, slots=True)
+class Loaded:
+    workshop: Workshop
+    seq: int
+    epoch: str
+    snap: int
+
+
+@dataclass(frozen=True, slots=True)
+class CommitResult:
+    outcome: Literal["ok", "missing", "epoch", "dup", "conflict"]
+    seq: int = 0
+    snap: int = 0
+    dups: dict[int, int] | None = None
+
+
+class Store:
+    """Every Redis call Parcours makes, on one client (a connection pool)."""
+
+    def __init__(self, client: aioredis.Redis) -> None:
+        self.redis = client
+        # redis-py types replies as bytes | str (decode_responses); ours are always bytes.
+        self._r: Any = client
+        self._commit = client.register_script(_COMMIT)
+
+    async def create(self, workshop: Workshop, facilitator_token: str) -> str:
+        """Store a new workshop at seq 0 and give it a free join code."""
+        epoch = secrets.token_hex(8)
+        meta = _key(workshop.id, "meta")
+        created = await self._r.hsetnx(meta, "epoch", epoch)
+        if not created:
+            raise ValueError(f"workshop {workshop.id} exists already")
+        async with self._r.pipeline(transaction=True) as pipe:
+            pipe.hset(meta, mapping={"seq": 0, "snap": 0, "state": encoder.encode(workshop)})
+            pipe.hset(
+                _key(workshop.id, "auth"), token_hash(facilitator_token), _facilitator(workshop)
+            )
+            await pipe.execute()
+        while True:
+            code = new_code()
+            if await self._r.set(f"parcours:code:{code}", workshop.id, nx=True):
+                await self._r.hset(meta, "code", code)
+                return code
+
+    async def code_of(self, workshop_id: str) -> str | None:
+        code = await self._r.hget(_key(workshop_id, "meta"), "code")
+        return code.decode() if code else None
+
+    async def find_code(self, code: str) -> str | None:
+        found = await self._r.get(f"parcours:code:{normalise_code(code)}")
+        return found.decode() if found else None
+
+    async def exists(self, workshop_id: str) -> bool:
+        return bool(await self._r.exists(_key(workshop_id, "meta")))
+
+    async def load(self, workshop_id: str) -> Loaded | None:
+        """The workshop at its newest seq: the snapshot plus the log entries after it."""
+        raw = await self._r.hmget(_key(workshop_id, "meta"), "seq", "epoch", "state", "snap")
+        seq, epoch, state, snap = raw
+        if seq is None or state is None or epoch is None:
+            return None
+        workshop = _workshop_decoder.decode(state)
+        at = int(snap or 0)
+        for entry in await self.read_log(workshop_id, at + 1, int(seq)):
+            if entry.seq != at + 1:
+                raise RuntimeError(f"op log of {workshop_id} has a gap after seq {at}")
+            apply_all(workshop, entry.events)
+            at = entry.seq
+        return Loaded(workshop=workshop, seq=at, epoch=epoch.decode(), snap=int(snap or 0))
+
+    async def read_log(self, workshop_id: str, first: int, last: int) -> list[Entry]:
+        """Entries ``first..last`` still in the log (the start may have been trimmed)."""
+        if last < first:
+            return []
+        rows = await self._r.xrange(_key(workshop_id, "log"), f"{first}-1", f"{last}-1")
+        return [entry_decoder.decode(fields[b"e"]) for _, fields in rows]
+
+    async def read_log_raw(self, workshop_id: str, first: int, last: int) -> list[bytes]:
+        if last < first:
+            return []
+        rows = await self._r.xrange(_key(workshop_id, "log"), f"{first}-1", f"{last}-1")
+        return [fields[b"e"] for _, fields in rows]
+
+    async def seqs(self, workshop_ids: list[str]) -> list[int | None]:
+        async with self._r.pipeline(transaction=False) as pipe:
+            for workshop_id in workshop_ids:
+                pipe.hget(_key(workshop_id, "meta"), "seq")
+            found = await pipe.execute()
+        return [int(s) if s is not None else None for s in found]
+
+    async def commit(
+        self,
+        workshop_id: str,
+        expected: int,
+        epoch: str,
+        entries: list[tuple[Entry, bytes]],
+        state: bytes | None,
+    ) -> CommitResult:
+        """Append ``entries`` atomically, if the seq is still ``expected``."""
+        keys = [_key(workshop_id, "meta"), _key(workshop_id, "log")]
+        keys += [_key(workshop_id, f"op:{entry.op_id}") for entry, _ in entries]
+        args: list[bytes | str | int] = [
+            str(expected),
+            epoch,
+            channel(workshop_id),
+            LOG_KEEP,
+            OP_TTL,
+            state or b"",
+        ]
+        args += [raw for _, raw in entries]
+        try:
+            reply = await self._commit(keys=keys, args=args)
+        except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
+            reply = await self._commit(keys=keys, args=args)
+        outcome = reply[0].decode()
+        if outcome == "ok":
+            return CommitResult("ok", seq=int(reply[1]), snap=int(reply[2] or 0))
+        if outcome == "conflict":
+            return CommitResult("conflict", seq=int(reply[1]))
+        if outcome == "dup":
+            flat = reply[1]
+            dups = {int(flat[i]) - 1: int(flat[i + 1]) for i in range(0, len(flat), 2)}
+            return CommitResult("dup", dups=dups)
+        if outcome == "epoch":
+            return CommitResult("epoch")
+        return CommitResult("missing")
+
+    async def op_seq(self, workshop_id: str, op_id: str) -> int | None:
+        """The seq a command with ``op_id`` was committed at, if it was (within OP_TTL)."""
+        found = await self._r.get(_key(workshop_id, f"op:{op_id}"))
+        return int(found) if found is not None else None
+
+    async def grant(self, workshop_id: str, token: str, participant_id: str) -> None:
+        await self._r.hset(_key(workshop_id, "auth"), token_hash(token), participant_id)
+
+    async def who_holds(self, workshop_id: str, token: str) -> str | None:
+        """The participant id a token grants in this workshop, or None."""
+        found = await self._r.hget(_key(workshop_id, "auth"), token_hash(token))
+        return found.decode() if found else None
+
+    async def presence_touch(
+        self, workshop_id: str, members: dict[str, bytes], gone: list[str], expires: float
+    ) -> None:
+        key = _key(workshop_id, "who")
+        async with self._r.pipeline(transaction=False) as pipe:
+            if gone:
+                pipe.hdel(_key(workshop_id, "whois"), *gone)
+                pipe.zrem(key, *gone)
+            if members:
+                pipe.hset(_key(workshop_id, "whois"), mapping=members)
+                pipe.zadd(key, dict.fromkeys(members, expires))
+            await pipe.execute()
+
+    async def presence(self, workshop_id: str, now: float) -> list[bytes]:
+        key = _key(workshop_id, "who")
+        async with self._r.pipeline(transaction=False) as pipe:
+            pipe.zrangebyscore(key, "-inf", now)
+            pipe.zrangebyscore(key, now, "+inf")
+            stale, live = await pipe.execute()
+        if stale:
+            async with self._r.pipeline(transaction=False) as pipe:
+                pipe.zrem(key, *stale)
+                pipe.hdel(_key(workshop_id, "whois"), *stale)
+                await pipe.execute()
+        if not live:
+            return []
+        found = await self._r.hmget(_key(workshop_id, "whois"), live)
+        return [f for f in found if f is not None]
+
+    async def publish(self, workshop_id: str, message: bytes) -> None:
+        await self._r.publish(channel(workshop_id), message)
+
+
+def _facilitator(workshop: Workshop) -> str:
+    for participant in workshop.participants.values():
+        if participant.role == "facilitator":
+            return participant.id
+    raise ValueError("a workshop needs a facilitator")

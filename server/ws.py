@@ -1,0 +1,263 @@
+"""One websocket: origin check, hello, welcome (snapshot or missed entries), then read and write.
+
+The reader turns each text frame into a command for the room; a frame that does not decode, or
+a command the domain refuses, gets an ``error`` message and the connection stays open. The
+writer drains the socket's mailbox. When either ends, the TaskGroup cancels the other.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import secrets
+import time
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import msgspec
+from redis.exceptions import RedisError
+from starlette.websockets import WebSocket, WebSocketDisconnect
+
+from server.mailbox import Mailbox
+from server.rooms import Member, Room, RoomGone
+from sessions import errors
+from sessions.protocol import (
+    PROTOCOL_VERSION,
+    Ack,
+    Command,
+    Error,
+    Hello,
+    Welcome,
+    You,
+    client_decoder,
+    encoder,
+)
+from sessions.rules import Actor
+
+if TYPE_CHECKING:
+    from server.app import Context
+
+log = logging.getLogger("parcours.ws")
+
+_FLOOD_STRIKES = 50
+
+
+class ConnectionCaps:
+    """How many sockets each address holds, capped (uvicorn's limit does not count sockets)."""
+
+    def __init__(self, per_address: int) -> None:
+        self.per_address = per_address
+        self._open: Counter[str] = Counter()
+
+    def take(self, address: str) -> bool:
+        if self._open[address] >= self.per_address:
+            return False
+        self._open[address] += 1
+        return True
+
+    def give_back(self, address: str) -> None:
+        self._open[address] -= 1
+        if self._open[address] <= 0:
+            del self._open[address]
+
+
+class _Bucket:
+    """A token bucket: ``rate`` messages a second, bursts up to ``burst``."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate, self.burst = rate, float(burst)
+        self.tokens = float(burst)
+        self.stamp = time.monotonic()
+
+    def take(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+
+def origin_allowed(ctx: Context, ws: WebSocket) -> bool:
+    origin = ws.headers.get("origin")
+    if not origin:
+        return False
+    if ctx.settings.allowed_origins:
+        return origin in ctx.settings.allowed_origins
+    host = ws.headers.get("host", "")
+    scheme = "https" if ws.url.scheme == "wss" else "http"
+    return bool(host) and origin == f"{scheme}://{host}"
+
+
+def _error(code: str, message: str, op_id: str | None = None) -> str:
+    return encoder.encode(Error(code=code, message=message, op_id=op_id)).decode()
+
+
+async def endpoint(ws: WebSocket) -> None:
+    ctx: Context = ws.app.state.ctx
+    if not origin_allowed(ctx, ws):
+        await ws.close(code=1008)  # before accept: the handshake is answered 403
+        return
+    address = ws.client.host if ws.client else "?"
+    if not ctx.caps.take(address):
+        await ws.accept()
+        await ws.close(code=1008, reason="too many connections from this address")
+        return
+    try:
+        await ws.accept()
+        await _session(ctx, ws)
+    except WebSocketDisconnect:
+        pass
+    finally:
+        ctx.caps.give_back(address)
+
+
+async def _session(ctx: Context, ws: WebSocket) -> None:
+    hello = await _hello(ctx, ws)
+    if hello is None:
+        return
+    participant_id = await ctx.store.who_holds(hello.workshop, hello.token)
+    room = await ctx.hub.room(hello.workshop) if participant_id else None
+    if room is None or participant_id is None:
+        await ws.send_text(
+            _error("not_found", "This workshop does not exist, or this link is not valid for it.")
+        )
+        await ws.close(code=4404, reason="workshop not found")
+        return
+    person = room.workshop.participants.get(participant_id)
+    if person is None:
+        await ws.send_text(_error("forbidden", "This link is no longer valid for this workshop."))
+        await ws.close(code=4403, reason="unknown participant")
+        return
+    if hello.last_seq is not None and hello.last_seq > room.seq:
+        await room.catch_up()  # another process is ahead of this replica
+    mailbox = Mailbox()
+    member = Member(
+        conn=secrets.token_hex(8), participant=person.id, role=person.role, mailbox=mailbox
+    )
+    mailbox.put(_welcome(room, hello, You(id=person.id, name=person.name, role=person.role)))
+    room.join(member)
+    try:
+        async with asyncio.TaskGroup() as tasks:
+            writer = tasks.create_task(_write(ws, mailbox))
+            tasks.create_task(_read(ctx, ws, room, Actor(person.id, person.role), mailbox, writer))
+    finally:
+        room.leave(member)
+
+
+def _welcome(room: Room, hello: Hello, you: You) -> str:
+    """Built synchronously with joining the room, so no entry falls between the two."""
+    raws = None
+    if hello.epoch == room.epoch and hello.last_seq is not None and hello.last_seq <= room.seq:
+        raws = room.entries_after(hello.last_seq)
+    if raws is not None:
+        welcome = Welcome(protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you)
+        head = encoder.encode(welcome)[:-1].decode()
+        return head + ',"entries":[' + ",".join(r.decode() for r in raws) + "]}"
+    welcome = Welcome(
+        protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, snapshot=room.workshop
+    )
+    return encoder.encode(welcome).decode()
+
+
+async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:
+    try:
+        async with asyncio.timeout(ctx.settings.hello_timeout):
+            text = await ws.receive_text()
+    except TimeoutError:
+        await ws.close(code=1008, reason="no hello")
+        return None
+    except KeyError:  # a binary frame
+        await ws.close(code=1003, reason="text frames only")
+        return None
+    try:
+        message = client_decoder.decode(text)
+    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        await ws.send_text(_error("invalid", f"The hello message is not valid: {exc}"))
+        await ws.close(code=1008, reason="bad hello")
+        return None
+    if not isinstance(message, Hello):
+        await ws.send_text(_error("invalid", "Say hello first."))
+        await ws.close(code=1008, reason="no hello")
+        return None
+    if message.protocol != PROTOCOL_VERSION:
+        await ws.send_text(
+            _error("protocol", "This page is out of date: reload it to get the new version.")
+        )
+        await ws.close(code=4400, reason="protocol version")
+        return None
+    return message
+
+
+async def _write(ws: WebSocket, mailbox: Mailbox) -> None:
+    while (frame := await mailbox.get()) is not None:
+        await ws.send_text(frame)
+    with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        await ws.close(code=mailbox.close_code, reason=mailbox.close_reason)
+
+
+async def _read(
+    ctx: Context,
+    ws: WebSocket,
+    room: Room,
+    actor: Actor,
+    mailbox: Mailbox,
+    writer: asyncio.Task[None],
+) -> None:
+    bucket = _Bucket(ctx.settings.messages_per_second, ctx.settings.message_burst)
+    strikes = 0
+    while True:
+        message = await ws.receive()
+        if message["type"] == "websocket.disconnect":
+            writer.cancel()
+            return
+        text = message.get("text")
+        if text is None:
+            mailbox.put(_error("invalid", "Send JSON text frames, not binary ones."))
+            continue
+        if not bucket.take():
+            strikes += 1
+            if strikes >= _FLOOD_STRIKES:
+                mailbox.close(1008, "too many messages")
+                return
+            mailbox.put(_error("rate", "Too many changes at once: slow down a little."))
+            continue
+        try:
+            command = client_decoder.decode(text)
+        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+            mailbox.put(_error("invalid", f"This message is not valid: {exc}"))
+            continue
+        if isinstance(command, Hello):
+            mailbox.put(_error("invalid", "Hello was already said on this connection."))
+            continue
+        _submit(room, actor, command, mailbox)
+
+
+def _submit(room: Room, actor: Actor, command: Command, mailbox: Mailbox) -> None:
+    op_id = command.op_id
+    done = room.submit(actor, command)
+
+    def answer(result: asyncio.Future[int]) -> None:
+        exc = result.exception()
+        if exc is None:
+            mailbox.put(encoder.encode(Ack(op_id=op_id, seq=result.result())).decode())
+        elif isinstance(exc, errors.DomainError):
+            mailbox.put(_error(exc.code, exc.message, op_id))
+        elif isinstance(exc, RoomGone):
+            mailbox.close(4404, "workshop not found")
+        elif isinstance(exc, (RedisError, OSError)):
+            mailbox.put(
+                _error(
+                    "unavailable",
+                    "The board cannot save right now; this change was not saved and will be "
+                    "sent again.",
+                    op_id,
+                )
+            )
+        else:
+            log.error("unexpected failure on op %s", op_id, exc_info=exc)
+            mailbox.close(1011, "internal error")
+
+    done.add_done_callback(answer)

@@ -1,0 +1,298 @@
+"""The two verbs of the domain: ``decide`` and ``apply``.
+
+``decide(workshop, actor, command) -> list[Event]`` checks a command against the current state
+and returns the events it causes, or raises a :class:`~sessions.errors.DomainError`. It never
+changes ``workshop``. An empty list means the command changes nothing (it is acknowledged, not
+stored).
+
+``apply(workshop, event) -> workshop`` performs one event, in place, and returns the workshop.
+It trusts the event: events only come out of ``decide`` (or the op log, which only holds what
+``decide`` produced), so two replicas that apply the same events in the same order are equal.
+
+Both are pure: no clock, no randomness, no I/O. New ids come from ``Workshop.counter``.
+"""
+
+from __future__ import annotations
+
+import msgspec
+
+from sessions import errors
+from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
+from sessions.protocol import (
+    FACILITATOR_COMMANDS,
+    MAX_NOTES,
+    MAX_PARTICIPANTS,
+    MAX_STAGES,
+    NAME_MAX,
+    AddNote,
+    AddStage,
+    Command,
+    DeleteNote,
+    EditNote,
+    Event,
+    MoveNote,
+    MoveStage,
+    NoteDeleted,
+    NoteSaved,
+    ParticipantSaved,
+    RemoveStage,
+    RenameSelf,
+    RenameStage,
+    RenameWorkshop,
+    StagesSet,
+    WorkshopRenamed,
+)
+
+_MIN_GAP = 1e-6
+
+
+class Actor(msgspec.Struct, frozen=True):
+    """Who sends a command: a participant id and the role its token grants."""
+
+    id: str
+    role: Role
+
+
+class Join(Command, tag="participant.join"):
+    """Internal command (never accepted from a socket): someone joins with a display name."""
+
+    name: str
+    role: Role = "participant"
+
+
+def decide(workshop: Workshop, actor: Actor, command: Command) -> list[Event]:
+    """Events caused by ``command`` from ``actor``; raises a DomainError when refused."""
+    if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
+        raise errors.Forbidden("Only the facilitator can do this.")
+    if workshop.locked and actor.role != "facilitator" and not isinstance(command, Join):
+        raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
+    match command:
+        case AddNote():
+            return _add_note(workshop, actor, command)
+        case EditNote():
+            return _edit_note(workshop, command)
+        case MoveNote():
+            return _move_note(workshop, command)
+        case DeleteNote():
+            _note(workshop, command.note)
+            return [NoteDeleted(note=command.note)]
+        case AddStage():
+            return _add_stage(workshop, command)
+        case RenameStage():
+            return _rename_stage(workshop, command)
+        case MoveStage():
+            return _move_stage(workshop, command)
+        case RemoveStage():
+            return _remove_stage(workshop, command)
+        case RenameWorkshop():
+            if command.title == workshop.title:
+                return []
+            return [WorkshopRenamed(title=command.title)]
+        case RenameSelf():
+            return _rename_self(workshop, actor, command.name)
+        case Join():
+            return _join(workshop, command)
+    raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
+
+
+def apply(workshop: Workshop, event: Event) -> Workshop:
+    """Perform ``event`` on ``workshop`` in place and return it."""
+    match event:
+        case NoteSaved(note=note):
+            workshop.notes[note.id] = note
+            workshop.counter = max(workshop.counter, id_number(note.id))
+        case NoteDeleted(note=note_id):
+            workshop.notes.pop(note_id, None)
+        case StagesSet(stages=stages):
+            workshop.stages = list(stages)
+            top = max((id_number(s.id) for s in stages), default=0)
+            workshop.counter = max(workshop.counter, top)
+        case WorkshopRenamed(title=title):
+            workshop.title = title
+        case ParticipantSaved(participant=participant):
+            workshop.participants[participant.id] = participant
+            workshop.counter = max(workshop.counter, id_number(participant.id))
+    return workshop
+
+
+def apply_all(workshop: Workshop, events: list[Event]) -> Workshop:
+    for event in events:
+        apply(workshop, event)
+    return workshop
+
+
+# -- notes ------------------------------------------------------------------------------
+
+
+def _note(workshop: Workshop, note_id: str) -> Note:
+    note = workshop.notes.get(note_id)
+    if note is None:
+        raise errors.NotFound("This note no longer exists: someone may have deleted it.")
+    return note
+
+
+def _check_cell(workshop: Workshop, persona: str, stage: str, lane: str) -> None:
+    if not any(p.id == persona for p in workshop.personas):
+        raise errors.NotFound("This persona no longer exists.")
+    if not any(s.id == stage for s in workshop.stages):
+        raise errors.NotFound("This stage no longer exists: someone may have removed it.")
+    if not any(lane_.id == lane for lane_ in workshop.lanes):
+        raise errors.NotFound("This lane no longer exists.")
+
+
+def _placed(
+    workshop: Workshop, note: Note, persona: str, stage: str, lane: str, index: int | None
+) -> list[Event]:
+    """Events that put ``note`` (already carrying its other changes) at ``index`` of a cell."""
+    others = [n for n in cell_notes(workshop, persona, stage, lane) if n.id != note.id]
+    at = len(others) if index is None else min(index, len(others))
+    before = others[at - 1].pos if at > 0 else None
+    after = others[at].pos if at < len(others) else None
+    if before is None and after is None:
+        pos = 1.0
+    elif before is None:
+        assert after is not None
+        pos = after - 1.0
+    elif after is None:
+        pos = before + 1.0
+    else:
+        pos = (before + after) / 2
+    placed = msgspec.structs.replace(note, persona=persona, stage=stage, lane=lane, pos=pos)
+    if before is None or after is None or (after - before) > _MIN_GAP:
+        return [NoteSaved(note=placed)]
+    # The gap is worn out by repeated insertions at one spot: number the whole cell again.
+    order = [*others[:at], placed, *others[at:]]
+    events: list[Event] = []
+    for rank, item in enumerate(order, start=1):
+        bump = 0 if item is placed else 1
+        events.append(
+            NoteSaved(
+                note=msgspec.structs.replace(item, pos=float(rank), version=item.version + bump)
+            )
+        )
+    return events
+
+
+def _add_note(workshop: Workshop, actor: Actor, command: AddNote) -> list[Event]:
+    _check_cell(workshop, command.persona, command.stage, command.lane)
+    if len(workshop.notes) >= MAX_NOTES:
+        raise errors.LimitReached(f"This workshop already holds {MAX_NOTES} notes, the maximum.")
+    note = Note(
+        id=f"n{workshop.counter + 1}",
+        persona=command.persona,
+        stage=command.stage,
+        lane=command.lane,
+        text=command.text,
+        channel=command.channel,
+        author=actor.id,
+    )
+    return _placed(workshop, note, command.persona, command.stage, command.lane, command.index)
+
+
+def _edit_note(workshop: Workshop, command: EditNote) -> list[Event]:
+    note = _note(workshop, command.note)
+    text = note.text if command.text is None else command.text
+    channel = note.channel if command.channel is None else command.channel
+    if text == note.text and channel == note.channel:
+        return []
+    changed = msgspec.structs.replace(note, text=text, channel=channel, version=note.version + 1)
+    return [NoteSaved(note=changed)]
+
+
+def _move_note(workshop: Workshop, command: MoveNote) -> list[Event]:
+    note = _note(workshop, command.note)
+    _check_cell(workshop, note.persona, command.stage, command.lane)
+    cell = cell_notes(workshop, note.persona, command.stage, command.lane)
+    ids = [n.id for n in cell]
+    if note.id in ids and ids.index(note.id) == min(command.index, len(ids) - 1):
+        return []
+    moved = msgspec.structs.replace(note, version=note.version + 1)
+    return _placed(workshop, moved, note.persona, command.stage, command.lane, command.index)
+
+
+# -- stages -----------------------------------------------------------------------------
+
+
+def _stage_index(workshop: Workshop, stage_id: str) -> int:
+    for i, stage in enumerate(workshop.stages):
+        if stage.id == stage_id:
+            return i
+    raise errors.NotFound("This stage no longer exists: someone may have removed it.")
+
+
+def _add_stage(workshop: Workshop, command: AddStage) -> list[Event]:
+    if len(workshop.stages) >= MAX_STAGES:
+        raise errors.LimitReached(f"A journey has at most {MAX_STAGES} stages.")
+    stages = list(workshop.stages)
+    at = len(stages) if command.index is None else min(command.index, len(stages))
+    stages.insert(at, Stage(id=f"s{workshop.counter + 1}", title=command.title))
+    return [StagesSet(stages=stages)]
+
+
+def _rename_stage(workshop: Workshop, command: RenameStage) -> list[Event]:
+    at = _stage_index(workshop, command.stage)
+    if workshop.stages[at].title == command.title:
+        return []
+    stages = list(workshop.stages)
+    stages[at] = Stage(id=command.stage, title=command.title)
+    return [StagesSet(stages=stages)]
+
+
+def _move_stage(workshop: Workshop, command: MoveStage) -> list[Event]:
+    at = _stage_index(workshop, command.stage)
+    stages = list(workshop.stages)
+    stage = stages.pop(at)
+    to = min(command.index, len(stages))
+    if to == at:
+        return []
+    stages.insert(to, stage)
+    return [StagesSet(stages=stages)]
+
+
+def _remove_stage(workshop: Workshop, command: RemoveStage) -> list[Event]:
+    at = _stage_index(workshop, command.stage)
+    if len(workshop.stages) <= 1:
+        raise errors.Conflict("A journey needs at least one stage.")
+    inside = [n.id for n in workshop.notes.values() if n.stage == command.stage]
+    if inside and not command.with_notes:
+        raise errors.Conflict(
+            f"This stage holds {len(inside)} note(s): move them first, "
+            "or confirm removing them too."
+        )
+    stages = [s for i, s in enumerate(workshop.stages) if i != at]
+    events: list[Event] = [NoteDeleted(note=n) for n in sorted(inside, key=id_number)]
+    events.append(StagesSet(stages=stages))
+    return events
+
+
+# -- people -----------------------------------------------------------------------------
+
+
+def _clean_name(name: str) -> str:
+    cleaned = " ".join(name.split())
+    if not cleaned:
+        raise errors.InvalidCommand("Please give a display name.")
+    if len(cleaned) > NAME_MAX:
+        raise errors.InvalidCommand(f"A display name has at most {NAME_MAX} characters.")
+    return cleaned
+
+
+def _join(workshop: Workshop, command: Join) -> list[Event]:
+    if len(workshop.participants) >= MAX_PARTICIPANTS:
+        raise errors.LimitReached(
+            f"This workshop already has {MAX_PARTICIPANTS} participants, the maximum."
+        )
+    participant = Participant(
+        id=f"p{workshop.counter + 1}", name=_clean_name(command.name), role=command.role
+    )
+    return [ParticipantSaved(participant=participant)]
+
+
+def _rename_self(workshop: Workshop, actor: Actor, name: str) -> list[Event]:
+    me = workshop.participants.get(actor.id)
+    if me is None:
+        raise errors.NotFound("You are not a participant of this workshop.")
+    cleaned = _clean_name(name)
+    if cleaned == me.name:
+        return []
+    return [ParticipantSaved(participant=msgspec.structs.replace(me, name=cleaned))]
