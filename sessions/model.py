@@ -52,10 +52,40 @@ class Lane(msgspec.Struct, kw_only=True):
     title: str = ""
 
 
+PERSONA_FIELDS: tuple[str, ...] = (
+    "tagline",
+    "profile",
+    "process",
+    "purchases",
+    "motivations",
+    "expectations",
+    "frictions",
+    "verbatims",
+    "insight",
+    "promise",
+)
+"""The method's persona sheet, beside ``name`` and ``emoji``: profile (age, family, job, city,
+story), research and purchase process, purchases, motivations, expectations, frictions or
+irritants, verbatims (quotes), customer insight, promise."""
+
+SOLUTION_TAGS: tuple[str, ...] = ("customer", "internal", "external")
+"""Tags of a solution note: customer expectation, internal expectation, needs external resources."""
+
+
 class Persona(msgspec.Struct, kw_only=True):
     id: str
     name: str
     emoji: str = ""
+    tagline: str = ""
+    profile: str = ""
+    process: str = ""
+    purchases: str = ""
+    motivations: str = ""
+    expectations: str = ""
+    frictions: str = ""
+    verbatims: str = ""
+    insight: str = ""
+    promise: str = ""
 
 
 class Note(msgspec.Struct, kw_only=True):
@@ -68,12 +98,137 @@ class Note(msgspec.Struct, kw_only=True):
     pos: float = 0.0
     author: str = ""
     version: int = 1
+    tags: list[str] = msgspec.field(default_factory=list)
+    hidden: bool = False
+    """Written in private mode: shown to its author and the facilitator until revealed."""
+    votes: int | None = None
+    """Dots this note received in the last revealed round that included it."""
 
 
 class Participant(msgspec.Struct, kw_only=True):
     id: str
     name: str
     role: Role = "participant"
+
+
+class Emotion(msgspec.Struct, kw_only=True):
+    """How one persona feels at one stage: each participant's rating, and the facilitator's."""
+
+    persona: str
+    stage: str
+    ratings: dict[str, int] = msgspec.field(default_factory=dict)
+    """participant id -> rating from -2 (very negative) to +2 (very positive)."""
+    fixed: int | None = None
+    """Set by the facilitator: when present it is the curve's value at this stage."""
+
+
+class Objective(msgspec.Struct, kw_only=True):
+    id: str
+    title: str
+    description: str = ""
+    kpis: str = ""
+    votes: int | None = None
+    """Dots received in the last revealed round that included it."""
+
+
+RoundStatus = Literal["open", "paused", "closed", "revealed"]
+
+
+class Tally(msgspec.Struct, kw_only=True):
+    item: str
+    dots: int
+    rank: int
+    """1 for the most dots; items with equal dots share a rank (ties shown as ties)."""
+
+
+class VoteRound(msgspec.Struct, kw_only=True):
+    id: str
+    title: str = ""
+    items: list[str] = msgspec.field(default_factory=list)
+    """Objective or note ids this round votes on."""
+    budget: int = 3
+    per_item: int = 1
+    anonymous: bool = False
+    hidden: bool = True
+    status: RoundStatus = "open"
+    ends_at: float | None = None
+    dots: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    """participant id -> item id -> dots cast. Never sent to participants before the reveal
+    when ``hidden``: see ``sessions.views``."""
+    result: list[Tally] | None = None
+
+
+ROADMAP_CLASSES: tuple[str, ...] = ("quick_win", "must_have", "nice_to_have", "waow")
+CRITERIA: tuple[str, ...] = (
+    "impact",
+    "cost",
+    "delay",
+    "complexity",
+    "customer",
+    "internal",
+    "external",
+)
+"""Qualification criteria of a roadmap item, each scored 1 (low) to 5 (high): business impact,
+cost, delay, technical complexity, expected by customers, expected internally, needs external
+resources."""
+
+
+class RoadmapItem(msgspec.Struct, kw_only=True):
+    id: str
+    title: str
+    description: str = ""
+    notes: list[str] = msgspec.field(default_factory=list)
+    """Solution notes it comes from (their persona, stage, channel travel with them)."""
+    persona: str = ""
+    stage: str = ""
+    channel: str = ""
+    owner: str = ""
+    """Department in charge."""
+    scores: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    """criterion -> participant id -> score (1..5)."""
+    override: str | None = None
+    """A class set by hand, shown with a mark; None means classified by the rules."""
+    quarter: int | None = None
+    """0..7: the quarter over two years where it is planned."""
+
+
+SCENARIO_FIELDS: tuple[str, ...] = (
+    "prerequisite",
+    "objective",
+    "trigger",
+    "targeting",
+    "channels",
+    "channel_priority",
+    "frequency",
+    "executions",
+    "delays",
+    "messages",
+    "contents",
+    "personalisation",
+    "variants",
+    "cta",
+)
+
+
+class Scenario(msgspec.Struct, kw_only=True):
+    """A marketing-automation scenario for a key moment: a checklist of SCENARIO_FIELDS."""
+
+    id: str
+    title: str
+    moment: Literal["commercial", "brand", "customer"] = "customer"
+    persona: str = ""
+    stage: str = ""
+    fields: dict[str, str] = msgspec.field(default_factory=dict)
+
+
+PHASES: tuple[str, ...] = (
+    "personas",
+    "journeys",
+    "vote",
+    "roadmap",
+    "scenarios",
+    "restitution",
+)
 
 
 class Workshop(msgspec.Struct, kw_only=True):
@@ -87,7 +242,19 @@ class Workshop(msgspec.Struct, kw_only=True):
     personas: list[Persona] = msgspec.field(default_factory=list)
     notes: dict[str, Note] = msgspec.field(default_factory=dict)
     participants: dict[str, Participant] = msgspec.field(default_factory=dict)
+    emotions: dict[str, Emotion] = msgspec.field(default_factory=dict)
+    """Keyed ``persona:stage``."""
+    objectives: list[Objective] = msgspec.field(default_factory=list)
+    rounds: list[VoteRound] = msgspec.field(default_factory=list)
+    roadmap: dict[str, RoadmapItem] = msgspec.field(default_factory=dict)
+    scenarios: dict[str, Scenario] = msgspec.field(default_factory=dict)
+    phase: str = "journeys"
+    timer_ends_at: float | None = None
     locked: bool = False
+    private: bool = False
+    """Private writing: participants' new notes are hidden from others until revealed."""
+    follow: str | None = None
+    """Persona tab the facilitator asks everyone to follow, if any."""
 
 
 _encoder = msgspec.json.Encoder()
