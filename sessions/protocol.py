@@ -34,9 +34,10 @@ MAX_STAGES = 12
 MIN_STAGES = 1
 MAX_PARTICIPANTS = 1000
 
-OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}$")]
-ItemId = Annotated[str, Meta(pattern=r"^[a-z][0-9]{1,9}$")]
-WorkshopId = Annotated[str, Meta(pattern=r"^[a-z0-9]{6,32}$")]
+# Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
+OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
+ItemId = Annotated[str, Meta(pattern=r"^[a-z][0-9]{1,9}\Z")]
+WorkshopId = Annotated[str, Meta(pattern=r"^[a-z0-9]{6,32}\Z")]
 Token = Annotated[str, Meta(min_length=1, max_length=128)]
 NoteText = Annotated[str, Meta(max_length=NOTE_TEXT_MAX)]
 Title = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX)]
