@@ -81,7 +81,6 @@ def create_app(settings: Settings) -> Starlette:
         client = aioredis.from_url(
             settings.redis_url or "",
             health_check_interval=10,
-            socket_keepalive=True,
             retry_on_timeout=True,
         )
         store = Store(client)

@@ -137,7 +137,9 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
     member = Member(
         conn=secrets.token_hex(8), participant=person.id, role=person.role, mailbox=mailbox
     )
-    mailbox.put(_welcome(room, hello, You(id=person.id, name=person.name, role=person.role)))
+    code = await ctx.store.code_of(room.id) if person.role == "facilitator" else None
+    you = You(id=person.id, name=person.name, role=person.role)
+    mailbox.put(_welcome(room, hello, you, code))
     room.join(member)
     try:
         async with asyncio.TaskGroup() as tasks:
@@ -147,17 +149,24 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
         room.leave(member)
 
 
-def _welcome(room: Room, hello: Hello, you: You) -> str:
+def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
     """Built synchronously with joining the room, so no entry falls between the two."""
     raws = None
     if hello.epoch == room.epoch and hello.last_seq is not None and hello.last_seq <= room.seq:
         raws = room.entries_after(hello.last_seq)
     if raws is not None:
-        welcome = Welcome(protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you)
+        welcome = Welcome(
+            protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, code=code
+        )
         head = encoder.encode(welcome)[:-1].decode()
         return head + ',"entries":[' + ",".join(r.decode() for r in raws) + "]}"
     welcome = Welcome(
-        protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, snapshot=room.workshop
+        protocol=PROTOCOL_VERSION,
+        seq=room.seq,
+        epoch=room.epoch,
+        you=you,
+        snapshot=room.workshop,
+        code=code,
     )
     return encoder.encode(welcome).decode()
 

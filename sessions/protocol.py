@@ -186,6 +186,8 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
     you: You
     snapshot: Workshop | None = None
     entries: list[Entry] | None = None
+    code: str | None = None
+    """The join code, sent to facilitators only (they show it to the room)."""
 
 
 class EventMessage(msgspec.Struct, tag="event", kw_only=True):

@@ -1,0 +1,320 @@
+// @ts-check
+// The board page: holds the replica, turns gestures into commands, renders what the server decided.
+import { Connection } from "./connection.js";
+import { askText, confirmAction, editNote, showInvite } from "./dialogs.js";
+import { enableDragAndDrop } from "./dnd.js";
+import { readAccess, saveAccess } from "./home.js";
+import { onLangChange, t } from "./i18n.js";
+import { Command, Limits, Message } from "./protocol.js";
+import { BoardView, h, laneName } from "./render.js";
+import { applyEntry, cellNotes } from "./state.js";
+
+/** @typedef {import("./state.js").Workshop} Workshop */
+
+/**
+ * @param {HTMLElement} main
+ * @param {string} workshopId
+ * @param {(message: string) => void} toast
+ */
+export function startBoard(main, workshopId, toast) {
+  const fromLink = new URLSearchParams(location.hash.slice(1)).get("k");
+  if (fromLink) {
+    saveAccess(workshopId, { token: fromLink });
+    history.replaceState(null, "", location.pathname); // keep the secret off the screen
+  }
+  const access = readAccess(workshopId);
+  if (!access) {
+    main.replaceChildren(
+      h("section", { class: "card narrow" }, [
+        h("h2", { text: t("error.noaccess") }),
+        h("p", { text: t("error.noaccess.help") }),
+        h("a", { class: "btn primary", href: "/", text: t("home.link") }),
+      ]),
+    );
+    document.documentElement.dataset.phase = "noaccess";
+    return;
+  }
+
+  /** @type {Workshop | null} */
+  let workshop = null;
+  let seq = 0;
+  /** @type {string | null} */
+  let epoch = null;
+  /** @type {{id: string, name: string, role: string} | null} */
+  let me = null;
+  /** @type {string | null} */
+  let code = null;
+  let persona = "";
+  let stageIndex = 0;
+  let lastChannel = "web";
+  const narrowQuery = matchMedia("(max-width: 720px)");
+
+  const view = new BoardView(main, {
+    onAdd: (stage, lane) => addNote(stage, lane),
+    onOpen: (id) => openNote(id),
+    onKeyMove: (id, key, shift) => keyMove(id, key, shift),
+    onStage: (action, id) => stageAction(action, id),
+    onAddStage: () => addStage(),
+    onPersona: (id) => {
+      persona = id;
+      render();
+    },
+    onStageIndex: (i) => {
+      stageIndex = i;
+      render();
+    },
+  });
+  enableDragAndDrop(main, (note, stage, lane, index) => {
+    connection.send({ type: Command.NOTE_MOVE, note, stage, lane, index });
+    render();
+  });
+
+  const connection = new Connection({
+    workshop: workshopId,
+    token: access.token,
+    resume: () => ({ last_seq: workshop ? seq : null, epoch }),
+    onMessage: receive,
+    onStatus: showStatus,
+    onRefused: (_command, error) => toast(error.message),
+    onFatal: (closeCode) => {
+      main.replaceChildren(
+        h("section", { class: "card narrow" }, [
+          h("h2", { text: closeCode === 4400 ? t("error.generic", { message: "protocol" }) : t("error.not_found.workshop") }),
+          h("a", { class: "btn primary", href: "/", text: t("home.link") }),
+        ]),
+      );
+      document.documentElement.dataset.phase = "error";
+    },
+  });
+  connection.start();
+  narrowQuery.addEventListener("change", render);
+  onLangChange(() => {
+    view.structureKey = "";
+    render();
+  });
+  const shareButton = /** @type {HTMLButtonElement} */ (document.getElementById("share-btn"));
+  shareButton.addEventListener("click", () => {
+    if (!code) return;
+    showInvite({
+      code,
+      joinUrl: `${location.origin}/j/${code}`,
+      facilitatorUrl: `${location.origin}/w/${workshopId}#k=${access.token}`,
+    });
+  });
+
+  /** @param {any} message */
+  function receive(message) {
+    switch (message.type) {
+      case Message.WELCOME: {
+        me = message.you;
+        code = message.code ?? null;
+        if (message.snapshot) {
+          workshop = message.snapshot;
+          seq = message.seq;
+        }
+        epoch = message.epoch;
+        for (const entry of message.entries ?? []) accept(entry);
+        if (!workshop) return;
+        if (!workshop.personas.some((p) => p.id === persona)) persona = workshop.personas[0]?.id ?? "";
+        saveAccess(workshopId, { title: workshop.title });
+        shareButton.hidden = me?.role !== "facilitator";
+        render();
+        document.documentElement.dataset.phase = "board";
+        document.documentElement.dataset.role = me?.role ?? "";
+        break;
+      }
+      case Message.EVENT:
+        if (accept(message.entry)) render();
+        break;
+      case Message.PRESENCE:
+        showPresence(message.online);
+        break;
+      case Message.ERROR:
+        if (!message.op_id) toast(message.message);
+        break;
+      case "resync":
+        epoch = null; // the next welcome brings a fresh snapshot
+        break;
+      default:
+        break;
+    }
+  }
+
+  /** @param {import("./state.js").Entry} entry */
+  function accept(entry) {
+    if (!workshop || entry.seq <= seq) return false;
+    if (entry.seq !== seq + 1) {
+      connection.kick(); // a gap: resume from our seq
+      return false;
+    }
+    applyEntry(workshop, entry);
+    seq = entry.seq;
+    document.documentElement.dataset.seq = String(seq);
+    return true;
+  }
+
+  function pendingNotes() {
+    const ids = new Set();
+    for (const command of connection.outbox.values()) if (command.note) ids.add(command.note);
+    return ids;
+  }
+
+  function render() {
+    if (!workshop) return;
+    const narrow = narrowQuery.matches;
+    stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
+    const title = /** @type {HTMLElement} */ (document.getElementById("workshop-title"));
+    title.textContent = workshop.title;
+    document.title = `${workshop.title} · Parcours`;
+    view.render(workshop, {
+      persona,
+      facilitator: me?.role === "facilitator",
+      narrow,
+      stageIndex,
+      pending: pendingNotes(),
+      me: me?.id ?? "",
+    });
+  }
+
+  /** @param {string} status @param {number} pending */
+  function showStatus(status, pending) {
+    const box = /** @type {HTMLElement} */ (document.getElementById("conn"));
+    const label = status === "online" ? t("conn.online") : status === "connecting" ? t("conn.connecting") : t("conn.offline");
+    box.replaceChildren(h("span", { class: `dot ${status}`, "aria-hidden": "true" }), label);
+    if (pending) box.append(h("span", { class: "pending-count", text: ` · ${t("conn.pending", { n: pending })}` }));
+    render();
+  }
+
+  /** @param {{id: string, name: string, role: string}[]} online */
+  function showPresence(online) {
+    const box = /** @type {HTMLElement} */ (document.getElementById("presence"));
+    const list = h("ul", { class: "people" });
+    for (const person of online) {
+      const tags = [person.id === me?.id ? t("presence.you") : "", person.role === "facilitator" ? t("role.facilitator") : ""].filter(Boolean);
+      list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initials(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
+    }
+    const details = h("details", { class: "presence-box" }, [
+      h("summary", { "aria-label": `${t("presence.label")}: ${t("presence.count", { n: online.length })}`, text: t("presence.count", { n: online.length }) }),
+      list,
+    ]);
+    const wasOpen = box.querySelector("details")?.open;
+    if (wasOpen) details.open = true;
+    box.replaceChildren(details);
+  }
+
+  /** @param {string} stage @param {string} lane */
+  async function addNote(stage, lane) {
+    if (!workshop) return;
+    const result = await editNote({
+      title: t("note.new"),
+      draft: { text: "", channel: lastChannel, stage, lane },
+      workshop,
+      canDelete: false,
+    });
+    if (result?.action !== "save") return;
+    lastChannel = result.draft.channel;
+    connection.send({
+      type: Command.NOTE_ADD,
+      persona,
+      stage: result.draft.stage,
+      lane: result.draft.lane,
+      text: result.draft.text,
+      channel: result.draft.channel,
+    });
+  }
+
+  /** @param {string} id */
+  async function openNote(id) {
+    const note = workshop?.notes[id];
+    if (!workshop || !note) return;
+    const result = await editNote({
+      title: t("note.edit"),
+      draft: { text: note.text, channel: note.channel, stage: note.stage, lane: note.lane },
+      workshop,
+      canDelete: true,
+    });
+    if (!result) return;
+    if (result.action === "delete") {
+      if (await confirmAction(t("note.delete.confirm"), t("note.delete"))) {
+        connection.send({ type: Command.NOTE_DELETE, note: id });
+      }
+      return;
+    }
+    const { draft } = result;
+    if (draft.text !== note.text || draft.channel !== note.channel) {
+      connection.send({ type: Command.NOTE_EDIT, note: id, text: draft.text, channel: draft.channel });
+      lastChannel = draft.channel;
+    }
+    if (draft.stage !== note.stage || draft.lane !== note.lane) {
+      connection.send({ type: Command.NOTE_MOVE, note: id, stage: draft.stage, lane: draft.lane, index: 100000 });
+    }
+    render();
+  }
+
+  /** @param {string} id @param {string} key @param {boolean} shift */
+  function keyMove(id, key, shift) {
+    const note = workshop?.notes[id];
+    if (!workshop || !note) return;
+    const stages = workshop.stages.map((s) => s.id);
+    const lanes = workshop.lanes.map((l) => l.id);
+    let stage = note.stage;
+    let lane = note.lane;
+    const cell = cellNotes(workshop, note.persona, note.stage, note.lane).map((n) => n.id);
+    let index = 100000;
+    const at = cell.indexOf(id);
+    if (key === "ArrowLeft" || key === "ArrowRight") {
+      const i = stages.indexOf(stage) + (key === "ArrowLeft" ? -1 : 1);
+      if (i < 0 || i >= stages.length) return;
+      stage = stages[i];
+      if (narrowQuery.matches) stageIndex = i;
+    } else if (shift) {
+      const i = lanes.indexOf(lane) + (key === "ArrowUp" ? -1 : 1);
+      if (i < 0 || i >= lanes.length) return;
+      lane = lanes[i];
+    } else {
+      index = at + (key === "ArrowUp" ? -1 : 1);
+      if (index < 0 || index >= cell.length) return;
+    }
+    connection.send({ type: Command.NOTE_MOVE, note: id, stage, lane, index });
+    const laneInfo = workshop.lanes.find((l) => l.id === lane);
+    toast(t("note.moved", {
+      stage: workshop.stages.find((s) => s.id === stage)?.title ?? "",
+      lane: laneInfo ? laneName(laneInfo.kind, laneInfo.title) : "",
+    }));
+    render();
+  }
+
+  /** @param {string} action @param {string} id */
+  async function stageAction(action, id) {
+    if (!workshop) return;
+    const index = workshop.stages.findIndex((s) => s.id === id);
+    const stage = workshop.stages[index];
+    if (!stage) return;
+    if (action === "rename") {
+      const title = await askText(t("stage.rename"), t("stage.title"), stage.title, Limits.TITLE_MAX);
+      if (title && title !== stage.title) connection.send({ type: Command.STAGE_RENAME, stage: id, title });
+    } else if (action === "left" || action === "right") {
+      connection.send({ type: Command.STAGE_MOVE, stage: id, index: index + (action === "left" ? -1 : 1) });
+    } else if (action === "remove") {
+      const inside = Object.values(workshop.notes).filter((n) => n.stage === id).length;
+      if (await confirmAction(t("stage.remove.confirm", { stage: stage.title, n: inside }), t("stage.remove"))) {
+        connection.send({ type: Command.STAGE_REMOVE, stage: id, with_notes: true });
+      }
+    }
+  }
+
+  async function addStage() {
+    const title = await askText(t("stage.add"), t("stage.title"), "", Limits.TITLE_MAX);
+    if (title) connection.send({ type: Command.STAGE_ADD, title });
+  }
+}
+
+/** @param {string} name */
+function initials(name) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? "")
+    .join("");
+}

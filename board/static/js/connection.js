@@ -1,0 +1,181 @@
+// @ts-check
+// The socket: hello, resume from the last seq, reconnect with backoff, and an outbox so that a
+// change made while offline is sent when the link is back (same op_id: never applied twice).
+import { Close, Command, Message, PROTOCOL_VERSION } from "./protocol.js";
+
+const RETRY_CODES = new Set(["unavailable", "rate"]);
+
+/**
+ * @typedef {{type: string, op_id: string, [key: string]: any}} OutgoingCommand
+ * @typedef {{
+ *   workshop: string, token: string,
+ *   resume: () => {last_seq: number | null, epoch: string | null},
+ *   onMessage: (message: any) => void,
+ *   onStatus: (status: string, pending: number) => void,
+ *   onRefused: (command: OutgoingCommand, error: any) => void,
+ *   onFatal: (code: number, reason: string) => void,
+ * }} Options
+ */
+
+export class Connection {
+  /** @param {Options} options */
+  constructor(options) {
+    this.options = options;
+    /** @type {WebSocket | null} */
+    this.socket = null;
+    this.status = "connecting";
+    this.attempt = 0;
+    this.ready = false;
+    this.stopped = false;
+    this.storageKey = `parcours:outbox:${options.workshop}`;
+    /** @type {Map<string, OutgoingCommand>} */
+    this.outbox = new Map(JSON.parse(localStorage.getItem(this.storageKey) || "[]"));
+    this.lastMessageAt = Date.now();
+    this.retryTimer = 0;
+    this.watchSleep();
+    addEventListener("online", () => this.kick());
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "visible" && this.status !== "online") this.kick();
+    });
+  }
+
+  start() {
+    this.stopped = false;
+    this.open();
+  }
+
+  open() {
+    clearTimeout(this.retryTimer);
+    this.ready = false;
+    this.setStatus(this.attempt === 0 ? "connecting" : "offline");
+    const scheme = location.protocol === "https:" ? "wss:" : "ws:";
+    const socket = new WebSocket(`${scheme}//${location.host}/ws`);
+    this.socket = socket;
+    socket.addEventListener("open", () => {
+      const { last_seq, epoch } = this.options.resume();
+      /** @type {Record<string, any>} */
+      const hello = {
+        type: Command.HELLO,
+        protocol: PROTOCOL_VERSION,
+        workshop: this.options.workshop,
+        token: this.options.token,
+      };
+      if (last_seq !== null && epoch) Object.assign(hello, { last_seq, epoch });
+      socket.send(JSON.stringify(hello));
+    });
+    socket.addEventListener("message", (event) => {
+      if (socket !== this.socket) return;
+      this.lastMessageAt = Date.now();
+      const message = JSON.parse(event.data);
+      if (message.type === Message.WELCOME) {
+        this.attempt = 0;
+        this.ready = true;
+        this.options.onMessage(message);
+        this.setStatus("online");
+        this.flush();
+        return;
+      }
+      if (message.type === Message.ACK) this.settle(message.op_id);
+      if (message.type === Message.ERROR && message.op_id) this.refused(message);
+      this.options.onMessage(message);
+    });
+    socket.addEventListener("close", (event) => {
+      if (socket !== this.socket) return;
+      this.socket = null;
+      this.ready = false;
+      if (event.code === Close.NOT_FOUND || event.code === Close.FORBIDDEN || event.code === Close.PROTOCOL) {
+        this.stopped = true;
+        this.setStatus("closed");
+        this.options.onFatal(event.code, event.reason);
+        return;
+      }
+      if (event.code === Close.RESYNC) this.options.onMessage({ type: "resync" });
+      this.retry();
+    });
+  }
+
+  retry() {
+    if (this.stopped) return;
+    this.setStatus("offline");
+    const delay = Math.min(5000, 250 * 2 ** this.attempt) * (0.75 + Math.random() / 2);
+    this.attempt += 1;
+    this.retryTimer = window.setTimeout(() => this.open(), this.attempt === 1 ? 100 : delay);
+  }
+
+  /** Reconnect now (network back, page visible again, laptop awake). */
+  kick() {
+    if (this.stopped) return;
+    this.attempt = 0;
+    if (this.socket) {
+      const old = this.socket;
+      this.socket = null;
+      old.close();
+    }
+    this.open();
+  }
+
+  /** A laptop that slept keeps a dead socket that looks open: notice the clock jump. */
+  watchSleep() {
+    let last = Date.now();
+    setInterval(() => {
+      const now = Date.now();
+      if (now - last > 15000) this.kick();
+      last = now;
+    }, 5000);
+  }
+
+  /**
+   * Queue a command and send it if the link is up. Returns its op_id.
+   * @param {Record<string, any>} command
+   */
+  send(command) {
+    const op_id = `${Date.now().toString(36)}-${crypto.getRandomValues(new Uint32Array(2)).join("")}`;
+    const full = /** @type {OutgoingCommand} */ ({ ...command, op_id });
+    this.outbox.set(op_id, full);
+    this.persist();
+    if (this.ready && this.socket) this.socket.send(JSON.stringify(full));
+    this.setStatus(this.status);
+    return op_id;
+  }
+
+  flush() {
+    if (!this.ready || !this.socket) return;
+    for (const command of this.outbox.values()) this.socket.send(JSON.stringify(command));
+  }
+
+  /** @param {string} op_id */
+  settle(op_id) {
+    if (this.outbox.delete(op_id)) {
+      this.persist();
+      this.setStatus(this.status);
+    }
+  }
+
+  /** @param {{op_id: string, code: string, message: string}} error */
+  refused(error) {
+    const command = this.outbox.get(error.op_id);
+    if (!command) return;
+    if (RETRY_CODES.has(error.code)) {
+      // Not saved, not refused: send it again a little later.
+      window.setTimeout(() => {
+        if (this.ready && this.socket && this.outbox.has(error.op_id)) {
+          this.socket.send(JSON.stringify(command));
+        }
+      }, 1000 + Math.random() * 1000);
+      return;
+    }
+    this.settle(error.op_id);
+    this.options.onRefused(command, error);
+  }
+
+  persist() {
+    localStorage.setItem(this.storageKey, JSON.stringify([...this.outbox]));
+  }
+
+  /** @param {string} status */
+  setStatus(status) {
+    this.status = status;
+    document.documentElement.dataset.connection = status;
+    this.options.onStatus(status, this.outbox.size);
+  }
+}

@@ -1,0 +1,211 @@
+// @ts-check
+// Modal dialogs (native <dialog>: focus trapped, Escape closes): the note editor, a text prompt,
+// a confirmation, and the invitation panel.
+import { t } from "./i18n.js";
+import { CHANNELS, Limits } from "./protocol.js";
+import { channelName, h, laneName } from "./render.js";
+
+/**
+ * @param {string} title
+ * @param {(form: HTMLFormElement, close: (value?: string) => void) => void} build
+ * @returns {Promise<string>}
+ */
+function modal(title, build) {
+  return new Promise((resolve) => {
+    const opener = /** @type {HTMLElement | null} */ (document.activeElement);
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": "dialog-title" });
+    const form = h("form", { method: "dialog" });
+    form.append(h("h2", { id: "dialog-title", text: title }));
+    let result = "";
+    const close = (value = "") => {
+      result = value;
+      dialog.close();
+    };
+    build(form, close);
+    dialog.append(form);
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      if (opener?.isConnected) opener.focus();
+      resolve(result);
+    });
+    dialog.addEventListener("click", (event) => {
+      if (event.target === dialog) close(); // a tap on the backdrop
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+/** @param {string} label @param {Node} control */
+function field(label, control) {
+  const id = `f-${Math.random().toString(36).slice(2)}`;
+  /** @type {HTMLElement} */ (control).id = id;
+  return h("div", { class: "field" }, [h("label", { for: id, text: label }), control]);
+}
+
+/**
+ * @typedef {{text: string, channel: string, stage: string, lane: string}} NoteDraft
+ * @param {{title: string, draft: NoteDraft, workshop: import("./state.js").Workshop,
+ *          canDelete: boolean}} options
+ * @returns {Promise<null | {action: "save", draft: NoteDraft} | {action: "delete"}>}
+ */
+export async function editNote({ title, draft, workshop, canDelete }) {
+  /** @type {any} */
+  let outcome = null;
+  await modal(title, (form, close) => {
+    const text = h("textarea", { rows: "4", maxlength: String(Limits.NOTE_TEXT_MAX), name: "text" });
+    text.value = draft.text;
+    const channel = h("select", { name: "channel" });
+    for (const c of CHANNELS) {
+      const option = h("option", { value: c, text: channelName(c) });
+      option.selected = c === draft.channel;
+      channel.append(option);
+    }
+    const stage = h("select", { name: "stage" });
+    for (const s of workshop.stages) {
+      const option = h("option", { value: s.id, text: s.title });
+      option.selected = s.id === draft.stage;
+      stage.append(option);
+    }
+    const lane = h("select", { name: "lane" });
+    for (const l of workshop.lanes) {
+      const option = h("option", { value: l.id, text: laneName(l.kind, l.title) });
+      option.selected = l.id === draft.lane;
+      lane.append(option);
+    }
+    const count = h("span", { class: "count", "aria-live": "polite" });
+    const updateCount = () => {
+      count.textContent = `${text.value.length} / ${Limits.NOTE_TEXT_MAX}`;
+    };
+    updateCount();
+    text.addEventListener("input", updateCount);
+    const save = () => {
+      outcome = {
+        action: "save",
+        draft: { text: text.value, channel: channel.value, stage: stage.value, lane: lane.value },
+      };
+      close("save");
+    };
+    text.addEventListener("keydown", (event) => {
+      if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+        event.preventDefault();
+        save();
+      }
+    });
+    form.append(
+      field(t("note.text"), text),
+      h("p", { class: "hint" }, [t("note.hint"), " ", count]),
+      h("div", { class: "row" }, [field(t("note.channel"), channel)]),
+      h("div", { class: "row two" }, [field(t("note.stage"), stage), field(t("note.lane"), lane)]),
+    );
+    const actions = h("div", { class: "actions" });
+    if (canDelete) {
+      const remove = h("button", { type: "button", class: "btn danger", text: t("note.delete") });
+      remove.addEventListener("click", () => {
+        outcome = { action: "delete" };
+        close("delete");
+      });
+      actions.append(remove);
+    }
+    const cancel = h("button", { type: "button", class: "btn ghost", text: t("note.cancel") });
+    cancel.addEventListener("click", () => close());
+    const ok = h("button", { type: "submit", class: "btn primary", text: t("note.save") });
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      save();
+    });
+    actions.append(h("span", { class: "spacer" }), cancel, ok);
+    form.append(actions);
+    queueMicrotask(() => text.focus());
+  });
+  return outcome;
+}
+
+/**
+ * @param {string} title @param {string} label @param {string} value @param {number} max
+ * @returns {Promise<string | null>}
+ */
+export async function askText(title, label, value, max) {
+  /** @type {string | null} */
+  let answer = null;
+  await modal(title, (form, close) => {
+    const input = h("input", { type: "text", maxlength: String(max), required: "" });
+    input.value = value;
+    form.append(field(label, input));
+    const cancel = h("button", { type: "button", class: "btn ghost", text: t("note.cancel") });
+    cancel.addEventListener("click", () => close());
+    form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      const cleaned = input.value.trim();
+      if (!cleaned) return;
+      answer = cleaned;
+      close("ok");
+    });
+    form.append(
+      h("div", { class: "actions" }, [
+        h("span", { class: "spacer" }),
+        cancel,
+        h("button", { type: "submit", class: "btn primary", text: t("note.save") }),
+      ]),
+    );
+    queueMicrotask(() => input.select());
+  });
+  return answer;
+}
+
+/** @param {string} question @param {string} confirmLabel */
+export async function confirmAction(question, confirmLabel) {
+  const answer = await modal(question, (form, close) => {
+    const cancel = h("button", { type: "button", class: "btn ghost", text: t("note.cancel") });
+    cancel.addEventListener("click", () => close());
+    const ok = h("button", { type: "button", class: "btn danger", text: confirmLabel });
+    ok.addEventListener("click", () => close("yes"));
+    form.append(h("div", { class: "actions" }, [h("span", { class: "spacer" }), cancel, ok]));
+    queueMicrotask(() => cancel.focus());
+  });
+  return answer === "yes";
+}
+
+/**
+ * @param {{code: string, joinUrl: string, facilitatorUrl: string | null}} invite
+ */
+export async function showInvite(invite) {
+  await modal(t("menu.share.title"), (form, close) => {
+    const code = h("p", { class: "big-code", text: invite.code.replace(/(...)(...)/, "$1 $2") });
+    const qr = h("img", {
+      class: "qr",
+      src: `/api/join/${encodeURIComponent(invite.code)}/qr.svg`,
+      alt: `QR code: ${invite.joinUrl}`,
+      width: "220",
+      height: "220",
+    });
+    form.append(
+      h("p", { class: "label", text: t("menu.share.code") }),
+      code,
+      qr,
+      copyRow(t("menu.share.link"), invite.joinUrl),
+    );
+    if (invite.facilitatorUrl) form.append(copyRow(t("menu.share.facilitator"), invite.facilitatorUrl));
+    const done = h("button", { type: "button", class: "btn primary", text: t("menu.close") });
+    done.addEventListener("click", () => close());
+    form.append(h("div", { class: "actions" }, [h("span", { class: "spacer" }), done]));
+  });
+}
+
+/** @param {string} label @param {string} value */
+export function copyRow(label, value) {
+  const input = h("input", { type: "text", readonly: "" });
+  input.value = value;
+  const button = h("button", { type: "button", class: "btn", text: t("copy") });
+  button.addEventListener("click", async () => {
+    input.select();
+    try {
+      await navigator.clipboard.writeText(value);
+    } catch {
+      document.execCommand?.("copy");
+    }
+    button.textContent = t("copied");
+    setTimeout(() => (button.textContent = t("copy")), 1500);
+  });
+  return h("div", { class: "field copy" }, [field(label, input), button]);
+}

@@ -1,0 +1,62 @@
+// @ts-check
+// Wires the page: picks the route, the language switch, help and toasts.
+import { startBoard } from "./board.js";
+import { renderHome, renderJoin } from "./home.js";
+import { currentLang, setLang, t, translate } from "./i18n.js";
+import { h } from "./render.js";
+
+const main = /** @type {HTMLElement} */ (document.getElementById("main"));
+const toasts = /** @type {HTMLElement} */ (document.getElementById("toasts"));
+
+/** @param {string} message */
+function toast(message) {
+  const item = h("p", { class: "toast", text: message });
+  toasts.append(item);
+  setTimeout(() => item.remove(), 5000);
+}
+
+function route() {
+  const path = location.pathname;
+  const board = path.match(/^\/w\/([a-z0-9]+)\/?$/);
+  const join = path.match(/^\/j\/([A-Za-z0-9]+)\/?$/);
+  if (board) {
+    document.body.dataset.page = "board";
+    startBoard(main, board[1], toast);
+  } else if (join) {
+    document.body.dataset.page = "join";
+    renderJoin(main, join[1].toUpperCase());
+  } else {
+    document.body.dataset.page = "home";
+    renderHome(main);
+  }
+}
+
+function wireHeader() {
+  const lang = /** @type {HTMLButtonElement} */ (document.getElementById("lang-btn"));
+  lang.addEventListener("click", () => {
+    setLang(currentLang() === "fr" ? "en" : "fr");
+    translate();
+    if (document.body.dataset.page !== "board") route();
+  });
+  const help = /** @type {HTMLButtonElement} */ (document.getElementById("help-btn"));
+  help.addEventListener("click", () => {
+    const dialog = h("dialog", { class: "dialog", "aria-labelledby": "help-title" });
+    const close = h("button", { type: "button", class: "btn primary", text: t("menu.close") });
+    close.addEventListener("click", () => dialog.close());
+    dialog.append(
+      h("h2", { id: "help-title", text: t("help.title") }),
+      h("p", { text: t("help.body") }),
+      h("div", { class: "actions" }, [h("span", { class: "spacer" }), close]),
+    );
+    dialog.addEventListener("close", () => {
+      dialog.remove();
+      help.focus();
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+  });
+}
+
+translate();
+wireHeader();
+route();

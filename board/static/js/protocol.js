@@ -1,0 +1,56 @@
+// @ts-check
+// The message tags of sessions/protocol.py, frozen. A test checks they match Python's.
+
+export const PROTOCOL_VERSION = 1;
+
+/** Client -> server. */
+export const Command = Object.freeze({
+  HELLO: "hello",
+  NOTE_ADD: "note.add",
+  NOTE_EDIT: "note.edit",
+  NOTE_MOVE: "note.move",
+  NOTE_DELETE: "note.delete",
+  STAGE_ADD: "stage.add",
+  STAGE_RENAME: "stage.rename",
+  STAGE_MOVE: "stage.move",
+  STAGE_REMOVE: "stage.remove",
+  WORKSHOP_RENAME: "workshop.rename",
+  PARTICIPANT_RENAME: "participant.rename",
+});
+
+/** Events inside an entry. */
+export const Event = Object.freeze({
+  NOTE_SAVED: "note.saved",
+  NOTE_DELETED: "note.deleted",
+  STAGES_SET: "stages.set",
+  WORKSHOP_RENAMED: "workshop.renamed",
+  PARTICIPANT_SAVED: "participant.saved",
+});
+
+/** Server -> client. */
+export const Message = Object.freeze({
+  WELCOME: "welcome",
+  EVENT: "event",
+  ACK: "ack",
+  ERROR: "error",
+  PRESENCE: "presence",
+});
+
+export const Limits = Object.freeze({
+  NOTE_TEXT_MAX: 500,
+  NAME_MAX: 60,
+  TITLE_MAX: 80,
+  WORKSHOP_TITLE_MAX: 120,
+});
+
+export const CHANNELS = Object.freeze([
+  "web", "email", "chatbot", "app", "vr", "social", "phone", "crc", "onsite",
+]);
+
+/** Close codes the server uses beyond the standard ones. */
+export const Close = Object.freeze({
+  RESYNC: 4001,
+  PROTOCOL: 4400,
+  FORBIDDEN: 4403,
+  NOT_FOUND: 4404,
+});

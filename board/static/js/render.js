@@ -1,0 +1,294 @@
+// @ts-check
+// Everything that touches the board's DOM. Notes keep their element between renders (keyed by
+// id) so focus and drags survive changes arriving from others. User text is only ever set with
+// textContent: never parsed as HTML.
+import { t } from "./i18n.js";
+import { CHANNELS } from "./protocol.js";
+import { cellNotes } from "./state.js";
+
+/** @typedef {import("./state.js").Workshop} Workshop */
+/** @typedef {import("./state.js").Note} Note */
+
+/**
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string>} [attrs]
+ * @param {(Node | string)[]} [children]
+ * @returns {HTMLElementTagNameMap[K]}
+ */
+export function h(tag, attrs = {}, children = []) {
+  const el = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (name === "class") el.className = value;
+    else if (name === "text") el.textContent = value;
+    else el.setAttribute(name, value);
+  }
+  for (const child of children) el.append(child);
+  return el;
+}
+
+/** @param {string} kind @param {string} title */
+export function laneName(kind, title) {
+  if (kind === "custom") return title || t("lane.custom");
+  return t(/** @type {any} */ (`lane.${kind}`));
+}
+
+/** @param {string} channel */
+export function channelName(channel) {
+  return t(/** @type {any} */ (`channel.${channel}`));
+}
+
+export class BoardView {
+  /**
+   * @param {HTMLElement} root
+   * @param {{
+   *   onAdd: (stage: string, lane: string) => void,
+   *   onOpen: (noteId: string) => void,
+   *   onKeyMove: (noteId: string, key: string, shift: boolean) => void,
+   *   onStage: (action: string, stageId: string) => void,
+   *   onAddStage: () => void,
+   *   onPersona: (personaId: string) => void,
+   *   onStageIndex: (index: number) => void,
+   * }} handlers
+   */
+  constructor(root, handlers) {
+    this.root = root;
+    this.handlers = handlers;
+    /** @type {Map<string, HTMLButtonElement>} */
+    this.noteEls = new Map();
+    /** @type {Map<string, number>} */
+    this.rendered = new Map();
+    this.structureKey = "";
+    this.root.replaceChildren();
+    this.tabs = h("nav", { class: "personas", "aria-label": t("personas.label") });
+    this.stageNav = h("div", { class: "stage-nav" });
+    this.scroller = h("div", { class: "grid-scroll" });
+    this.legend = h("section", { class: "legend", "aria-labelledby": "legend-title" });
+    this.root.append(this.tabs, this.stageNav, this.scroller, this.legend);
+    /** @type {Map<string, HTMLUListElement>} */
+    this.cells = new Map();
+  }
+
+  /**
+   * @param {Workshop} workshop
+   * @param {{persona: string, facilitator: boolean, narrow: boolean, stageIndex: number,
+   *          pending: Set<string>, me: string}} view
+   */
+  render(workshop, view) {
+    const visible = view.narrow
+      ? workshop.stages.slice(view.stageIndex, view.stageIndex + 1)
+      : workshop.stages;
+    const key = JSON.stringify([
+      view.persona,
+      view.facilitator,
+      view.narrow,
+      visible.map((s) => [s.id, s.title]),
+      workshop.stages.length,
+      workshop.lanes.map((l) => [l.id, l.kind, l.title]),
+      workshop.personas.map((p) => [p.id, p.name, p.emoji]),
+      document.documentElement.lang,
+    ]);
+    if (key !== this.structureKey) {
+      this.structureKey = key;
+      this.buildTabs(workshop, view.persona);
+      this.buildStageNav(workshop, view);
+      this.buildGrid(workshop, visible, view);
+      this.buildLegend();
+    }
+    this.placeNotes(workshop, view);
+  }
+
+  /** @param {Workshop} workshop @param {string} current */
+  buildTabs(workshop, current) {
+    this.tabs.replaceChildren();
+    this.tabs.hidden = workshop.personas.length < 2;
+    const list = h("div", { class: "tablist" });
+    for (const persona of workshop.personas) {
+      const tab = h("button", {
+        type: "button",
+        class: "tab",
+        "aria-pressed": String(persona.id === current),
+        "data-persona": persona.id,
+      });
+      tab.append(h("span", { "aria-hidden": "true", text: persona.emoji || "👤" }), " ", persona.name);
+      tab.addEventListener("click", () => this.handlers.onPersona(persona.id));
+      list.append(tab);
+    }
+    this.tabs.append(list);
+  }
+
+  /** @param {Workshop} workshop @param {{narrow: boolean, stageIndex: number}} view */
+  buildStageNav(workshop, view) {
+    this.stageNav.replaceChildren();
+    this.stageNav.hidden = !view.narrow;
+    if (!view.narrow) return;
+    const n = workshop.stages.length;
+    const prev = h("button", { type: "button", class: "btn icon", "aria-label": t("stage.prev"), text: "‹" });
+    const next = h("button", { type: "button", class: "btn icon", "aria-label": t("stage.next"), text: "›" });
+    prev.disabled = view.stageIndex <= 0;
+    next.disabled = view.stageIndex >= n - 1;
+    prev.addEventListener("click", () => this.handlers.onStageIndex(view.stageIndex - 1));
+    next.addEventListener("click", () => this.handlers.onStageIndex(view.stageIndex + 1));
+    const select = h("select", { "aria-label": t("note.stage"), class: "stage-select" });
+    workshop.stages.forEach((stage, i) => {
+      const option = h("option", { value: String(i), text: `${i + 1}/${n} · ${stage.title}` });
+      if (i === view.stageIndex) option.selected = true;
+      select.append(option);
+    });
+    select.addEventListener("change", () => this.handlers.onStageIndex(Number(select.value)));
+    this.stageNav.append(prev, select, next);
+  }
+
+  /**
+   * @param {Workshop} workshop
+   * @param {import("./state.js").Stage[]} stages
+   * @param {{persona: string, facilitator: boolean}} view
+   */
+  buildGrid(workshop, stages, view) {
+    const persona = workshop.personas.find((p) => p.id === view.persona);
+    const table = h("table", { class: "grid" });
+    table.append(h("caption", { class: "sr-only", text: t("board.grid", { persona: persona?.name ?? "" }) }));
+    const headRow = h("tr");
+    headRow.append(h("td", { class: "corner" }));
+    for (const stage of stages) {
+      const index = workshop.stages.findIndex((s) => s.id === stage.id);
+      const th = h("th", { scope: "col", class: "stage", "data-stage": stage.id });
+      th.append(h("span", { class: "stage-title", text: stage.title }));
+      if (view.facilitator) {
+        const tools = h("span", { class: "stage-tools" });
+        const actions = [
+          ["rename", "✎", t("stage.rename")],
+          ["left", "◀", t("stage.left")],
+          ["right", "▶", t("stage.right")],
+          ["remove", "✕", t("stage.remove")],
+        ];
+        for (const [action, icon, label] of actions) {
+          const button = h("button", {
+            type: "button",
+            class: "btn icon small",
+            "aria-label": `${label}: ${stage.title}`,
+            title: label,
+            "data-action": action,
+            text: icon,
+          });
+          if ((action === "left" && index === 0) || (action === "right" && index === workshop.stages.length - 1)) {
+            button.disabled = true;
+          }
+          button.addEventListener("click", () => this.handlers.onStage(action, stage.id));
+          tools.append(button);
+        }
+        th.append(tools);
+      }
+      headRow.append(th);
+    }
+    if (view.facilitator) {
+      const th = h("td", { class: "add-stage" });
+      const add = h("button", { type: "button", class: "btn ghost", id: "add-stage", text: `+ ${t("stage.add")}` });
+      add.addEventListener("click", () => this.handlers.onAddStage());
+      th.append(add);
+      headRow.append(th);
+    }
+    table.append(h("thead", {}, [headRow]));
+    const body = h("tbody");
+    this.cells.clear();
+    for (const lane of workshop.lanes) {
+      const row = h("tr", { "data-lane-kind": lane.kind });
+      row.append(h("th", { scope: "row", class: `lane lane-${lane.kind}`, text: laneName(lane.kind, lane.title) }));
+      for (const stage of stages) {
+        const td = h("td", { class: "cell", "data-stage": stage.id, "data-lane": lane.id });
+        const list = h("ul", { class: "notes", "aria-label": `${stage.title}, ${laneName(lane.kind, lane.title)}` });
+        const add = h("button", {
+          type: "button",
+          class: "add-note",
+          "aria-label": t("note.add.in", { stage: stage.title, lane: laneName(lane.kind, lane.title) }),
+          text: "+",
+        });
+        add.addEventListener("click", () => this.handlers.onAdd(stage.id, lane.id));
+        td.append(list, add);
+        this.cells.set(`${stage.id}|${lane.id}`, list);
+        row.append(td);
+      }
+      if (view.facilitator) row.append(h("td", { class: "filler" }));
+      body.append(row);
+    }
+    table.append(body);
+    this.scroller.replaceChildren(table);
+    this.rendered.clear();
+  }
+
+  buildLegend() {
+    this.legend.replaceChildren(h("h2", { id: "legend-title", text: t("legend.title") }));
+    const list = h("ul", { class: "legend-list" });
+    for (const channel of CHANNELS) {
+      list.append(h("li", { class: `chip ch-${channel}` }, [h("span", { class: "swatch", "aria-hidden": "true" }), channelName(channel)]));
+    }
+    this.legend.append(list);
+  }
+
+  /**
+   * @param {Workshop} workshop
+   * @param {{persona: string, pending: Set<string>}} view
+   */
+  placeNotes(workshop, view) {
+    const focusedId = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.note;
+    const alive = new Set();
+    for (const [key, list] of this.cells) {
+      const [stage, lane] = key.split("|");
+      const wanted = cellNotes(workshop, view.persona, stage, lane).map((note) => {
+        alive.add(note.id);
+        return /** @type {HTMLLIElement} */ (this.noteEl(note, view.pending.has(note.id)).parentElement);
+      });
+      wanted.forEach((li, i) => {
+        if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null);
+      });
+      while (list.children.length > wanted.length) list.lastElementChild?.remove();
+    }
+    for (const [id, el] of this.noteEls) {
+      if (!alive.has(id)) {
+        el.parentElement?.remove();
+        this.noteEls.delete(id);
+        this.rendered.delete(id);
+      }
+    }
+    if (focusedId && this.noteEls.has(focusedId) && document.activeElement !== this.noteEls.get(focusedId)) {
+      this.noteEls.get(focusedId)?.focus();
+    }
+  }
+
+  /** @param {Note} note @param {boolean} pending */
+  noteEl(note, pending) {
+    let el = this.noteEls.get(note.id);
+    if (!el) {
+      el = h("button", { type: "button", class: "note", "data-note": note.id });
+      const li = h("li", { class: "note-item" }, [el]);
+      li.dataset.note = note.id;
+      el.addEventListener("click", (event) => {
+        if (el?.dataset.dragged === "1") {
+          event.preventDefault();
+          return;
+        }
+        this.handlers.onOpen(note.id);
+      });
+      el.addEventListener("keydown", (event) => {
+        if (event.altKey && event.key.startsWith("Arrow")) {
+          event.preventDefault();
+          this.handlers.onKeyMove(note.id, event.key, event.shiftKey);
+        }
+      });
+      this.noteEls.set(note.id, el);
+    }
+    const stamp = note.version * 2 + (pending ? 1 : 0);
+    if (this.rendered.get(note.id) !== stamp || el.dataset.lang !== document.documentElement.lang) {
+      this.rendered.set(note.id, stamp);
+      el.dataset.lang = document.documentElement.lang;
+      el.className = `note ch-${note.channel}${pending ? " pending" : ""}`;
+      const text = note.text || t("note.empty");
+      el.replaceChildren(
+        h("span", { class: "note-text", text }),
+        h("span", { class: "note-channel", text: channelName(note.channel) }),
+      );
+      el.setAttribute("aria-label", t("note.aria", { text, channel: channelName(note.channel) }));
+    }
+    return el;
+  }
+}
