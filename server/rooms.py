@@ -107,19 +107,29 @@ class Room:
             base = self.seq
             accepted: list[tuple[_Pending, Entry, bytes]] = []
             outcomes: dict[int, int | errors.DomainError] = {}
+            in_batch: dict[str, int] = {}
+            unchanged: list[int] = []
             for index, item in enumerate(open_items):
+                if item.command.op_id in in_batch:  # sent twice before the first was answered
+                    outcomes[index] = in_batch[item.command.op_id]
+                    continue
                 try:
                     events = decide(work, item.actor, item.command)
                 except errors.DomainError as refusal:
                     outcomes[index] = refusal
+                    unchanged.append(index)
                     continue
                 if not events:
                     outcomes[index] = seq
+                    unchanged.append(index)
                     continue
                 seq += 1
                 apply_all(work, events)
                 entry = Entry(seq=seq, op_id=item.command.op_id, actor=item.actor.id, events=events)
                 accepted.append((item, entry, encoder.encode(entry)))
+                in_batch[item.command.op_id] = seq
+            if unchanged:
+                await self._answer_retries(open_items, unchanged, outcomes)
             if not accepted:
                 _settle(open_items, outcomes)
                 return
@@ -154,6 +164,18 @@ class Room:
                 if not item.done.done():
                     item.done.set_exception(RoomGone(self.id))
             return
+
+    async def _answer_retries(
+        self,
+        items: list[_Pending],
+        unchanged: list[int],
+        outcomes: dict[int, int | errors.DomainError],
+    ) -> None:
+        """Retries now refused or no-ops get their first run's seq: an op id's answer is stable."""
+        first = await self.store.op_seqs(self.id, [items[i].command.op_id for i in unchanged])
+        for index, seq in zip(unchanged, first, strict=True):
+            if seq is not None:
+                outcomes[index] = seq
 
     # -- entries --------------------------------------------------------------------------
 

@@ -223,6 +223,11 @@ class Store:
         found = await self._r.get(_key(workshop_id, f"op:{op_id}"))
         return int(found) if found is not None else None
 
+    async def op_seqs(self, workshop_id: str, op_ids: list[str]) -> list[int | None]:
+        """For each op id, the seq it was committed at (within OP_TTL), or None."""
+        found = await self._r.mget([_key(workshop_id, f"op:{op_id}") for op_id in op_ids])
+        return [int(s) if s is not None else None for s in found]
+
     async def grant(self, workshop_id: str, token: str, participant_id: str) -> None:
         await self._r.hset(_key(workshop_id, "auth"), token_hash(token), participant_id)
 
