@@ -251,6 +251,23 @@ class Room:
                 break
         return []
 
+    async def backfill(self, last_seq: int) -> None:
+        """Put entries after ``last_seq`` from the op log in front of the ring, if they fit.
+
+        The ring only holds what this process saw: a room loaded after a client left (a client
+        moving here from a stopped process) would otherwise answer its resume with a snapshot.
+        """
+        head = self.ring[0][0] if self.ring else self.seq + 1
+        missing = head - 1 - last_seq
+        if missing <= 0 or len(self.ring) + missing > RING:
+            return
+        raws = await self.store.read_log_raw(self.id, last_seq + 1, head - 1)
+        still = self.ring[0][0] if self.ring else self.seq + 1
+        if still != head or len(raws) != missing or len(self.ring) + missing > RING:
+            return  # trimmed log, or the ring moved meanwhile: the client gets a snapshot
+        for seq, raw in zip(range(head - 1, last_seq, -1), reversed(raws), strict=True):
+            self.ring.appendleft((seq, raw))
+
     def entries_after(self, last_seq: int) -> list[bytes] | None:
         """Entries after ``last_seq`` from memory, or None when the ring does not reach back."""
         if last_seq == self.seq:

@@ -133,6 +133,8 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
         return
     if hello.last_seq is not None and hello.last_seq > room.seq:
         await room.catch_up()  # another process is ahead of this replica
+    if hello.last_seq is not None and hello.epoch == room.epoch:
+        await room.backfill(hello.last_seq)
     mailbox = Mailbox()
     member = Member(
         conn=secrets.token_hex(8), participant=person.id, role=person.role, mailbox=mailbox

@@ -7,7 +7,9 @@ async def test_two_clients_converge(server):
     joined = await join(server.base, created["code"], "Bob")
     bob = BoardClient(server.ws_url, joined["workshop"], joined["token"])
     await bob.connect()
-    ack = await alice.call({"type": "note.add", **alice.cell(), "text": "Hello", "channel": "email"})
+    ack = await alice.call(
+        {"type": "note.add", **alice.cell(), "text": "Hello", "channel": "email"}
+    )
     assert ack["type"] == "ack"
     await bob.wait_for(lambda c: c.seq >= ack["seq"])
     assert alice.workshop == bob.workshop
