@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions import protocol
+from sessions.model import CHANNELS
 from sessions.protocol import (
     NAME_MAX,
     NOTE_TEXT_MAX,
@@ -209,6 +210,23 @@ def test_browser_tags_equal_python_tags():
         if known & set(table.values()):
             stale = {v for v in table.values() if "." in v and v not in known}
             assert not stale, f"{name} in protocol.js has tags Python does not know: {stale}"
+
+
+@pytest.mark.skipif(
+    not PROTOCOL_JS.exists(),
+    reason="board/static/js/protocol.js does not exist yet (the frontend will add it)",
+)
+def test_browser_version_limits_and_channels_equal_python():
+    """protocol.js's version, text limits and channels are Python's (when it declares them)."""
+    source = _COMMENTS.sub("", PROTOCOL_JS.read_text(encoding="utf-8"))
+    version = re.search(r"export\s+const\s+PROTOCOL_VERSION\s*=\s*(\d+)", source)
+    assert version is not None and int(version.group(1)) == protocol.PROTOCOL_VERSION
+    numbers = dict(re.findall(r"\b([A-Z][A-Z0-9_]*_MAX)\s*:\s*(\d+)", source))
+    for name, value in numbers.items():
+        assert int(value) == getattr(protocol, name), f"{name} differs from sessions/protocol.py"
+    channels = re.search(r"export\s+const\s+CHANNELS\s*=\s*Object\.freeze\(\[(.*?)\]", source, re.S)
+    if channels is not None:
+        assert tuple(re.findall(r"[\"']([^\"']*)[\"']", channels.group(1))) == CHANNELS
 
 
 def test_protocol_version_is_a_positive_int():
