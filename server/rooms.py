@@ -21,7 +21,7 @@ import msgspec
 from server.background import spawn
 from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
-from sessions import errors
+from sessions import errors, views
 from sessions.model import Workshop, clone
 from sessions.protocol import Command, Entry, Event, Online, Presence, encoder, entry_decoder
 from sessions.rules import Actor, apply_all, decide
@@ -45,6 +45,8 @@ class Member:
     participant: str
     role: str
     mailbox: Mailbox
+    after: int = 0
+    """The seq its welcome brought it to: later entries only."""
 
 
 @dataclass(slots=True)
@@ -70,6 +72,8 @@ class Room:
     _worker: asyncio.Task[None] | None = None
     _sync: asyncio.Lock = field(default_factory=asyncio.Lock)
     _presence_due: asyncio.Task[None] | None = None
+    _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
+    _flush_at: asyncio.Handle | None = None
 
     @property
     def busy(self) -> bool:
@@ -108,13 +112,14 @@ class Room:
             accepted: list[tuple[_Pending, Entry, bytes]] = []
             outcomes: dict[int, int | errors.DomainError] = {}
             in_batch: dict[str, int] = {}
+            now = time.time()
             unchanged: list[int] = []
             for index, item in enumerate(open_items):
                 if item.command.op_id in in_batch:  # sent twice before the first was answered
                     outcomes[index] = in_batch[item.command.op_id]
                     continue
                 try:
-                    events = decide(work, item.actor, item.command)
+                    events = decide(work, item.actor, item.command, now)
                 except errors.DomainError as refusal:
                     outcomes[index] = refusal
                     unchanged.append(index)
@@ -186,10 +191,41 @@ class Room:
         apply_all(self.workshop, entry.events)
         self.seq = entry.seq
         self.ring.append((entry.seq, raw))
-        frame = '{"type":"event","entry":' + raw.decode() + "}"
-        for member in list(self.members.values()):
-            member.mailbox.put(frame)
+        self._outgoing.append((entry, raw))
+        if self._flush_at is None:
+            # Entries accepted in the same turn of the loop leave in one frame per socket.
+            self._flush_at = asyncio.get_running_loop().call_soon(self._flush)
         return True
+
+    def _flush(self) -> None:
+        self._flush_at = None
+        out, self._outgoing = self._outgoing, []
+        if not out or not self.members:
+            return
+        special: set[str] = set()
+        for entry, _ in out:
+            special |= views.insiders(entry, self.workshop) or set()
+        first = out[0][0].seq
+        frames: dict[tuple[str, int], str] = {}
+        for member in list(self.members.values()):
+            start = max(0, member.after + 1 - first)
+            if start >= len(out):
+                continue
+            viewer = member.participant if member.participant in special else views.PUBLIC
+            key = (viewer, start)
+            frame = frames.get(key)
+            if frame is None:
+                frame = frames[key] = self._frame(out[start:], viewer, bool(special))
+            member.mailbox.put(frame)
+
+    def _frame(self, out: list[tuple[Entry, bytes]], viewer: str, redacting: bool) -> str:
+        raws = [
+            encoder.encode(views.redact(entry, self.workshop, viewer)) if redacting else raw
+            for entry, raw in out
+        ]
+        if len(raws) == 1:
+            return '{"type":"event","entry":' + raws[0].decode() + "}"
+        return '{"type":"events","entries":[' + b",".join(raws).decode() + "]}"
 
     def on_published(self, raw: bytes) -> None:
         """An entry arrived on the pub/sub channel (ours or another process's)."""
@@ -279,6 +315,7 @@ class Room:
     # -- presence -------------------------------------------------------------------------
 
     def join(self, member: Member) -> None:
+        member.after = self.seq
         self.members[member.conn] = member
         self.presence_changed()
 

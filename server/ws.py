@@ -21,17 +21,19 @@ from starlette.websockets import WebSocket, WebSocketDisconnect
 
 from server.mailbox import Mailbox
 from server.rooms import Member, Room, RoomGone
-from sessions import errors
+from sessions import errors, views
 from sessions.protocol import (
     PROTOCOL_VERSION,
     Ack,
     Command,
     Error,
     Hello,
+    OpId,
     Welcome,
     You,
     client_decoder,
     encoder,
+    entry_decoder,
 )
 from sessions.rules import Actor
 
@@ -41,6 +43,21 @@ if TYPE_CHECKING:
 log = logging.getLogger("parcours.ws")
 
 _FLOOD_STRIKES = 50
+
+
+class _OpOnly(msgspec.Struct):
+    op_id: OpId | None = None
+
+
+_op_only = msgspec.json.Decoder(_OpOnly)
+
+
+def _op_id_of(text: str) -> str | None:
+    """The op id of a frame we refuse, when it has a valid one: the sender settles or resends."""
+    try:
+        return _op_only.decode(text).op_id
+    except (msgspec.ValidationError, msgspec.DecodeError):
+        return None
 
 
 class ConnectionCaps:
@@ -161,16 +178,24 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
             protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, code=code
         )
         head = encoder.encode(welcome)[:-1].decode()
-        return head + ',"entries":[' + ",".join(r.decode() for r in raws) + "]}"
+        shown = [_seen_by(room, raw, you.id) for raw in raws]
+        return head + ',"entries":[' + ",".join(shown) + "]}"
     welcome = Welcome(
         protocol=PROTOCOL_VERSION,
         seq=room.seq,
         epoch=room.epoch,
         you=you,
-        snapshot=room.workshop,
+        snapshot=views.redact_workshop(room.workshop, you.id, you.role == "facilitator"),
         code=code,
     )
     return encoder.encode(welcome).decode()
+
+
+def _seen_by(room: Room, raw: bytes, viewer: str) -> str:
+    if b'"dots.set"' not in raw:  # the only event that can hide anything
+        return raw.decode()
+    entry = entry_decoder.decode(raw)
+    return encoder.encode(views.redact(entry, room.workshop, viewer)).decode()
 
 
 async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:
@@ -233,12 +258,14 @@ async def _read(
             if strikes >= _FLOOD_STRIKES:
                 mailbox.close(1008, "too many messages")
                 return
-            mailbox.put(_error("rate", "Too many changes at once: slow down a little."))
+            mailbox.put(
+                _error("rate", "Too many changes at once: slow down a little.", _op_id_of(text))
+            )
             continue
         try:
             command = client_decoder.decode(text)
         except (msgspec.ValidationError, msgspec.DecodeError) as exc:
-            mailbox.put(_error("invalid", f"This message is not valid: {exc}"))
+            mailbox.put(_error("invalid", f"This message is not valid: {exc}", _op_id_of(text)))
             continue
         if isinstance(command, Hello):
             mailbox.put(_error("invalid", "Hello was already said on this connection."))

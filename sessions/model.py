@@ -109,6 +109,8 @@ class Participant(msgspec.Struct, kw_only=True):
     id: str
     name: str
     role: Role = "participant"
+    proxy: bool = False
+    """Someone in the room without a device: the facilitator votes for them."""
 
 
 class Emotion(msgspec.Struct, kw_only=True):
@@ -150,8 +152,16 @@ class VoteRound(msgspec.Struct, kw_only=True):
     per_item: int = 1
     anonymous: bool = False
     hidden: bool = True
+    facilitator_votes: bool = False
+    """Whether the facilitator votes too (they can always cast for a proxy)."""
+    seconds: int | None = None
+    """Countdown length; ``ends_at`` is when the current run of the round times out."""
     status: RoundStatus = "open"
     ends_at: float | None = None
+    voters: int = 0
+    """How many participants have at least one dot in the round (always visible)."""
+    spent: dict[str, int] = msgspec.field(default_factory=dict)
+    """participant id -> dots spent (who has voted; masked in anonymous rounds)."""
     dots: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
     """participant id -> item id -> dots cast. Never sent to participants before the reveal
     when ``hidden``: see ``sessions.views``."""

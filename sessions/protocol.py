@@ -15,12 +15,23 @@ Every field added later must have a default; a change that breaks old clients bu
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 import msgspec
 from msgspec import Meta
 
-from sessions.model import Channel, Note, Participant, Role, Stage, Workshop
+from sessions.model import (
+    Channel,
+    Note,
+    Objective,
+    Participant,
+    Role,
+    RoundStatus,
+    Stage,
+    Tally,
+    VoteRound,
+    Workshop,
+)
 
 PROTOCOL_VERSION = 1
 
@@ -33,6 +44,8 @@ MAX_NOTES = 2000
 MAX_STAGES = 12
 MIN_STAGES = 1
 MAX_PARTICIPANTS = 1000
+MAX_OBJECTIVES = 50
+MAX_ROUND_ITEMS = 100
 
 # Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
 OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
@@ -115,8 +128,77 @@ class RenameSelf(Command, tag="participant.rename"):
     name: Name
 
 
+# -- objectives and dot-voting ------------------------------------------------------------
+
+ObjectiveText = Annotated[str, Meta(max_length=NOTE_TEXT_MAX)]
+
+
+class AddObjective(Command, tag="objective.add"):
+    title: Title
+    description: ObjectiveText = ""
+    kpis: ObjectiveText = ""
+
+
+class EditObjective(Command, tag="objective.edit"):
+    objective: ItemId
+    title: Title | None = None
+    description: ObjectiveText | None = None
+    kpis: ObjectiveText | None = None
+
+
+class RemoveObjective(Command, tag="objective.remove"):
+    objective: ItemId
+
+
+class StartRound(Command, tag="round.start"):
+    """Open a voting round on objectives or notes (an empty ``items`` means every objective)."""
+
+    items: Annotated[list[ItemId], Meta(max_length=MAX_ROUND_ITEMS)] = []
+    title: Annotated[str, Meta(max_length=TITLE_MAX)] = ""
+    budget: Annotated[int, Meta(ge=1, le=20)] = 3
+    per_item: Annotated[int, Meta(ge=1, le=20)] = 1
+    anonymous: bool = False
+    hidden: bool = True
+    facilitator_votes: bool = False
+    seconds: Annotated[int, Meta(ge=10, le=3600)] | None = None
+
+
+class SetRound(Command, tag="round.set"):
+    """Pause, resume, close, reveal or restart (clear every dot of) a round."""
+
+    round: ItemId
+    action: Literal["pause", "resume", "close", "reveal", "restart"]
+
+
+class CastDot(Command, tag="dot.add"):
+    round: ItemId
+    item: ItemId
+    proxy: ItemId | None = None
+    """Facilitator only: cast for this participant (someone in the room without a phone)."""
+
+
+class TakeDot(Command, tag="dot.remove"):
+    round: ItemId
+    item: ItemId
+    proxy: ItemId | None = None
+
+
+class AddProxy(Command, tag="participant.add"):
+    """Facilitator only: someone in the room without a device, who votes by proxy."""
+
+    name: Name
+
+
 AnyCommand = (
-    AddNote
+    AddObjective
+    | EditObjective
+    | RemoveObjective
+    | StartRound
+    | SetRound
+    | CastDot
+    | TakeDot
+    | AddProxy
+    | AddNote
     | EditNote
     | MoveNote
     | DeleteNote
@@ -130,7 +212,19 @@ AnyCommand = (
 ClientMessage = Hello | AnyCommand
 
 FACILITATOR_COMMANDS: frozenset[type] = frozenset(
-    {AddStage, RenameStage, MoveStage, RemoveStage, RenameWorkshop}
+    {
+        AddStage,
+        RenameStage,
+        MoveStage,
+        RemoveStage,
+        RenameWorkshop,
+        AddObjective,
+        EditObjective,
+        RemoveObjective,
+        StartRound,
+        SetRound,
+        AddProxy,
+    }
 )
 """Commands a participant's token may never issue (refused in ``rules.decide``)."""
 
@@ -158,7 +252,50 @@ class ParticipantSaved(msgspec.Struct, tag="participant.saved", kw_only=True):
     participant: Participant
 
 
-Event = NoteSaved | NoteDeleted | StagesSet | WorkshopRenamed | ParticipantSaved
+class ObjectivesSet(msgspec.Struct, tag="objectives.set", kw_only=True):
+    objectives: list[Objective]
+
+
+class RoundStarted(msgspec.Struct, tag="round.started", kw_only=True):
+    """A new round, or a restarted one (same id, every dot cleared)."""
+
+    round: VoteRound
+
+
+class RoundChanged(msgspec.Struct, tag="round.changed", kw_only=True):
+    """A round's new status; on reveal, its ranked result, also written back on the items."""
+
+    round: str
+    status: RoundStatus
+    result: list[Tally] | None = None
+
+
+class DotsSet(msgspec.Struct, tag="dots.set", kw_only=True):
+    """One voter's whole new allocation in a round (``spent`` = the sum of ``dots``).
+
+    Before the reveal of a hidden round, only the voter sees ``dots``: everyone else gets the
+    event with ``dots`` empty (``sessions.views``), and in an anonymous round ``voter`` masked.
+    """
+
+    round: str
+    voter: str
+    dots: dict[str, int]
+    spent: int
+    voters: int = 0
+    """Voters with at least one dot in the round, after this change."""
+
+
+Event = (
+    NoteSaved
+    | NoteDeleted
+    | StagesSet
+    | WorkshopRenamed
+    | ParticipantSaved
+    | ObjectivesSet
+    | RoundStarted
+    | RoundChanged
+    | DotsSet
+)
 
 
 class Entry(msgspec.Struct, kw_only=True):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors
+from sessions import errors, voting
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -25,21 +25,29 @@ from sessions.protocol import (
     MAX_STAGES,
     NAME_MAX,
     AddNote,
+    AddObjective,
+    AddProxy,
     AddStage,
+    CastDot,
     Command,
     DeleteNote,
     EditNote,
+    EditObjective,
     Event,
     MoveNote,
     MoveStage,
     NoteDeleted,
     NoteSaved,
     ParticipantSaved,
+    RemoveObjective,
     RemoveStage,
     RenameSelf,
     RenameStage,
     RenameWorkshop,
+    SetRound,
     StagesSet,
+    StartRound,
+    TakeDot,
     WorkshopRenamed,
 )
 
@@ -60,11 +68,18 @@ class Join(Command, tag="participant.join"):
     role: Role = "participant"
 
 
-def decide(workshop: Workshop, actor: Actor, command: Command) -> list[Event]:
-    """Events caused by ``command`` from ``actor``; raises a DomainError when refused."""
+def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0) -> list[Event]:
+    """Events caused by ``command`` from ``actor``; raises a DomainError when refused.
+
+    ``now`` is the server's clock (seconds since the epoch) for countdowns; nothing else reads it.
+    """
     if type(command) in FACILITATOR_COMMANDS and actor.role != "facilitator":
         raise errors.Forbidden("Only the facilitator can do this.")
-    if workshop.locked and actor.role != "facilitator" and not isinstance(command, Join):
+    if (
+        workshop.locked
+        and actor.role != "facilitator"
+        and not isinstance(command, (Join, CastDot, TakeDot))
+    ):
         raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
     match command:
         case AddNote():
@@ -92,6 +107,22 @@ def decide(workshop: Workshop, actor: Actor, command: Command) -> list[Event]:
             return _rename_self(workshop, actor, command.name)
         case Join():
             return _join(workshop, command)
+        case AddObjective():
+            return voting.add_objective(workshop, command)
+        case EditObjective():
+            return voting.edit_objective(workshop, command)
+        case RemoveObjective():
+            return voting.remove_objective(workshop, command)
+        case StartRound():
+            return voting.start_round(workshop, command, now)
+        case SetRound():
+            return voting.set_round(workshop, command, now)
+        case CastDot():
+            return voting.cast_dot(workshop, actor.id, actor.role, command, now)
+        case TakeDot():
+            return voting.take_dot(workshop, actor.id, actor.role, command, now)
+        case AddProxy():
+            return voting.add_proxy(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -112,6 +143,8 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case ParticipantSaved(participant=participant):
             workshop.participants[participant.id] = participant
             workshop.counter = max(workshop.counter, id_number(participant.id))
+        case _:
+            voting.apply_vote(workshop, event)
     return workshop
 
 

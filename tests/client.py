@@ -95,6 +95,9 @@ class BoardClient:
                 message = json.loads(frame)
                 if message["type"] == "event":
                     self._apply(message["entry"])
+                elif message["type"] == "events":  # entries committed together, one frame
+                    for entry in message["entries"]:
+                        self._apply(entry)
                 self.messages.append(message)
                 async with self._changed:
                     self._changed.notify_all()
