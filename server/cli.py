@@ -25,6 +25,7 @@ def _serve(args: argparse.Namespace) -> int:
         data_dir=Path(args.data_dir) if args.data_dir else None,
         allowed_origins=tuple(args.allow_origin) if args.allow_origin else None,
         log_level=args.log_level,
+        max_connections_per_ip=args.max_connections_per_ip,
     )
     embedded = None
     if not settings.redis_url:
@@ -95,6 +96,9 @@ def parser() -> argparse.ArgumentParser:
         "--allow-origin", action="append", help="origin allowed to connect (repeatable)"
     )
     serve.add_argument("--log-level", default="info")
+    serve.add_argument(
+        "--max-connections-per-ip", type=int, help="sockets one address may hold (default 400)"
+    )
     serve.set_defaults(run=_serve)
 
     red = commands.add_parser("redis", help="run the bundled Redis alone, for several instances")

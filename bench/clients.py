@@ -1,0 +1,248 @@
+"""One simulated phone: its socket, what it has seen (seq checks) and the changes it makes.
+
+Every received ``event`` is checked against the phone's last seq: ``seq == last + 1`` is in
+order; a seq above that leaves a gap (remembered: if the missing seq arrives later it was
+reordered, if it never does it was lost); a seq at or below ``last`` that was not a gap is a
+duplicate. Each change a phone makes only touches its own notes, so no change is ever refused
+because of another phone, and the notes of a room stay bounded (``cap`` per phone).
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter
+from typing import TYPE_CHECKING, Any
+
+import msgspec
+
+from bench.wire import Socket, open_socket
+
+if TYPE_CHECKING:
+    from bench.loadgen import Worker
+
+
+class _EntryHead(msgspec.Struct):
+    seq: int
+    op_id: str = ""
+    events: msgspec.Raw = msgspec.Raw(b"[]")
+
+
+class _You(msgspec.Struct):
+    id: str
+
+
+class _Message(msgspec.Struct):
+    type: str
+    entry: _EntryHead | None = None
+    op_id: str | None = None
+    seq: int | None = None
+    epoch: str | None = None
+    you: _You | None = None
+    entries: list[_EntryHead] | None = None
+    snapshot: msgspec.Raw = msgspec.Raw(b"")
+    code: str | None = None
+
+
+class _Id(msgspec.Struct):
+    id: str
+
+
+class _Cells(msgspec.Struct):
+    personas: list[_Id]
+    stages: list[_Id]
+    lanes: list[_Id]
+
+
+class _NoteHead(msgspec.Struct):
+    id: str
+    version: int = 1
+
+
+class _Saved(msgspec.Struct):
+    type: str
+    note: _NoteHead | str
+
+
+_decode = msgspec.json.Decoder(_Message).decode
+_decode_cells = msgspec.json.Decoder(_Cells).decode
+_decode_events = msgspec.json.Decoder(list[_Saved]).decode
+_encode = msgspec.json.Encoder().encode
+
+WORDS = ("queue", "refund", "app crash", "friendly staff", "late train", "clear price", "wifi",
+         "lost luggage", "quick checkout", "no signage", "helpful chatbot", "long form")  # fmt: skip
+
+
+class Phone:
+    """A participant's socket and replica bookkeeping (no board: only seqs and own notes)."""
+
+    __slots__ = (
+        "cap", "closes", "connected_at", "epoch", "gaps", "index", "me", "notes", "pending",
+        "port", "room", "seq", "server", "sock", "stalled_phase", "token", "welcomed", "worker",
+    )  # fmt: skip
+
+    def __init__(self, worker: Worker, room: Any, index: int, token: str, server: int) -> None:
+        self.worker = worker
+        self.room = room
+        self.index = index
+        self.token = token
+        self.server = server
+        self.port = worker.plan.ports[server]
+        self.sock: Socket | None = None
+        self.seq = 0
+        self.epoch: str | None = None
+        self.me = ""
+        self.gaps: set[int] = set()
+        self.notes: list[str] = []
+        self.pending: dict[str, str] = {}
+        self.cap = worker.plan.notes_per_client
+        self.stalled_phase = -1
+        self.welcomed: Any = None
+        self.connected_at = 0.0
+        self.closes: Counter[int] = Counter()
+
+    @property
+    def live(self) -> bool:
+        return self.sock is not None and not self.sock.closed and self.welcomed is not None
+
+    async def connect(self, resume: bool = False, rcvbuf: int | None = None) -> None:
+        import asyncio
+
+        self.welcomed = asyncio.get_running_loop().create_future()
+        self.sock = await open_socket(self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf)
+        hello: dict[str, Any] = {"type": "hello", "protocol": 1,
+                                 "workshop": self.room.workshop, "token": self.token}  # fmt: skip
+        if resume and self.epoch is not None:
+            hello["last_seq"] = self.seq
+            hello["epoch"] = self.epoch
+        self.sock.send_text(_encode(hello))
+        async with asyncio.timeout(30):
+            await self.welcomed
+        self.connected_at = time.perf_counter()
+
+    def _on_close(self, code: int, reason: str) -> None:
+        self.closes[code] += 1
+        if self.welcomed is not None and not self.welcomed.done():
+            self.welcomed.set_exception(ConnectionError(f"closed {code} {reason}"))
+
+    # -- receiving ------------------------------------------------------------------------
+
+    def _on_frame(self, payload: bytes | bytearray, now: float) -> None:
+        worker = self.worker
+        worker.frames += 1
+        worker.bytes_in += len(payload)
+        message = _decode(payload)
+        kind = message.type
+        if kind == "event":
+            entry = message.entry
+            assert entry is not None
+            self._check(entry.seq)
+            rec = worker.ops.get(entry.op_id)
+            if rec is None:
+                rec = worker.ops[entry.op_id] = worker.foreign(entry.op_id, self.room.index)
+            if self.stalled_phase != rec[1] % 1000:
+                rec[4] += 1
+                rec[5] = now
+                if worker.split:
+                    rec[8 + self.server] = now
+            if entry.op_id in self.pending:
+                self._mine(entry)
+        elif kind == "ack":
+            rec = worker.ops.get(message.op_id or "")
+            if rec is not None and rec[6] == 0.0:
+                rec[6] = now
+                worker.acked += 1
+            kind_of = self.pending.pop(message.op_id or "", None)
+            if kind_of is not None and kind_of != "done":
+                worker.noops += 1  # acknowledged without an event: the change changed nothing
+        elif kind == "welcome":
+            self._welcome(message)
+        elif kind == "error":
+            worker.errors[f"error:{message.code}"] += 1
+            if message.op_id:
+                self.pending.pop(message.op_id, None)
+        else:
+            worker.other_frames += 1
+
+    def _check(self, seq: int) -> None:
+        last = self.seq
+        if seq == last + 1:
+            self.seq = seq
+        elif seq > last + 1:
+            self.gaps.update(range(last + 1, seq))
+            self.worker.gap_events += 1
+            self.seq = seq
+        elif seq in self.gaps:
+            self.gaps.discard(seq)
+            self.worker.reordered += 1
+        else:
+            self.worker.duplicated += 1
+
+    def _mine(self, entry: _EntryHead) -> None:
+        if self.pending.get(entry.op_id) == "add":
+            for event in _decode_events(entry.events):
+                note = event.note
+                if event.type == "note.saved" and isinstance(note, _NoteHead) and note.version == 1:
+                    self.notes.append(note.id)
+                    break
+        self.pending[entry.op_id] = "done"
+
+    def _welcome(self, message: _Message) -> None:
+        if message.you is not None:
+            self.me = message.you.id
+        if len(message.snapshot) > 4:  # neither absent nor null
+            if self.room.cells is None:
+                cells = _decode_cells(message.snapshot)
+                self.room.cells = (
+                    [p.id for p in cells.personas],
+                    [s.id for s in cells.stages],
+                    [lane.id for lane in cells.lanes],
+                )
+            self.seq = message.seq or 0
+            self.gaps.clear()
+        elif message.entries is not None:
+            for entry in message.entries:
+                self._check(entry.seq)
+        self.epoch = message.epoch
+        if self.welcomed is not None and not self.welcomed.done():
+            self.welcomed.set_result(None)
+
+    # -- sending --------------------------------------------------------------------------
+
+    def change(self, op_id: str, rng: random.Random, mix: list[tuple[str, float]]) -> str | None:
+        """Send one change (chosen by ``mix``); returns its kind, or None if the socket is down."""
+        kind = _pick(rng, mix)
+        if kind == "dot":
+            raise NotImplementedError("dot votes: no vote command in the protocol yet")
+        if kind != "add" and not self.notes:
+            kind = "add"
+        if kind == "add" and len(self.notes) >= self.cap:
+            kind = "delete"
+        personas, stages, lanes = self.room.cells
+        cmd: dict[str, Any]
+        if kind == "add":
+            cmd = {"type": "note.add", "op_id": op_id, "persona": rng.choice(personas),
+                   "stage": rng.choice(stages), "lane": rng.choice(lanes),
+                   "text": f"{rng.choice(WORDS)} {op_id}", "channel": "web"}  # fmt: skip
+        elif kind == "delete":
+            cmd = {"type": "note.delete", "op_id": op_id, "note": self.notes.pop(0)}
+        elif kind == "edit":
+            cmd = {"type": "note.edit", "op_id": op_id, "note": rng.choice(self.notes),
+                   "text": f"{rng.choice(WORDS)} {op_id}"}  # fmt: skip
+        else:
+            cmd = {"type": "note.move", "op_id": op_id, "note": rng.choice(self.notes),
+                   "stage": rng.choice(stages), "lane": rng.choice(lanes),
+                   "index": rng.randrange(4)}  # fmt: skip
+        assert self.sock is not None
+        if not self.sock.send_text(_encode(cmd)):
+            return None
+        self.pending[op_id] = kind
+        return kind
+
+
+def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:
+    x = rng.random()
+    for kind, upto in mix:
+        if x < upto:
+            return kind
+    return mix[-1][0]

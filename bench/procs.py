@@ -1,0 +1,178 @@
+"""The processes a run starts: Redis, Parcours servers, baseline relays and generator workers.
+
+Every process listens on 127.0.0.1 (or a unix socket) only, is started by us, waited for with a
+bounded readiness loop and stopped by its own pid.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import redis
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def raise_file_limit() -> int:
+    """Soft open-file limit up to the hard one (children inherit it)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+    return hard
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def redis_binary() -> str:
+    from server.embedded import binary
+
+    return binary()
+
+
+def redis_benchmark_binary() -> str | None:
+    """redis-benchmark next to the bundled redis-server, else on PATH, else None."""
+    bundled = Path(redis_binary()).with_name("redis-benchmark")
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
+    return shutil.which("redis-benchmark")
+
+
+class Proc:
+    """A child process we own."""
+
+    def __init__(self, name: str, args: list[str], log: Path) -> None:
+        self.name = name
+        self.args = args
+        self.log_path = log
+        self._log = log.open("wb")
+        self.process = subprocess.Popen(
+            args, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )  # fmt: skip
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def tail(self) -> str:
+        return self.log_path.read_text(errors="replace")[-2000:]
+
+    def stop(self, timeout: float = 10.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self._log.close()
+
+
+class Redis(Proc):
+    """The bundled redis-server, on a loopback port and a unix socket, AOF everysec like prod."""
+
+    def __init__(self, workdir: Path) -> None:
+        self.dir = Path(tempfile.mkdtemp(prefix="pb-", dir="/tmp"))
+        self.port = free_port()
+        self.unix = self.dir / "redis.sock"
+        args = [
+            redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
+            "--unixsocket", str(self.unix), "--unixsocketperm", "700", "--dir", str(self.dir),
+            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
+            "--protected-mode", "yes", "--maxclients", "10000",
+        ]  # fmt: skip
+        super().__init__("redis", args, workdir / "redis.log")
+        client = redis.Redis(unix_socket_path=str(self.unix), socket_timeout=0.5)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            if not self.alive():
+                raise RuntimeError(f"redis-server exited: {self.tail()}")
+            try:
+                if client.ping():
+                    break
+            except (redis.RedisError, OSError):
+                time.sleep(0.02)
+        else:
+            raise RuntimeError("redis-server did not answer PING in 10 s")
+        client.close()
+
+    def url(self, transport: str = "unix") -> str:
+        if transport == "unix":
+            return f"unix://{self.unix}"
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def client(self) -> redis.Redis:
+        return redis.Redis(unix_socket_path=str(self.unix))
+
+    def stop(self, timeout: float = 10.0) -> None:
+        super().stop(timeout)
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def _wait_http(proc: Proc, port: int, path: str, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"{proc.name} exited: {proc.tail()}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=1):
+                return
+        except urllib.error.HTTPError:
+            return  # it answers: a websocket-only server says 4xx to a plain GET
+        except (urllib.error.URLError, OSError):
+            time.sleep(0.05)
+    raise RuntimeError(f"{proc.name} did not start in {timeout} s: {proc.tail()}")
+
+
+def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "parcours") -> Proc:
+    """``python -m server.cli serve``, the real thing, with the per-address cap raised."""
+    port = free_port()
+    launcher = ["-m", "bench.serve_asyncio"] if loop == "asyncio" else ["-m", "server.cli"]
+    args = [sys.executable, *launcher, "serve", "--port", str(port), "--redis-url", redis_url,
+            "--log-level", "warning", "--max-connections-per-ip", "100000"]  # fmt: skip
+    proc = Proc(name, args, workdir / f"{name}-{port}.log")
+    proc.port = port  # type: ignore[attr-defined]
+    _wait_http(proc, port, "/healthz")
+    return proc
+
+
+def relay(kind: str, workdir: Path, redis_url: str | None = None, loop: str = "auto") -> Proc:
+    """A baseline relay: ``ws`` (raw websockets), ``asgi`` (Starlette) or ``ws`` + Redis."""
+    port = free_port()
+    module = {"ws": "bench.relay_ws", "asgi": "bench.relay_asgi"}[kind]
+    args = [sys.executable, "-m", module, "--port", str(port), "--loop", loop]
+    if redis_url:
+        args += ["--redis-url", redis_url]
+    name = f"relay-{kind}{'-redis' if redis_url else ''}"
+    proc = Proc(name, args, workdir / f"{name}-{port}.log")
+    proc.port = port  # type: ignore[attr-defined]
+    _wait_http(proc, port, "/ws")
+    return proc
+
+
+@contextlib.contextmanager
+def running(*procs: Proc):  # type: ignore[no-untyped-def]
+    try:
+        yield procs
+    finally:
+        for proc in reversed(procs):
+            proc.stop()
