@@ -1,0 +1,175 @@
+"""Derived figures of a workshop: the emotion curve, roadmap classes, ranked vote results.
+
+Pure functions of the model, shared by every export and, later, by the board, so that a figure
+is computed the same way wherever it is shown. Nothing here changes its arguments.
+
+The emotion curve (:func:`curve`)
+    One point per stage, in stage order. Its ``value`` is the facilitator's ``fixed`` value when
+    set, else the median of the participants' ratings (-2 very negative .. +2 very positive),
+    else ``None`` (nobody rated that stage). ``low`` and ``high`` are the extreme ratings, so a
+    chart can draw the spread of the room around the line.
+
+Roadmap classes (:func:`roadmap_class`)
+    Each criterion of an item is summed up by the median of its scores (1 low .. 5 high); the
+    item's *effort* is the mean of the medians of cost, delay and complexity that were scored.
+    Rules, first match wins, with the default :class:`Thresholds`:
+
+    1. an ``override`` set by the facilitator (one of ``ROADMAP_CLASSES``) is the class;
+    2. **must have**: expected by customers, ``customer >= 4``: the market standard, done soon
+       whatever it costs;
+    3. without a scored ``impact`` and effort there is no class yet (``None``);
+    4. **quick win**: strong impact and light effort, ``impact >= 4`` and ``effort <= 2.5``;
+    5. **waow**: strong impact and heavy effort, ``impact >= 4`` and ``effort > 2.5``: the
+       projects that make a buzz, once the must-haves are covered;
+    6. **nice to have**: everything else: a real but smaller impact, not a priority, something
+       that can still set the brand apart.
+
+Vote results (:func:`ranked`)
+    Dots per item summed over participants, items in decreasing order of dots, ties kept in the
+    round's item order. Ranks are "competition" ranks: equal dots share a rank and the next rank
+    skips (1, 1, 3). A round's stored ``result`` (written at the reveal) wins over a recount.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+from sessions.model import (
+    ROADMAP_CLASSES,
+    RoadmapItem,
+    Tally,
+    VoteRound,
+    Workshop,
+)
+
+EFFORT_CRITERIA: tuple[str, ...] = ("cost", "delay", "complexity")
+QUARTERS = 8
+"""Quarters of the two-year roadmap: ``RoadmapItem.quarter`` runs from 0 to 7."""
+
+
+@dataclass(frozen=True, slots=True)
+class CurvePoint:
+    """The emotion of one persona at one stage."""
+
+    stage: str
+    value: float | None
+    low: int | None
+    high: int | None
+    count: int
+    """How many participants rated it."""
+    fixed: bool
+    """True when ``value`` is the facilitator's, not the room's median."""
+
+
+def curve(workshop: Workshop, persona: str) -> list[CurvePoint]:
+    """The emotion curve of ``persona``: one point per stage, in stage order."""
+    points: list[CurvePoint] = []
+    for stage in workshop.stages:
+        emotion = workshop.emotions.get(f"{persona}:{stage.id}")
+        ratings = list(emotion.ratings.values()) if emotion else []
+        fixed = emotion.fixed if emotion else None
+        median = float(statistics.median(ratings)) if ratings else None
+        points.append(
+            CurvePoint(
+                stage=stage.id,
+                value=float(fixed) if fixed is not None else median,
+                low=min(ratings) if ratings else None,
+                high=max(ratings) if ratings else None,
+                count=len(ratings),
+                fixed=fixed is not None,
+            )
+        )
+    return points
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    """Where the classification rules draw their lines (scores run from 1 to 5)."""
+
+    strong: float = 4.0
+    """Impact at or above this is strong."""
+    light: float = 2.5
+    """Effort at or below this is light (fast and cheap to deliver)."""
+    expected: float = 4.0
+    """Customer expectation at or above this makes a must have."""
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+def criteria(item: RoadmapItem) -> dict[str, float]:
+    """The median score of every criterion that received at least one score."""
+    return {
+        criterion: float(statistics.median(scores.values()))
+        for criterion, scores in item.scores.items()
+        if scores
+    }
+
+
+def effort(item: RoadmapItem) -> float | None:
+    """Mean of the cost, delay and complexity medians that were scored; None if none was."""
+    found = criteria(item)
+    parts = [found[c] for c in EFFORT_CRITERIA if c in found]
+    return sum(parts) / len(parts) if parts else None
+
+
+def position(item: RoadmapItem) -> tuple[float, float] | None:
+    """``(effort, impact)`` on the impact x effort matrix, or None while either is unscored."""
+    impact = criteria(item).get("impact")
+    heavy = effort(item)
+    if impact is None or heavy is None:
+        return None
+    return heavy, impact
+
+
+def roadmap_class(item: RoadmapItem, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> str | None:
+    """The item's class by the rules of the module docstring, or None when it cannot be told."""
+    if item.override in ROADMAP_CLASSES:
+        return item.override
+    customer = criteria(item).get("customer")
+    if customer is not None and customer >= thresholds.expected:
+        return "must_have"
+    placed = position(item)
+    if placed is None:
+        return None
+    heavy, impact = placed
+    if impact >= thresholds.strong:
+        return "quick_win" if heavy <= thresholds.light else "waow"
+    return "nice_to_have"
+
+
+def ranked(vote: VoteRound) -> list[Tally]:
+    """The round's items by decreasing dots (ties in item order), with competition ranks."""
+    totals = dict.fromkeys(vote.items, 0)
+    for cast in vote.dots.values():
+        for item, dots in cast.items():
+            if item in totals:
+                totals[item] += dots
+    order = sorted(totals, key=lambda item: -totals[item])  # stable: ties keep item order
+    tallies: list[Tally] = []
+    for index, item in enumerate(order):
+        tied = tallies and tallies[-1].dots == totals[item]
+        rank = tallies[-1].rank if tied else index + 1
+        tallies.append(Tally(item=item, dots=totals[item], rank=rank))
+    return tallies
+
+
+def result(vote: VoteRound) -> list[Tally]:
+    """The stored result of a revealed round, else a recount of its dots."""
+    return list(vote.result) if vote.result is not None else ranked(vote)
+
+
+def shown(vote: VoteRound) -> bool:
+    """Whether a document may show this round's tallies: revealed, closed, or never hidden."""
+    return vote.status in ("revealed", "closed") or not vote.hidden
+
+
+def voters(vote: VoteRound) -> int:
+    """How many participants cast at least one dot."""
+    return sum(1 for cast in vote.dots.values() if any(cast.values()))
+
+
+def quarter_of(index: int) -> tuple[int, int]:
+    """``(year, quarter)`` both counted from 1, for a quarter index 0..7."""
+    return index // 4 + 1, index % 4 + 1
