@@ -1,0 +1,190 @@
+"""The workshop as flat tables (a header and rows), shared by the CSV and xlsx exports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from server.export import palette
+from server.export.words import Words, persona_names, stage_titles
+from sessions import summary
+from sessions.model import CRITERIA, SCENARIO_FIELDS, VoteRound, Workshop, cell_notes
+
+Value = str | int | float | None
+
+
+@dataclass(slots=True)
+class Table:
+    name: str
+    header: list[str]
+    rows: list[list[Value]] = field(default_factory=list)
+    fills: list[str | None] = field(default_factory=list)
+    """A colour per row for the cell in column ``fill_column`` (a note's channel, an item's
+    class), when the table has one."""
+    fill_column: int = 0
+
+
+def notes(workshop: Workshop, words: Words) -> Table:
+    """Every note, persona by persona, in grid order (stage, then lane, then position)."""
+    table = Table(
+        words("notes"),
+        [
+            words("id"),
+            words("persona"),
+            words("stage"),
+            words("lane"),
+            words("position"),
+            words("channel"),
+            words("text"),
+            words("tags"),
+            words("author"),
+            words("votes.col"),
+            words("status"),
+        ],
+        fill_column=5,
+    )
+    people = {p.id: p.name for p in workshop.participants.values()}
+    for persona in workshop.personas:
+        for stage in workshop.stages:
+            for lane in workshop.lanes:
+                for order, note in enumerate(
+                    cell_notes(workshop, persona.id, stage.id, lane.id), start=1
+                ):
+                    table.rows.append(
+                        [
+                            note.id,
+                            persona.name,
+                            stage.title,
+                            words.lane(lane),
+                            order,
+                            words(f"channel.{note.channel}"),
+                            note.text,
+                            ", ".join(words(f"tag.{t}") for t in note.tags),
+                            people.get(note.author, note.author),
+                            note.votes,
+                            words("hidden") if note.hidden else "",
+                        ]
+                    )
+                    table.fills.append(palette.channel_colour(note.channel))
+    return table
+
+
+def roadmap(workshop: Workshop, words: Words) -> Table:
+    """Every roadmap item with the median of each criterion, its effort, class and quarter."""
+    table = Table(
+        words("roadmap"),
+        [
+            words("id"),
+            words("title"),
+            words("description"),
+            words("persona"),
+            words("stage"),
+            words("channel"),
+            words("owner"),
+            *(words(f"criterion.{c}") for c in CRITERIA),
+            words("effort"),
+            words("class"),
+            words("class.manual"),
+            words("quarter"),
+            words("notes"),
+        ],
+        fill_column=8 + len(CRITERIA),
+    )
+    personas = persona_names(workshop)
+    stages = stage_titles(workshop)
+    for item in workshop.roadmap.values():
+        medians = summary.criteria(item)
+        effort = summary.effort(item)
+        kind = summary.roadmap_class(item)
+        table.rows.append(
+            [
+                item.id,
+                item.title,
+                item.description,
+                personas.get(item.persona, ""),
+                stages.get(item.stage, ""),
+                words(f"channel.{item.channel}") if item.channel else "",
+                item.owner,
+                *(medians.get(c) for c in CRITERIA),
+                round(effort, 2) if effort is not None else None,
+                words(f"class.{kind}") if kind else "",
+                words("yes") if item.override else "",
+                words.quarter(item.quarter) if item.quarter is not None else "",
+                " | ".join(workshop.notes[n].text for n in item.notes if n in workshop.notes),
+            ]
+        )
+        table.fills.append(palette.CLASS_COLOURS.get(kind or "", palette.UNCLASSED))
+    return table
+
+
+def item_label(workshop: Workshop, item_id: str) -> str:
+    """What a vote item is called: an objective's title, or a note's text."""
+    for objective in workshop.objectives:
+        if objective.id == item_id:
+            return objective.title
+    note = workshop.notes.get(item_id)
+    return note.text if note else item_id
+
+
+def votes(workshop: Workshop, words: Words) -> Table:
+    """Every round's ranked result (rounds still hidden show their status only)."""
+    table = Table(
+        words("votes"),
+        [
+            words("round"),
+            words("status"),
+            words("rank"),
+            words("item"),
+            words("dots"),
+            words("kpis"),
+        ],
+    )
+    kpis = {o.id: o.kpis for o in workshop.objectives}
+    for index, vote in enumerate(workshop.rounds, start=1):
+        title = round_title(vote, index, words)
+        status = words(f"status.{vote.status}")
+        if not summary.shown(vote):
+            table.rows.append([title, status, None, words("votes.hidden"), None, ""])
+            continue
+        for tally in summary.result(vote):
+            table.rows.append(
+                [
+                    title,
+                    status,
+                    tally.rank,
+                    item_label(workshop, tally.item),
+                    tally.dots,
+                    kpis.get(tally.item, ""),
+                ]
+            )
+    return table
+
+
+def round_title(vote: VoteRound, index: int, words: Words) -> str:
+    return vote.title or f"{words('round')} {index}"
+
+
+def scenarios(workshop: Workshop, words: Words) -> Table:
+    """Every scenario as one row, its checklist as columns."""
+    table = Table(
+        words("scenarios"),
+        [
+            words("title"),
+            words("moment"),
+            words("persona"),
+            words("stage"),
+            *(words(f"scenario.{f}") for f in SCENARIO_FIELDS),
+        ],
+    )
+    personas = persona_names(workshop)
+    stages = stage_titles(workshop)
+    for scenario in workshop.scenarios.values():
+        table.rows.append(
+            [
+                scenario.title,
+                words(f"moment.{scenario.moment}"),
+                personas.get(scenario.persona, ""),
+                stages.get(scenario.stage, ""),
+                *(scenario.fields.get(f, "") for f in SCENARIO_FIELDS),
+            ]
+        )
+    return table
