@@ -11,6 +11,7 @@ from pathlib import Path
 import uvicorn
 
 from server.embedded import EmbeddedRedis, EmbeddedRedisError
+from server.export import command as export_command
 from server.settings import Settings
 from sessions.protocol import FRAME_MAX
 
@@ -105,6 +106,8 @@ def parser() -> argparse.ArgumentParser:
     red.add_argument("--port", type=int, default=6379)
     red.add_argument("--data-dir", default="parcours-data")
     red.set_defaults(run=_redis)
+
+    export_command.add_commands(commands)
     return top
 
 

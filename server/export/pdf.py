@@ -8,6 +8,7 @@ between lanes, with the stage titles repeated.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 
 from fpdf import FPDF
@@ -26,6 +27,8 @@ FAMILY = "DejaVu"
 MARGIN = 12.0
 PT = 25.4 / 72
 """Millimetres in a typographic point."""
+
+logging.getLogger("fontTools").setLevel(logging.WARNING)  # its subsetter narrates at INFO
 
 
 class _Document(FPDF):

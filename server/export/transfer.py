@@ -1,0 +1,59 @@
+"""Exports and imports against the store: shared by the HTTP routes and the command line."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import msgspec
+
+from server.store import Store, new_token
+from sessions import snapshot
+from sessions.model import Workshop
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    workshop: str
+    code: str
+    token: str
+
+    def links(self) -> dict[str, str]:
+        """The answer of ``POST /api/workshops``, for the imported workshop."""
+        return {
+            "workshop": self.workshop,
+            "code": self.code,
+            "token": self.token,
+            "board": f"/w/{self.workshop}#k={self.token}",
+            "join": f"/j/{self.code}",
+        }
+
+
+def now() -> str:
+    """The current time as a snapshot's ``exported_at``: ISO 8601, UTC, to the second."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def new_workshop_id() -> str:
+    return secrets.token_hex(5)
+
+
+def readied(raw: bytes, workshop_id: str) -> Workshop:
+    """The workshop of snapshot ``raw`` under a new id; raises snapshot.InvalidSnapshot."""
+    workshop = snapshot.read(raw)
+    return msgspec.structs.replace(workshop, id=workshop_id)
+
+
+async def create(store: Store, workshop: Workshop) -> Imported:
+    """Store ``workshop`` (already checked, under a fresh id) with a new facilitator token."""
+    token = new_token()
+    code = await store.create(workshop, token)
+    return Imported(workshop=workshop.id, code=code, token=token)
+
+
+async def resolve(store: Store, reference: str) -> str | None:
+    """The workshop id meant by ``reference``: an id, or a join code."""
+    if await store.exists(reference):
+        return reference
+    return await store.find_code(reference)
