@@ -104,6 +104,7 @@ def create_app(settings: Settings) -> Starlette:
     routes = [
         Route("/", _page, name="page_home"),
         Route("/w/{workshop}", _page, name="page_board"),
+        Route("/w/{workshop}/screen", _page, name="page_screen"),
         Route("/j/{code}", _page, name="page_join"),
         Route("/healthz", api.health),
         Route("/api/templates", api.list_templates),

@@ -7,7 +7,8 @@ import { readAccess, saveAccess } from "./home.js";
 import { onLangChange, t } from "./i18n.js";
 import { Command, Limits, Message } from "./protocol.js";
 import { BoardView, h, laneName } from "./render.js";
-import { applyEntry, cellNotes } from "./state.js";
+import { applyEntry, cellNotes, currentRound } from "./state.js";
+import { results, VoteView } from "./vote.js";
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 
@@ -16,7 +17,7 @@ import { applyEntry, cellNotes } from "./state.js";
  * @param {string} workshopId
  * @param {(message: string) => void} toast
  */
-export function startBoard(main, workshopId, toast) {
+export function startBoard(main, workshopId, toast, mode = "board") {
   const fromLink = new URLSearchParams(location.hash.slice(1)).get("k");
   if (fromLink) {
     saveAccess(workshopId, { token: fromLink });
@@ -48,8 +49,28 @@ export function startBoard(main, workshopId, toast) {
   let stageIndex = 0;
   let lastChannel = "web";
   const narrowQuery = matchMedia("(max-width: 720px)");
+  let section = location.hash === "#vote" ? "vote" : "journeys";
 
-  const view = new BoardView(main, {
+  const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
+  const journeyRoot = h("div", { class: "section-journeys" });
+  const voteRoot = h("div", { class: "section-vote" });
+  const screenRoot = h("div", { class: "screen" });
+  main.replaceChildren(mode === "screen" ? screenRoot : nav, journeyRoot, voteRoot);
+  journeyRoot.hidden = voteRoot.hidden = true;
+  const voteView = new VoteView(voteRoot, {
+    send: (command) => {
+      const op = connection.send(command);
+      render();
+      return op;
+    },
+    pending: () => [...connection.outbox.values()],
+  });
+  addEventListener("hashchange", () => {
+    section = location.hash === "#vote" ? "vote" : "journeys";
+    render();
+  });
+
+  const view = new BoardView(journeyRoot, {
     onAdd: (stage, lane) => addNote(stage, lane),
     onOpen: (id) => openNote(id),
     onKeyMove: (id, key, shift) => keyMove(id, key, shift),
@@ -126,6 +147,12 @@ export function startBoard(main, workshopId, toast) {
       case Message.EVENT:
         if (accept(message.entry)) render();
         break;
+      case Message.EVENTS: {
+        let changed = false;
+        for (const entry of message.entries) changed = accept(entry) || changed;
+        if (changed) render();
+        break;
+      }
       case Message.PRESENCE:
         showPresence(message.online);
         break;
@@ -161,11 +188,22 @@ export function startBoard(main, workshopId, toast) {
 
   function render() {
     if (!workshop) return;
-    const narrow = narrowQuery.matches;
-    stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
+    if (mode === "screen") {
+      renderScreen(screenRoot, workshop, code);
+      return;
+    }
+    renderNav();
+    journeyRoot.hidden = section !== "journeys";
+    voteRoot.hidden = section !== "vote";
     const title = /** @type {HTMLElement} */ (document.getElementById("workshop-title"));
     title.textContent = workshop.title;
     document.title = `${workshop.title} · Parcours`;
+    if (section === "vote") {
+      voteView.render(workshop, { me: me?.id ?? "", facilitator: me?.role === "facilitator", code });
+      return;
+    }
+    const narrow = narrowQuery.matches;
+    stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
     view.render(workshop, {
       persona,
       facilitator: me?.role === "facilitator",
@@ -174,6 +212,25 @@ export function startBoard(main, workshopId, toast) {
       pending: pendingNotes(),
       me: me?.id ?? "",
     });
+  }
+
+  function renderNav() {
+    if (!workshop) return;
+    const round = currentRound(workshop);
+    const live = round && (round.status === "open" || round.status === "paused");
+    /** @type {[string, string][]} */
+    const items = [["journeys", t("nav.journeys")], ["vote", t("nav.vote")]];
+    const key = JSON.stringify([section, live, document.documentElement.lang]);
+    if (nav.dataset.key === key) return;
+    nav.dataset.key = key;
+    nav.replaceChildren(
+      ...items.map(([id, label]) => {
+        const link = h("a", { href: `#${id}`, class: "section-link", "data-section": id, text: label });
+        if (id === section) link.setAttribute("aria-current", "page");
+        if (id === "vote" && live && section !== "vote") link.append(h("span", { class: "badge", text: t("vote.open") }));
+        return link;
+      }),
+    );
   }
 
   /** @param {string} status @param {number} pending */
@@ -307,6 +364,41 @@ export function startBoard(main, workshopId, toast) {
     const title = await askText(t("stage.add"), t("stage.title"), "", Limits.TITLE_MAX);
     if (title) connection.send({ type: Command.STAGE_ADD, title });
   }
+}
+
+/**
+ * The projector: title, how to join, participation, and the results once revealed.
+ * @param {HTMLElement} root @param {Workshop} workshop @param {string | null} code
+ */
+function renderScreen(root, workshop, code) {
+  const round = currentRound(workshop);
+  const people = Object.values(workshop.participants).filter((p) => p.role !== "facilitator").length;
+  const parts = [h("h2", { class: "screen-title", text: workshop.title })];
+  if (round?.status === "revealed") {
+    parts.push(h("p", { class: "screen-status", text: t("vote.revealed") }), results(workshop, round));
+  } else {
+    if (code) {
+      parts.push(
+        h("div", { class: "screen-join" }, [
+          h("img", { class: "qr big", src: `/api/join/${code}/qr.svg`, alt: `QR code: ${location.origin}/j/${code}`, width: "320", height: "320" }),
+          h("div", {}, [
+            h("p", { class: "screen-url", text: t("projector.join", { url: location.host }) }),
+            h("p", { class: "big-code huge", text: code.replace(/(...)(...)/, "$1 $2") }),
+          ]),
+        ]),
+      );
+    }
+    if (round) {
+      const voted = round.anonymous ? round.voters : Object.values(round.spent).filter((n) => n > 0).length;
+      parts.push(
+        h("p", { class: "screen-count", "aria-live": "polite" }, [
+          h("strong", { text: `${voted} / ${people}` }),
+          ` ${t("projector.voted")} · ${round.status === "open" ? t("vote.open") : round.status === "paused" ? t("vote.paused") : t("vote.closed")}`,
+        ]),
+      );
+    }
+  }
+  root.replaceChildren(...parts);
 }
 
 /** @param {string} name */

@@ -18,8 +18,12 @@ function toast(message) {
 function route() {
   const path = location.pathname;
   const board = path.match(/^\/w\/([a-z0-9]+)\/?$/);
+  const screen = path.match(/^\/w\/([a-z0-9]+)\/screen\/?$/);
   const join = path.match(/^\/j\/([A-Za-z0-9]+)\/?$/);
-  if (board) {
+  if (screen) {
+    document.body.dataset.page = "screen";
+    startBoard(main, screen[1], toast, "screen");
+  } else if (board) {
     document.body.dataset.page = "board";
     startBoard(main, board[1], toast);
   } else if (join) {

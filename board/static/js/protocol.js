@@ -16,6 +16,14 @@ export const Command = Object.freeze({
   STAGE_REMOVE: "stage.remove",
   WORKSHOP_RENAME: "workshop.rename",
   PARTICIPANT_RENAME: "participant.rename",
+  OBJECTIVE_ADD: "objective.add",
+  OBJECTIVE_EDIT: "objective.edit",
+  OBJECTIVE_REMOVE: "objective.remove",
+  ROUND_START: "round.start",
+  ROUND_SET: "round.set",
+  DOT_ADD: "dot.add",
+  DOT_REMOVE: "dot.remove",
+  PARTICIPANT_ADD: "participant.add",
 });
 
 /** Events inside an entry. */
@@ -25,12 +33,17 @@ export const Event = Object.freeze({
   STAGES_SET: "stages.set",
   WORKSHOP_RENAMED: "workshop.renamed",
   PARTICIPANT_SAVED: "participant.saved",
+  OBJECTIVES_SET: "objectives.set",
+  ROUND_STARTED: "round.started",
+  ROUND_CHANGED: "round.changed",
+  DOTS_SET: "dots.set",
 });
 
 /** Server -> client. */
 export const Message = Object.freeze({
   WELCOME: "welcome",
   EVENT: "event",
+  EVENTS: "events",
   ACK: "ack",
   ERROR: "error",
   PRESENCE: "presence",

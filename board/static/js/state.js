@@ -8,10 +8,18 @@ import { Event } from "./protocol.js";
  * @typedef {{id: string, name: string, emoji: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
  *            channel: string, pos: number, author: string, version: number}} Note
- * @typedef {{id: string, name: string, role: string}} Participant
+ * @typedef {{id: string, name: string, role: string, proxy?: boolean}} Participant
+ * @typedef {{id: string, title: string, description: string, kpis: string, votes: number | null}} Objective
+ * @typedef {{item: string, dots: number, rank: number}} Tally
+ * @typedef {{id: string, title: string, items: string[], budget: number, per_item: number,
+ *            anonymous: boolean, hidden: boolean, facilitator_votes: boolean, seconds: number | null,
+ *            status: string, ends_at: number | null, voters: number,
+ *            spent: Record<string, number>, dots: Record<string, Record<string, number>>,
+ *            result: Tally[] | null}} VoteRound
  * @typedef {{id: string, title: string, lang: string, stages: Stage[], lanes: Lane[],
  *            personas: Persona[], notes: Record<string, Note>,
- *            participants: Record<string, Participant>, locked: boolean}} Workshop
+ *            participants: Record<string, Participant>, locked: boolean,
+ *            objectives: Objective[], rounds: VoteRound[]}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
  * @typedef {{seq: number, op_id: string, actor: string, events: DomainEvent[]}} Entry
  */
@@ -38,6 +46,36 @@ export function apply(workshop, event) {
     case Event.PARTICIPANT_SAVED:
       workshop.participants[event.participant.id] = event.participant;
       break;
+    case Event.OBJECTIVES_SET:
+      workshop.objectives = event.objectives;
+      break;
+    case Event.ROUND_STARTED:
+      workshop.rounds = [...workshop.rounds.filter((r) => r.id !== event.round.id), event.round];
+      break;
+    case Event.ROUND_CHANGED: {
+      const round = workshop.rounds.find((r) => r.id === event.round);
+      if (!round) break;
+      round.status = event.status;
+      if (event.result) {
+        round.result = event.result;
+        for (const tally of event.result) {
+          const objective = workshop.objectives.find((o) => o.id === tally.item);
+          if (objective) objective.votes = tally.dots;
+          if (workshop.notes[tally.item]) workshop.notes[tally.item].votes = tally.dots;
+        }
+      }
+      break;
+    }
+    case Event.DOTS_SET: {
+      const round = workshop.rounds.find((r) => r.id === event.round);
+      if (!round) break;
+      round.voters = event.voters;
+      if (event.voter) {
+        round.spent[event.voter] = event.spent;
+        round.dots[event.voter] = event.dots;
+      }
+      break;
+    }
     default:
       // An event this page does not know (a newer server): the next snapshot carries it.
       break;
@@ -67,4 +105,17 @@ export function cellNotes(workshop, persona, stage, lane) {
   return Object.values(workshop.notes)
     .filter((n) => n.persona === persona && n.stage === stage && n.lane === lane)
     .sort((a, b) => a.pos - b.pos || idNumber(a.id) - idNumber(b.id));
+}
+
+/** The round that is open or paused, else the latest one. @param {Workshop} workshop */
+export function currentRound(workshop) {
+  const live = workshop.rounds.find((r) => r.status === "open" || r.status === "paused");
+  return live ?? workshop.rounds[workshop.rounds.length - 1] ?? null;
+}
+
+/** Title of a vote item (an objective or a note). @param {Workshop} workshop @param {string} id */
+export function itemTitle(workshop, id) {
+  const objective = workshop.objectives.find((o) => o.id === id);
+  if (objective) return objective.title;
+  return workshop.notes[id]?.text ?? "?";
 }
