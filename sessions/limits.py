@@ -1,0 +1,34 @@
+"""Size limits of a workshop and the constrained types that carry them into the protocol.
+
+A value that decodes into one of these types is already within bounds: the domain never sees
+an oversized text, a malformed id or a negative index.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from msgspec import Meta
+
+FRAME_MAX = 64 * 1024
+NOTE_TEXT_MAX = 500
+NAME_MAX = 60
+TITLE_MAX = 80
+WORKSHOP_TITLE_MAX = 120
+MAX_NOTES = 2000
+MAX_STAGES = 12
+MIN_STAGES = 1
+MAX_PARTICIPANTS = 1000
+MAX_OBJECTIVES = 50
+MAX_ROUND_ITEMS = 100
+
+# Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
+OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
+ItemId = Annotated[str, Meta(pattern=r"^[a-z][0-9]{1,9}\Z")]
+WorkshopId = Annotated[str, Meta(pattern=r"^[a-z0-9]{6,32}\Z")]
+Token = Annotated[str, Meta(min_length=1, max_length=128)]
+NoteText = Annotated[str, Meta(max_length=NOTE_TEXT_MAX)]
+Title = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX)]
+Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX)]
+Index = Annotated[int, Meta(ge=0, le=100_000)]
+Seq = Annotated[int, Meta(ge=0)]
