@@ -16,11 +16,14 @@ from sessions.limits import (
     NOTE_TEXT_MAX,
     TITLE_MAX,
     WORKSHOP_TITLE_MAX,
+    Emoji,
     Index,
     ItemId,
     Name,
     NoteText,
     OpId,
+    Rating,
+    SheetText,
     Title,
 )
 from sessions.model import Channel
@@ -145,8 +148,143 @@ class AddProxy(Command, tag="participant.add"):
     name: Name
 
 
+# -- the workshop method: personas, emotions, lanes, tags -----------------------------------
+
+PersonaField = Literal[
+    "name",
+    "emoji",
+    "tagline",
+    "profile",
+    "process",
+    "purchases",
+    "motivations",
+    "expectations",
+    "frictions",
+    "verbatims",
+    "insight",
+    "promise",
+]
+SolutionTag = Literal["customer", "internal", "external"]
+
+
+class AddPersona(Command, tag="persona.add"):
+    name: Name
+    emoji: Emoji = ""
+
+
+class EditPersona(Command, tag="persona.edit"):
+    """One field of a persona's sheet: people editing different fields never clash."""
+
+    persona: ItemId
+    field: PersonaField
+    value: SheetText
+
+
+class MovePersona(Command, tag="persona.move"):
+    persona: ItemId
+    index: Index
+
+
+class RemovePersona(Command, tag="persona.remove"):
+    persona: ItemId
+    with_notes: bool = False
+
+
+class RateStage(Command, tag="emotion.rate"):
+    """A participant's feeling at a stage, -2 (very negative) to +2; None takes it back."""
+
+    persona: ItemId
+    stage: ItemId
+    value: Rating | None
+
+
+class FixEmotion(Command, tag="emotion.fix"):
+    """The facilitator sets the curve's value at a stage (None returns to the median)."""
+
+    persona: ItemId
+    stage: ItemId
+    value: Rating | None
+
+
+class AddLane(Command, tag="lane.add"):
+    title: Title
+    index: Index | None = None
+
+
+class RenameLane(Command, tag="lane.rename"):
+    lane: ItemId
+    title: Title
+
+
+class MoveLane(Command, tag="lane.move"):
+    lane: ItemId
+    index: Index
+
+
+class RemoveLane(Command, tag="lane.remove"):
+    lane: ItemId
+    with_notes: bool = False
+
+
+class TagNote(Command, tag="note.tag"):
+    note: ItemId
+    tags: Annotated[list[SolutionTag], Meta(max_length=3)]
+
+
+# -- facilitation -------------------------------------------------------------------------
+
+Phase = Literal["personas", "journeys", "vote", "roadmap", "scenarios", "restitution"]
+
+
+class SetPhase(Command, tag="phase.set"):
+    phase: Phase
+
+
+class SetTimer(Command, tag="timer.set"):
+    """A countdown everyone sees; None stops it."""
+
+    seconds: Annotated[int, Meta(ge=1, le=7200)] | None
+
+
+class SetLock(Command, tag="board.lock"):
+    locked: bool
+
+
+class SetPrivate(Command, tag="private.set"):
+    """Private writing: participants' new notes stay hidden until revealed (off reveals them)."""
+
+    private: bool
+
+
+class RevealNotes(Command, tag="notes.reveal"):
+    pass
+
+
+class SetFollow(Command, tag="follow.set"):
+    """Participants' screens follow this persona tab (None lets them roam)."""
+
+    persona: ItemId | None
+
+
 AnyCommand = (
-    AddObjective
+    AddPersona
+    | EditPersona
+    | MovePersona
+    | RemovePersona
+    | RateStage
+    | FixEmotion
+    | AddLane
+    | RenameLane
+    | MoveLane
+    | RemoveLane
+    | TagNote
+    | SetPhase
+    | SetTimer
+    | SetLock
+    | SetPrivate
+    | RevealNotes
+    | SetFollow
+    | AddObjective
     | EditObjective
     | RemoveObjective
     | StartRound
@@ -179,6 +317,19 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         StartRound,
         SetRound,
         AddProxy,
+        MovePersona,
+        RemovePersona,
+        FixEmotion,
+        AddLane,
+        RenameLane,
+        MoveLane,
+        RemoveLane,
+        SetPhase,
+        SetTimer,
+        SetLock,
+        SetPrivate,
+        RevealNotes,
+        SetFollow,
     }
 )
 """Commands a participant's token may never issue (refused in ``rules.decide``)."""

@@ -10,9 +10,12 @@ from __future__ import annotations
 import msgspec
 
 from sessions.model import (
+    Emotion,
+    Lane,
     Note,
     Objective,
     Participant,
+    Persona,
     RoundStatus,
     Stage,
     Tally,
@@ -73,6 +76,47 @@ class DotsSet(msgspec.Struct, tag="dots.set", kw_only=True):
     """Voters with at least one dot in the round, after this change."""
 
 
+class PersonaSaved(msgspec.Struct, tag="persona.saved", kw_only=True):
+    """A persona's whole new sheet; ``index`` places a new one (None: at the end)."""
+
+    persona: Persona
+    index: int | None = None
+
+
+class PersonasOrdered(msgspec.Struct, tag="personas.ordered", kw_only=True):
+    order: list[str]
+
+
+class PersonaDeleted(msgspec.Struct, tag="persona.deleted", kw_only=True):
+    """The persona and its emotion ratings are gone (its notes go by their own events)."""
+
+    persona: str
+
+
+class EmotionSaved(msgspec.Struct, tag="emotion.saved", kw_only=True):
+    emotion: Emotion
+
+
+class LanesSet(msgspec.Struct, tag="lanes.set", kw_only=True):
+    lanes: list[Lane]
+
+
+class FacilitationSet(msgspec.Struct, tag="facilitation.set", kw_only=True):
+    """The facilitator's controls, whole: phase, timer, lock, private writing, follow-me."""
+
+    phase: str
+    timer_ends_at: float | None
+    locked: bool
+    private: bool
+    follow: str | None
+
+
+class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):
+    """Notes written in private, now shown to everyone (full states, ``hidden`` false)."""
+
+    notes: list[Note]
+
+
 Event = (
     NoteSaved
     | NoteDeleted
@@ -83,6 +127,13 @@ Event = (
     | RoundStarted
     | RoundChanged
     | DotsSet
+    | PersonaSaved
+    | PersonasOrdered
+    | PersonaDeleted
+    | EmotionSaved
+    | LanesSet
+    | FacilitationSet
+    | NotesRevealed
 )
 
 

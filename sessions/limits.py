@@ -21,6 +21,9 @@ MIN_STAGES = 1
 MAX_PARTICIPANTS = 1000
 MAX_OBJECTIVES = 50
 MAX_ROUND_ITEMS = 100
+MAX_PERSONAS = 12
+MAX_LANES = 10
+SHEET_TEXT_MAX = 2000
 
 # Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
 OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
@@ -32,3 +35,6 @@ Title = Annotated[str, Meta(min_length=1, max_length=TITLE_MAX)]
 Name = Annotated[str, Meta(min_length=1, max_length=NAME_MAX)]
 Index = Annotated[int, Meta(ge=0, le=100_000)]
 Seq = Annotated[int, Meta(ge=0)]
+SheetText = Annotated[str, Meta(max_length=SHEET_TEXT_MAX)]
+Emoji = Annotated[str, Meta(max_length=16)]
+Rating = Annotated[int, Meta(ge=-2, le=2)]

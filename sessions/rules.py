@@ -9,14 +9,16 @@ stored).
 It trusts the event: events only come out of ``decide`` (or the op log, which only holds what
 ``decide`` produced), so two replicas that apply the same events in the same order are equal.
 
-Both are pure: no clock, no randomness, no I/O. New ids come from ``Workshop.counter``.
+Both are pure: no randomness, no I/O, and the only clock is the ``now`` the caller passes.
+New ids come from ``Workshop.counter``. The rules of notes, stages and people live here; the
+method's other parts have their own modules (``personas``, ``voting``, ``facilitation``).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from sessions import errors, voting
+from sessions import errors, facilitation, personas, voting
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -24,8 +26,10 @@ from sessions.protocol import (
     MAX_PARTICIPANTS,
     MAX_STAGES,
     NAME_MAX,
+    AddLane,
     AddNote,
     AddObjective,
+    AddPersona,
     AddProxy,
     AddStage,
     CastDot,
@@ -33,20 +37,42 @@ from sessions.protocol import (
     DeleteNote,
     EditNote,
     EditObjective,
+    EditPersona,
+    EmotionSaved,
     Event,
+    FacilitationSet,
+    FixEmotion,
+    LanesSet,
+    MoveLane,
     MoveNote,
+    MovePersona,
     MoveStage,
     NoteDeleted,
     NoteSaved,
+    NotesRevealed,
     ParticipantSaved,
+    PersonaDeleted,
+    PersonaSaved,
+    PersonasOrdered,
+    RateStage,
+    RemoveLane,
     RemoveObjective,
+    RemovePersona,
     RemoveStage,
+    RenameLane,
     RenameSelf,
     RenameStage,
     RenameWorkshop,
+    RevealNotes,
+    SetFollow,
+    SetLock,
+    SetPhase,
+    SetPrivate,
     SetRound,
+    SetTimer,
     StagesSet,
     StartRound,
+    TagNote,
     TakeDot,
     WorkshopRenamed,
 )
@@ -78,7 +104,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
     if (
         workshop.locked
         and actor.role != "facilitator"
-        and not isinstance(command, (Join, CastDot, TakeDot))
+        and not isinstance(command, (Join, CastDot, TakeDot, RenameSelf))
     ):
         raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
     match command:
@@ -123,6 +149,40 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return voting.take_dot(workshop, actor.id, actor.role, command, now)
         case AddProxy():
             return voting.add_proxy(workshop, command)
+        case AddPersona():
+            return personas.add_persona(workshop, command)
+        case EditPersona():
+            return personas.edit_persona(workshop, command)
+        case MovePersona():
+            return personas.move_persona(workshop, command)
+        case RemovePersona():
+            return personas.remove_persona(workshop, command)
+        case RateStage():
+            return personas.rate_stage(workshop, actor.id, command)
+        case FixEmotion():
+            return personas.fix_emotion(workshop, command)
+        case AddLane():
+            return personas.add_lane(workshop, command)
+        case RenameLane():
+            return personas.rename_lane(workshop, command)
+        case MoveLane():
+            return personas.move_lane(workshop, command)
+        case RemoveLane():
+            return personas.remove_lane(workshop, command)
+        case TagNote():
+            return personas.tag_note(workshop, command)
+        case SetPhase():
+            return facilitation.set_phase(workshop, command)
+        case SetTimer():
+            return facilitation.set_timer(workshop, command, now)
+        case SetLock():
+            return facilitation.set_lock(workshop, command)
+        case SetPrivate():
+            return facilitation.set_private(workshop, command)
+        case RevealNotes():
+            return facilitation.reveal_notes(workshop, command)
+        case SetFollow():
+            return facilitation.set_follow(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -138,6 +198,21 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             workshop.stages = list(stages)
             top = max((id_number(s.id) for s in stages), default=0)
             workshop.counter = max(workshop.counter, top)
+            personas.drop_emotions_of_removed_stages(workshop)
+        case PersonaSaved():
+            personas.apply_persona_saved(workshop, event)
+        case PersonasOrdered():
+            personas.apply_personas_ordered(workshop, event)
+        case PersonaDeleted():
+            personas.apply_persona_deleted(workshop, event)
+        case EmotionSaved():
+            personas.apply_emotion_saved(workshop, event)
+        case LanesSet():
+            personas.apply_lanes_set(workshop, event)
+        case FacilitationSet():
+            facilitation.apply_facilitation(workshop, event)
+        case NotesRevealed():
+            facilitation.apply_notes_revealed(workshop, event)
         case WorkshopRenamed(title=title):
             workshop.title = title
         case ParticipantSaved(participant=participant):
@@ -218,6 +293,7 @@ def _add_note(workshop: Workshop, actor: Actor, command: AddNote) -> list[Event]
         text=command.text,
         channel=command.channel,
         author=actor.id,
+        hidden=workshop.private and actor.role != "facilitator",
     )
     return _placed(workshop, note, command.persona, command.stage, command.lane, command.index)
 

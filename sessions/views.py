@@ -6,7 +6,9 @@ The server stores and decides on the full workshop; browsers only receive their 
   shown only to that voter (and to whoever cast them by proxy): everyone else, the facilitator
   included, sees how many dots each person spent, never on what;
 - in an anonymous round nobody but the voter sees who spent what, even after the reveal: only
-  the number of voters and, once revealed, the ranked result.
+  the number of voters and, once revealed, the ranked result;
+- a note written in private (``hidden``) is seen by its author and the facilitators only, until
+  it is revealed.
 
 A redacted entry keeps its seq (its events may be emptied), so every client's sequence stays
 contiguous. Both functions are pure and never change their arguments.
@@ -17,7 +19,7 @@ from __future__ import annotations
 import msgspec
 
 from sessions.model import VoteRound, Workshop
-from sessions.protocol import DotsSet, Entry, Event
+from sessions.protocol import DotsSet, Entry, Event, NoteSaved
 
 PUBLIC = ""
 """The viewer id of "anyone who is not named in the entry"."""
@@ -34,10 +36,16 @@ def _round(workshop: Workshop, round_id: str) -> VoteRound | None:
     return None
 
 
+def _facilitators(workshop: Workshop) -> set[str]:
+    return {p.id for p in workshop.participants.values() if p.role == "facilitator"}
+
+
 def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
     """Viewers who see more of ``entry`` than the public, or None when everyone sees it whole."""
     special: set[str] | None = None
     for event in entry.events:
+        if isinstance(event, NoteSaved) and event.note.hidden:
+            special = (special or set()) | {event.note.author} | _facilitators(workshop)
         if isinstance(event, DotsSet):
             vote = _round(workshop, event.round)
             if vote is None or not _dots_visible(vote):
@@ -49,7 +57,13 @@ def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
     """``entry`` as ``viewer`` may see it (``PUBLIC`` for anyone not named in it)."""
     events: list[Event] = []
     changed = False
+    facilitators: set[str] | None = None
     for event in entry.events:
+        if isinstance(event, NoteSaved) and event.note.hidden and viewer != event.note.author:
+            facilitators = _facilitators(workshop) if facilitators is None else facilitators
+            if viewer not in facilitators:
+                changed = True
+                continue
         if isinstance(event, DotsSet) and viewer not in (event.voter, entry.actor):
             vote = _round(workshop, event.round)
             if vote is None or not _dots_visible(vote):
@@ -64,24 +78,31 @@ def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
 def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) -> Workshop:
     """The snapshot ``viewer`` may see; the same object when nothing is hidden from them.
 
-    A facilitator also sees the dots they cast for proxies (people without a device).
+    A facilitator also sees the dots they cast for proxies (people without a device). The result
+    equals what a replica that followed the events live holds (redacted by :func:`redact`): a
+    voter's allocation the viewer may not see is there, empty, when the round is not anonymous
+    (they did get ``dots.set`` with ``dots`` emptied), and absent when it is (they got none).
     """
     hidden = [vote for vote in workshop.rounds if not _dots_visible(vote)]
-    if not hidden:
+    private = not facilitator and any(n.hidden for n in workshop.notes.values())
+    if not hidden and not private:
         return workshop
+    if private:
+        notes = {i: n for i, n in workshop.notes.items() if not n.hidden or n.author == viewer}
+        workshop = msgspec.structs.replace(workshop, notes=notes)
+    mine = {viewer} | (
+        {p.id for p in workshop.participants.values() if p.proxy} if facilitator else set()
+    )
     rounds = []
     for vote in workshop.rounds:
         if _dots_visible(vote):
             rounds.append(vote)
             continue
-        spent = (
-            {v: n for v, n in vote.spent.items() if v == viewer}
-            if vote.anonymous
-            else dict(vote.spent)
-        )
-        mine = {viewer} | (
-            {p.id for p in workshop.participants.values() if p.proxy} if facilitator else set()
-        )
-        dots = {v: d for v, d in vote.dots.items() if v in mine}
+        if vote.anonymous:
+            spent = {v: n for v, n in vote.spent.items() if v in mine}
+            dots = {v: dict(d) for v, d in vote.dots.items() if v in mine}
+        else:
+            spent = dict(vote.spent)
+            dots = {v: dict(d) if v in mine else {} for v, d in vote.dots.items()}
         rounds.append(msgspec.structs.replace(vote, spent=spent, dots=dots))
     return msgspec.structs.replace(workshop, rounds=rounds)

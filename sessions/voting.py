@@ -9,7 +9,11 @@ Invariants (checked here, against the state the commit's compare-and-set protect
 - ``round.spent[voter] == sum(round.dots[voter].values())`` and ``round.voters`` counts the voters
   with at least one dot;
 - at most one round is open or paused at a time;
-- a revealed round's ``result`` ranks every item; equal dots share a rank (1, 1, 3...).
+- a revealed round's ``result`` ranks every item; equal dots share a rank (1, 1, 3...);
+- only the facilitator casts for someone else, and only for a proxy (a participant without a
+  device, ``Participant.proxy``);
+- the reveal of a hidden round that is not anonymous carries every allocation again, now visible
+  to everyone (``sessions.views``), so replicas that followed the vote equal a fresh snapshot.
 
 ``now`` is the server's clock (seconds since the epoch), passed in so that this module stays pure.
 """
@@ -154,7 +158,10 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
         case "close", ("open" | "paused"):
             return [RoundChanged(round=vote.id, status="closed")]
         case "reveal", ("open" | "paused" | "closed"):
-            return [RoundChanged(round=vote.id, status="revealed", result=tallies(vote))]
+            return [
+                RoundChanged(round=vote.id, status="revealed", result=tallies(vote)),
+                *_shown(vote),
+            ]
         case "restart", _:
             running = current_round(workshop)
             if running is not None and running.id != vote.id:
@@ -172,12 +179,42 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
     raise errors.Conflict(f"This vote is {vote.status}: it cannot {command.action} now.")
 
 
+def _shown(vote: VoteRound) -> list[Event]:
+    """On the reveal of a hidden round that is not anonymous, everyone's dots, for everyone.
+
+    Until then others only got each voter's ``spent`` (``sessions.views``); after the reveal a
+    snapshot shows every allocation, so the replicas that followed the vote live get them too.
+    """
+    if not vote.hidden or vote.anonymous:
+        return []
+    return [
+        DotsSet(
+            round=vote.id,
+            voter=voter,
+            dots=dict(dots),
+            spent=sum(dots.values()),
+            voters=vote.voters,
+        )
+        for voter, dots in vote.dots.items()
+        if dots
+    ]
+
+
+def _proxy_allowed(role: str, proxy: str | None) -> None:
+    """Refuse a proxy from anyone but the facilitator, before anything else is looked at."""
+    if proxy is not None and role != "facilitator":
+        raise errors.Forbidden("Only the facilitator can vote for someone else.")
+
+
 def _voter(workshop: Workshop, actor_id: str, role: str, vote: VoteRound, proxy: str | None) -> str:
     if proxy is not None:
-        if role != "facilitator":
-            raise errors.Forbidden("Only the facilitator can vote for someone else.")
-        if proxy not in workshop.participants:
+        person = workshop.participants.get(proxy)
+        if person is None:
             raise errors.NotFound("This person is not in the workshop.")
+        if not person.proxy:
+            # Someone with a device votes for themselves: a proxy vote would spend their budget
+            # (or, for the facilitator's own id, get round facilitator_votes=False).
+            raise errors.Forbidden("This person votes from their own device.")
         return proxy
     if role == "facilitator" and not vote.facilitator_votes:
         raise errors.VoteRefused(
@@ -208,6 +245,7 @@ def _dots_set(vote: VoteRound, voter: str, dots: dict[str, int]) -> DotsSet:
 def cast_dot(
     workshop: Workshop, actor_id: str, role: str, command: CastDot, now: float
 ) -> list[Event]:
+    _proxy_allowed(role, command.proxy)
     vote = find_round(workshop, command.round)
     _open_for_dots(vote, command.item, now)
     voter = _voter(workshop, actor_id, role, vote, command.proxy)
@@ -223,6 +261,7 @@ def cast_dot(
 def take_dot(
     workshop: Workshop, actor_id: str, role: str, command: TakeDot, now: float
 ) -> list[Event]:
+    _proxy_allowed(role, command.proxy)
     vote = find_round(workshop, command.round)
     _open_for_dots(vote, command.item, now)
     voter = _voter(workshop, actor_id, role, vote, command.proxy)
