@@ -28,10 +28,8 @@ def dump(redis_client: aioredis.Redis) -> Dump:
     """``await dump(workshop_id)``: every stored key of a workshop and its serialized value."""
 
     async def _dump(workshop_id: str) -> dict[str, bytes]:
-        keys = sorted(
-            key.decode()
-            async for key in redis_client.scan_iter(match=f"{{w:{workshop_id}}}:*", count=1000)
-        )
+        pattern = f"{{w:{workshop_id}}}:*"
+        keys = sorted([key.decode() async for key in redis_client.scan_iter(pattern, count=1000)])
         values = [await redis_client.dump(key) for key in keys]
         return {
             key: value
@@ -55,3 +53,15 @@ def own_server(redis_server: EmbeddedRedis, logs: Path) -> Iterator[Callable[[],
     yield start
     for process in started:
         process.stop()
+
+
+@pytest.fixture(autouse=True)
+def _servers_log_no_errors(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Whatever a test sends, the shared server processes log no error and no traceback."""
+    shared = ("server", "second_server")
+    watched = [request.getfixturevalue(n) for n in shared if n in request.fixturenames]
+    seen = [len(process.log()) for process in watched]
+    yield
+    for process, offset in zip(watched, seen, strict=True):
+        new = process.log()[offset:]
+        assert "Traceback" not in new and "ERROR" not in new, new

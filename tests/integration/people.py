@@ -26,8 +26,9 @@ def add_note(client: BoardClient, text: str | None = None, **extra: Any) -> dict
 
 def no_op(client: BoardClient) -> dict[str, Any]:
     """A command anyone may send that is acknowledged and changes nothing (rename to oneself)."""
-    assert client.welcome is not None
-    return {"type": "participant.rename", "name": client.welcome["you"]["name"]}
+    assert client.welcome is not None and client.workshop is not None
+    me = client.workshop.participants[client.welcome["you"]["id"]]
+    return {"type": "participant.rename", "name": me.name}
 
 
 async def settle(*clients: BoardClient) -> int:
