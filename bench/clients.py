@@ -134,19 +134,11 @@ class Phone:
         message = _decode(payload)
         kind = message.type
         if kind == "event":
-            entry = message.entry
-            assert entry is not None
-            self._check(entry.seq)
-            rec = worker.ops.get(entry.op_id)
-            if rec is None:
-                rec = worker.ops[entry.op_id] = worker.foreign(entry.op_id, self.room.index)
-            if self.stalled_phase != rec[1] % 1000:
-                rec[4] += 1
-                rec[5] = now
-                if worker.split:
-                    rec[8 + self.server] = now
-            if entry.op_id in self.pending:
-                self._mine(entry)
+            assert message.entry is not None
+            self._entry(message.entry, now)
+        elif kind == "events":  # entries committed in one loop turn leave in one frame
+            for entry in message.entries or ():
+                self._entry(entry, now)
         elif kind == "ack":
             rec = worker.ops.get(message.op_id or "")
             if rec is not None and rec[6] == 0.0:
@@ -163,6 +155,21 @@ class Phone:
                 self.pending.pop(message.op_id, None)
         else:
             worker.other_frames += 1
+
+    def _entry(self, entry: _EntryHead, now: float) -> None:
+        worker = self.worker
+        worker.deliveries += 1
+        self._check(entry.seq)
+        rec = worker.ops.get(entry.op_id)
+        if rec is None:
+            rec = worker.ops[entry.op_id] = worker.foreign(entry.op_id, self.room.index)
+        if self.stalled_phase != rec[1] % 1000:
+            rec[4] += 1
+            rec[5] = now
+            if worker.split:
+                rec[8 + self.server] = now
+        if entry.op_id in self.pending:
+            self._mine(entry)
 
     def _check(self, seq: int) -> None:
         last = self.seq

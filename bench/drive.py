@@ -155,6 +155,7 @@ def _phase(phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str,
             incomplete += 1
     window = max(p["after"]["t"] - p["before"]["t"] for p in parts) or 1.0
     frames = sum(p["after"]["frames"] - p["before"]["frames"] for p in parts)
+    deliveries = sum(p["after"]["deliveries"] - p["before"]["deliveries"] for p in parts)
     gen_cpu = sum(p["after"]["gen_cpu"] - p["before"]["gen_cpu"] for p in parts)
     first = parts[0]
     cpu = {k: (first["after"]["cpu"][k] - v) / window for k, v in first["before"]["cpu"].items()
@@ -163,6 +164,7 @@ def _phase(phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str,
         "name": phase.name, "kind": phase.kind, "rate": phase.rate, "seconds": window,
         "changes": len(mine), "acked": len(acks), "incomplete": incomplete,
         "changes_per_s": len(acks) / window, "frames_per_s": frames / window,
+        "events_per_s": deliveries / window,
         "latency": summary(full), "ack": summary(acks),
         "gen_cpu": gen_cpu / window, "gen_workers": len(parts), "cpu": cpu,
         "rss": first["after"]["rss"], "rss_before": first["before"]["rss"],

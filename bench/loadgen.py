@@ -107,6 +107,7 @@ class Worker:
         self.split = len(plan.ports) > 1
         self.ops: dict[str, list[Any]] = {}
         self.frames = self.bytes_in = self.other_frames = self.acked = self.noops = 0
+        self.deliveries = 0
         self.duplicated = self.reordered = self.gap_events = 0
         self.errors: Counter[str] = Counter()
         self.tag: Tag = -1
@@ -161,6 +162,7 @@ class Worker:
                 cpu[name] = times.user + times.system
                 rss[name] = proc.memory_info().rss
         return {"t": time.perf_counter(), "frames": self.frames, "bytes": self.bytes_in,
+                "deliveries": self.deliveries,
                 "gen_cpu": _cpu_self(), "cpu": cpu, "rss": rss,
                 "gen_rss": psutil.Process().memory_info().rss}  # fmt: skip
 

@@ -22,6 +22,22 @@ from pathlib import Path
 import redis
 
 ROOT = Path(__file__).resolve().parent.parent
+TREE = {"path": ROOT}
+"""Where server processes run from: this checkout, or a snapshot of a commit (``use_commit``)."""
+
+
+def use_commit(rev: str) -> Path:
+    """Serve from a clean export of ``rev`` so that edits in progress never leak into a run."""
+    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
+                         text=True, check=True).stdout.strip()  # fmt: skip
+    target = Path(tempfile.gettempdir()) / f"parcours-{sha}"
+    if not (target / "server").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True,
+                                 check=True).stdout  # fmt: skip
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    TREE["path"] = target
+    return target
 
 
 def raise_file_limit() -> int:
@@ -56,13 +72,13 @@ def redis_benchmark_binary() -> str | None:
 class Proc:
     """A child process we own."""
 
-    def __init__(self, name: str, args: list[str], log: Path) -> None:
+    def __init__(self, name: str, args: list[str], log: Path, cwd: Path = ROOT) -> None:
         self.name = name
         self.args = args
         self.log_path = log
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            args, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            args, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )  # fmt: skip
 
@@ -143,13 +159,18 @@ def _wait_http(proc: Proc, port: int, path: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{proc.name} did not start in {timeout} s: {proc.tail()}")
 
 
+_NO_UVLOOP = "import sys; sys.modules['uvloop'] = None; from server.cli import main; sys.exit(main())"
+
+
 def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "parcours") -> Proc:
     """``python -m server.cli serve``, the real thing, with the per-address cap raised."""
     port = free_port()
-    launcher = ["-m", "bench.serve_asyncio"] if loop == "asyncio" else ["-m", "server.cli"]
+    launcher = ["-m", "server.cli"]
+    if loop == "asyncio":  # uvicorn picks uvloop whenever it is installed: hide it
+        launcher = ["-c", _NO_UVLOOP]
     args = [sys.executable, *launcher, "serve", "--port", str(port), "--redis-url", redis_url,
             "--log-level", "warning", "--max-connections-per-ip", "100000"]  # fmt: skip
-    proc = Proc(name, args, workdir / f"{name}-{port}.log")
+    proc = Proc(name, args, workdir / f"{name}-{port}.log", cwd=TREE["path"])
     proc.port = port  # type: ignore[attr-defined]
     _wait_http(proc, port, "/healthz")
     return proc
