@@ -29,7 +29,7 @@ _WRONG_CODES_PER_MINUTE = 20
 
 class CreateRequest(msgspec.Struct, kw_only=True):
     title: Annotated[str, Meta(min_length=1, max_length=WORKSHOP_TITLE_MAX)]
-    template: str = "blank"
+    template: Annotated[str, Meta(max_length=64)] = "blank"
     lang: Literal["en", "fr"] = "en"
     name: Annotated[str, Meta(max_length=NAME_MAX)] = ""
 
@@ -78,9 +78,57 @@ class WrongCodes:
         self._seen[address].append(time.monotonic())
 
 
+class SaveTemplateRequest(msgspec.Struct, kw_only=True):
+    label: Annotated[str, Meta(min_length=1, max_length=WORKSHOP_TITLE_MAX)]
+
+
+_template_decoder = msgspec.json.Decoder(templates.Template)
+
+
 async def list_templates(request: Request) -> Response:
+    ctx: Context = request.app.state.ctx
     lang: Literal["en", "fr"] = "fr" if request.query_params.get("lang") == "fr" else "en"
-    return _json(templates.catalog(lang))
+    found = templates.catalog(lang)
+    saved = await ctx.store.saved_templates()
+    for template_id, raw in sorted(saved.items(), key=lambda kv: kv[0]):
+        label = _template_decoder.decode(raw).label.pick(lang)
+        found.append({"name": f"saved:{template_id}", "label": f"★ {label}"})
+    return _json(found)
+
+
+async def _template(ctx: Context, name: str) -> templates.Template:
+    if name.startswith("saved:"):
+        raw = await ctx.store.saved_template(name.removeprefix("saved:"))
+        if raw is None:
+            raise errors.NotFound("This saved template no longer exists.")
+        return _template_decoder.decode(raw)
+    return templates.load(name)
+
+
+def bearer(request: Request) -> str | None:
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+async def save_template(request: Request) -> Response:
+    """A facilitator saves the current workshop as a template everyone can start from."""
+    ctx: Context = request.app.state.ctx
+    workshop_id = request.path_params["workshop"]
+    token = bearer(request)
+    holder = await ctx.store.who_holds(workshop_id, token) if token else None
+    room = await ctx.hub.room(workshop_id) if holder else None
+    person = room.workshop.participants.get(holder or "") if room else None
+    if room is None or person is None or person.role != "facilitator":
+        return problem(
+            "forbidden", "Only this workshop's facilitator can save it as a template.", 403
+        )
+    body = await _body(request, SaveTemplateRequest)
+    if isinstance(body, Response):
+        return body
+    template = templates.capture(room.workshop, " ".join(body.label.split()))
+    template_id = secrets.token_hex(4)
+    await ctx.store.save_template(template_id, msgspec.json.encode(template))
+    return _json({"name": f"saved:{template_id}", "label": template.label.en}, 201)
 
 
 async def create_workshop(request: Request) -> Response:
@@ -96,7 +144,8 @@ async def create_workshop(request: Request) -> Response:
     )
     workshop_id = secrets.token_hex(5)
     try:
-        workshop = templates.build(body.template, body.lang, workshop_id, title, facilitator)
+        template = await _template(ctx, body.template)
+        workshop = templates.build_from(template, body.lang, workshop_id, title, facilitator)
     except errors.DomainError as exc:
         return problem(exc.code, exc.message, 400)
     token = new_token()

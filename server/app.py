@@ -110,6 +110,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/templates", api.list_templates),
         Route("/api/workshops", api.create_workshop, methods=["POST"]),
         Route("/api/join", api.join_workshop, methods=["POST"]),
+        Route("/api/workshops/{workshop}/template", api.save_template, methods=["POST"]),
         Route("/api/join/{code}/qr.svg", api.join_qr),
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -265,6 +265,17 @@ class Store:
         found = await self._r.hmget(_key(workshop_id, "whois"), live)
         return [f for f in found if f is not None]
 
+    async def save_template(self, template_id: str, raw: bytes) -> None:
+        await self._r.hset("parcours:templates", template_id, raw)
+
+    async def saved_templates(self) -> dict[str, bytes]:
+        found: dict[bytes, bytes] = await self._r.hgetall("parcours:templates")
+        return {k.decode(): v for k, v in found.items()}
+
+    async def saved_template(self, template_id: str) -> bytes | None:
+        found: bytes | None = await self._r.hget("parcours:templates", template_id)
+        return found
+
     async def publish(self, workshop_id: str, message: bytes) -> None:
         await self._r.publish(channel(workshop_id), message)
 

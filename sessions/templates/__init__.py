@@ -14,7 +14,18 @@ from typing import Literal
 import msgspec
 
 from sessions import errors
-from sessions.model import Lane, LaneKind, Note, Participant, Persona, Stage, Workshop
+from sessions.model import (
+    PERSONA_FIELDS,
+    Emotion,
+    Lane,
+    LaneKind,
+    Note,
+    Objective,
+    Participant,
+    Persona,
+    Stage,
+    Workshop,
+)
 
 Lang = Literal["en", "fr"]
 
@@ -30,6 +41,15 @@ class _Text(msgspec.Struct):
 class _Persona(msgspec.Struct):
     name: _Text
     emoji: str = ""
+    sheet: dict[str, _Text] = {}
+    """Persona fields (``model.PERSONA_FIELDS``) in both languages."""
+    curve: list[int] = []
+    """The facilitator's emotion value per stage (-2..2), when the template sets one."""
+
+
+class _Objective(msgspec.Struct):
+    title: _Text
+    kpis: _Text | None = None
 
 
 class _Note(msgspec.Struct):
@@ -46,6 +66,7 @@ class Template(msgspec.Struct):
     stages: list[_Text]
     personas: list[_Persona]
     notes: list[_Note] = []
+    objectives: list[_Objective] = []
 
 
 NAMES: tuple[str, ...] = ("blank", "travel", "aarrr", "loop")
@@ -67,7 +88,63 @@ def catalog(lang: Lang) -> list[dict[str, str]]:
 
 def build(name: str, lang: Lang, workshop_id: str, title: str, facilitator: str) -> Workshop:
     """A new workshop from template ``name``, with its facilitator as participant ``p1``."""
-    template = load(name)
+    return build_from(load(name), lang, workshop_id, title, facilitator)
+
+
+def capture(workshop: Workshop, label: str) -> Template:
+    """The workshop's structure and content as a template (its words in both languages).
+
+    Kept: stages, personas with their sheets and the facilitator's curve, notes, objectives.
+    Left out: participants, ratings, votes, roadmap and everything that belongs to one session.
+    """
+
+    def same(text: str) -> _Text:
+        return _Text(en=text, fr=text)
+
+    stage_at = {s.id: i for i, s in enumerate(workshop.stages)}
+    persona_at = {p.id: i for i, p in enumerate(workshop.personas)}
+    kind_of = {lane.id: lane.kind for lane in workshop.lanes}
+    personas = []
+    for persona in workshop.personas:
+        curve = []
+        for stage in workshop.stages:
+            emotion = workshop.emotions.get(f"{persona.id}:{stage.id}")
+            curve.append(emotion.fixed if emotion and emotion.fixed is not None else 0)
+        personas.append(
+            _Persona(
+                name=same(persona.name),
+                emoji=persona.emoji,
+                sheet={f: same(getattr(persona, f)) for f in PERSONA_FIELDS if getattr(persona, f)},
+                curve=curve if any(curve) else [],
+            )
+        )
+    notes = [
+        _Note(
+            persona=persona_at[n.persona],
+            stage=stage_at[n.stage],
+            lane=kind_of[n.lane],
+            text=same(n.text),
+            channel=n.channel,
+        )
+        for n in sorted(workshop.notes.values(), key=lambda n: (n.pos, n.id))
+        if not n.hidden and kind_of.get(n.lane, "custom") != "custom"
+    ]
+    return Template(
+        name="custom",
+        label=same(label),
+        stages=[same(s.title) for s in workshop.stages],
+        personas=personas,
+        notes=notes,
+        objectives=[
+            _Objective(title=same(o.title), kpis=same(o.kpis)) for o in workshop.objectives
+        ],
+    )
+
+
+def build_from(
+    template: Template, lang: Lang, workshop_id: str, title: str, facilitator: str
+) -> Workshop:
+    """A new workshop from a template object (a shipped one, or one a facilitator saved)."""
     counter = 0
 
     def new_id(prefix: str) -> str:
@@ -80,7 +157,26 @@ def build(name: str, lang: Lang, workshop_id: str, title: str, facilitator: str)
     lanes = [Lane(id=new_id("l"), kind=kind) for kind in kinds]
     stages = [Stage(id=new_id("s"), title=t.pick(lang)) for t in template.stages]
     personas = [
-        Persona(id=new_id("a"), name=p.name.pick(lang), emoji=p.emoji) for p in template.personas
+        Persona(
+            id=new_id("a"),
+            name=p.name.pick(lang),
+            emoji=p.emoji,
+            **{f: text.pick(lang) for f, text in p.sheet.items() if f in PERSONA_FIELDS},
+        )
+        for p in template.personas
+    ]
+    emotions = {
+        f"{persona.id}:{stages[i].id}": Emotion(persona=persona.id, stage=stages[i].id, fixed=v)
+        for persona, source in zip(personas, template.personas, strict=True)
+        for i, v in enumerate(source.curve[: len(stages)])
+    }
+    objectives = [
+        Objective(
+            id=new_id("o"),
+            title=o.title.pick(lang),
+            kpis=o.kpis.pick(lang) if o.kpis else "",
+        )
+        for o in template.objectives
     ]
     lane_by_kind: dict[str, str] = {lane.kind: lane.id for lane in lanes}
     notes: dict[str, Note] = {}
@@ -103,11 +199,13 @@ def build(name: str, lang: Lang, workshop_id: str, title: str, facilitator: str)
         id=workshop_id,
         title=title,
         lang=lang,
-        template=name,
+        template=template.name,
         counter=counter,
         stages=stages,
         lanes=lanes,
         personas=personas,
         notes=notes,
+        emotions=emotions,
+        objectives=objectives,
         participants={participant.id: participant},
     )
