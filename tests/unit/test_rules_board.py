@@ -249,16 +249,22 @@ def test_rename_self():
 
 
 def test_rename_self_refusals():
-    """A blank name is invalid; someone who never joined is not_found; locked binds them too."""
+    """A blank name is invalid and someone who never joined is not_found."""
     workshop = fresh()
     pat = enter(workshop)
     with pytest.raises(errors.InvalidCommand):
         decide(workshop, pat, RenameSelf(op_id="o", name="   "))
     with pytest.raises(errors.NotFound):
         decide(workshop, Actor("p999", "participant"), RenameSelf(op_id="o", name="Ghost"))
+
+
+def test_rename_self_works_on_a_locked_board():
+    """Locking freezes the board's content, not a participant's own display name."""
+    workshop = fresh()
+    pat = enter(workshop)
     workshop.locked = True
-    with pytest.raises(errors.Locked):
-        decide(workshop, pat, RenameSelf(op_id="o", name="Later"))
+    run(workshop, pat, RenameSelf(op_id="o", name="Later"))
+    assert workshop.participants[pat.id].name == "Later"
 
 
 def test_unknown_command_is_invalid():
