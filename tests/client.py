@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 from typing import Any
@@ -115,7 +116,8 @@ class BoardClient:
         assert self.ws is not None
         await self.ws.send(frame)
 
-    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> Any:
+    # A plain number, scaled by tests.timing.seconds() inside: callers never build a deadline.
+    async def wait_for(self, predicate: Any, timeout: float = 10.0) -> Any:  # noqa: ASYNC109
         """Wait until ``predicate(self)`` is truthy; returns its value."""
         async with asyncio.timeout(seconds(timeout)):
             async with self._changed:
@@ -126,7 +128,7 @@ class BoardClient:
                     await self._changed.wait()
                 return found
 
-    async def answer(self, op_id: str, timeout: float = 10.0) -> dict[str, Any]:
+    async def answer(self, op_id: str, timeout: float = 10.0) -> dict[str, Any]:  # noqa: ASYNC109
         """The ack or error that answers ``op_id``."""
 
         def found(client: BoardClient) -> dict[str, Any] | None:
@@ -148,10 +150,8 @@ class BoardClient:
         if self.ws is not None:
             await self.ws.close()
         if self._reader is not None:
-            try:
+            with contextlib.suppress(Exception):  # the reader's end was seen (or not needed)
                 await self._reader
-            except Exception:
-                pass
         self.ws = None
 
     def cell(self) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""One timing unit for everything that waits, scaled by PARCOURS_TEST_TIMEOUT_FACTOR on slow machines."""
+"""One timing unit for every wait, scaled by PARCOURS_TEST_TIMEOUT_FACTOR on slow machines."""
 
 import os
 
