@@ -226,7 +226,7 @@ def to_png(drawn: Scene, scale: int = PNG_SCALE) -> bytes:
                         anchor=anchor,
                     )
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True saves 2% for four times the time
     return out.getvalue()
 
 
