@@ -54,7 +54,9 @@ async def test_phones_vote_and_everyone_sees_the_same_ranking(
         await ana.get_by_role("button", name=f"Add a dot to {OBJECTIVES[1]}").tap()
         await ana.get_by_role("button", name=f"Add a dot to {OBJECTIVES[0]}").tap()
         await expect(ana.locator(".dots-left")).to_contain_text("2 of 2 saved")
-        await expect(ana.get_by_role("button", name=f"Add a dot to {OBJECTIVES[2]}")).to_be_disabled()
+        await expect(
+            ana.get_by_role("button", name=f"Add a dot to {OBJECTIVES[2]}")
+        ).to_be_disabled()
         await bruno.get_by_role("button", name=f"Add a dot to {OBJECTIVES[0]}").tap()
         await expect(bruno.locator(".dots-left")).to_contain_text("1 of 2 saved")
         await bruno.get_by_role("button", name=f"Take a dot back from {OBJECTIVES[0]}").tap()

@@ -5,10 +5,15 @@ import { askText, confirmAction, editNote, showInvite } from "./dialogs.js";
 import { enableDragAndDrop } from "./dnd.js";
 import { readAccess, saveAccess } from "./home.js";
 import { onLangChange, t } from "./i18n.js";
-import { Command, Limits, Message } from "./protocol.js";
-import { BoardView, h, laneName } from "./render.js";
+import { CHANNELS, Command, Limits, Message } from "./protocol.js";
+import { BoardView, channelName, h, laneName } from "./render.js";
 import { applyEntry, cellNotes, currentRound } from "./state.js";
 import { results, VoteView } from "./vote.js";
+import { PersonasView } from "./personas.js";
+import { CurveView, heatmap } from "./curve.js";
+import { FacilitationView } from "./facilitation.js";
+
+const SECTIONS = ["personas", "journeys", "vote"];
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 
@@ -49,33 +54,63 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let stageIndex = 0;
   let lastChannel = "web";
   const narrowQuery = matchMedia("(max-width: 720px)");
-  let section = location.hash === "#vote" ? "vote" : "journeys";
+  const sectionFromHash = () => {
+    const wanted = location.hash.slice(1);
+    return SECTIONS.includes(wanted) || wanted === "heatmap" ? wanted : "journeys";
+  };
+  let section = sectionFromHash();
+  /** @type {string | null} */
+  let followed = null;
 
+  const facilitationRoot = h("div", { class: "facilitation" });
   const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
+  const personasRoot = h("div", { class: "section-personas" });
   const journeyRoot = h("div", { class: "section-journeys" });
+  const gridRoot = h("div", { class: "journey-grid" });
+  const curveRoot = h("div", { class: "journey-curve" });
+  const heatRoot = h("div", { class: "section-heatmap" });
+  journeyRoot.append(gridRoot, curveRoot);
   const voteRoot = h("div", { class: "section-vote" });
   const screenRoot = h("div", { class: "screen" });
-  main.replaceChildren(mode === "screen" ? screenRoot : nav, journeyRoot, voteRoot);
-  journeyRoot.hidden = voteRoot.hidden = true;
-  const voteView = new VoteView(voteRoot, {
-    send: (command) => {
-      const op = connection.send(command);
-      render();
-      return op;
+  const roots = { personas: personasRoot, journeys: journeyRoot, vote: voteRoot, heatmap: heatRoot };
+  if (mode === "screen") main.replaceChildren(screenRoot);
+  else main.replaceChildren(facilitationRoot, nav, personasRoot, journeyRoot, heatRoot, voteRoot);
+  for (const root of Object.values(roots)) root.hidden = true;
+  /** @param {Record<string, any>} command */
+  const send = (command) => {
+    const op = connection.send(command);
+    render();
+    return op;
+  };
+  const voteView = new VoteView(voteRoot, { send, pending: () => [...connection.outbox.values()] });
+  const personasView = new PersonasView(personasRoot, { send });
+  const curveView = new CurveView(curveRoot, { send });
+  const facilitationView = new FacilitationView(facilitationRoot, {
+    send,
+    persona: () => persona,
+    saveTemplate: async (label) => {
+      const answer = await fetch(`/api/workshops/${workshopId}/template`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${access.token}` },
+        body: JSON.stringify({ label }),
+      });
+      const body = await answer.json().catch(() => ({}));
+      toast(answer.ok ? t("facilitate.templateSaved") : body.message ?? answer.statusText);
     },
-    pending: () => [...connection.outbox.values()],
   });
   addEventListener("hashchange", () => {
-    section = location.hash === "#vote" ? "vote" : "journeys";
+    section = sectionFromHash();
     render();
   });
 
-  const view = new BoardView(journeyRoot, {
+  const view = new BoardView(gridRoot, {
     onAdd: (stage, lane) => addNote(stage, lane),
     onOpen: (id) => openNote(id),
     onKeyMove: (id, key, shift) => keyMove(id, key, shift),
     onStage: (action, id) => stageAction(action, id),
     onAddStage: () => addStage(),
+    onLane: (action, id) => laneAction(action, id),
+    onAddLane: () => addLane(),
     onPersona: (id) => {
       persona = id;
       render();
@@ -192,25 +227,48 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       renderScreen(screenRoot, workshop, code);
       return;
     }
+    const facilitator = me?.role === "facilitator";
+    if (!facilitator && workshop.follow && workshop.follow !== followed) {
+      persona = workshop.follow; // follow-me: the facilitator's persona tab
+      if (section !== "journeys" && section !== "personas") location.hash = "journeys";
+    }
+    followed = workshop.follow;
+    facilitationView.render(workshop, { facilitator });
     renderNav();
-    journeyRoot.hidden = section !== "journeys";
-    voteRoot.hidden = section !== "vote";
+    for (const [name, root] of Object.entries(roots)) root.hidden = name !== section;
     const title = /** @type {HTMLElement} */ (document.getElementById("workshop-title"));
     title.textContent = workshop.title;
     document.title = `${workshop.title} · Parcours`;
+    const readOnly = workshop.locked && !facilitator;
+    document.documentElement.dataset.locked = String(workshop.locked);
     if (section === "vote") {
-      voteView.render(workshop, { me: me?.id ?? "", facilitator: me?.role === "facilitator", code });
+      voteView.render(workshop, { me: me?.id ?? "", facilitator, code });
+      return;
+    }
+    if (section === "personas") {
+      personasView.render(workshop, { facilitator, locked: workshop.locked });
+      return;
+    }
+    if (section === "heatmap") {
+      heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName));
       return;
     }
     const narrow = narrowQuery.matches;
     stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
     view.render(workshop, {
       persona,
-      facilitator: me?.role === "facilitator",
+      facilitator,
       narrow,
       stageIndex,
       pending: pendingNotes(),
       me: me?.id ?? "",
+      readOnly,
+    });
+    curveView.render(workshop, {
+      persona,
+      me: me?.id ?? "",
+      facilitator,
+      stages: narrow ? [workshop.stages[stageIndex]?.id] : workshop.stages.map((s) => s.id),
     });
   }
 
@@ -219,7 +277,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     const round = currentRound(workshop);
     const live = round && (round.status === "open" || round.status === "paused");
     /** @type {[string, string][]} */
-    const items = [["journeys", t("nav.journeys")], ["vote", t("nav.vote")]];
+    const items = [
+      ["personas", t("nav.personas")],
+      ["journeys", t("nav.journeys")],
+      ["heatmap", t("nav.heatmap")],
+      ["vote", t("nav.vote")],
+    ];
     const key = JSON.stringify([section, live, document.documentElement.lang]);
     if (nav.dataset.key === key) return;
     nav.dataset.key = key;
@@ -264,7 +327,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop) return;
     const result = await editNote({
       title: t("note.new"),
-      draft: { text: "", channel: lastChannel, stage, lane },
+      draft: { text: "", channel: lastChannel, stage, lane, tags: [] },
       workshop,
       canDelete: false,
     });
@@ -286,7 +349,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop || !note) return;
     const result = await editNote({
       title: t("note.edit"),
-      draft: { text: note.text, channel: note.channel, stage: note.stage, lane: note.lane },
+      draft: { text: note.text, channel: note.channel, stage: note.stage, lane: note.lane, tags: note.tags ?? [] },
       workshop,
       canDelete: true,
     });
@@ -301,6 +364,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (draft.text !== note.text || draft.channel !== note.channel) {
       connection.send({ type: Command.NOTE_EDIT, note: id, text: draft.text, channel: draft.channel });
       lastChannel = draft.channel;
+    }
+    if (draft.tags.join() !== (note.tags ?? []).join()) {
+      connection.send({ type: Command.NOTE_TAG, note: id, tags: draft.tags });
     }
     if (draft.stage !== note.stage || draft.lane !== note.lane) {
       connection.send({ type: Command.NOTE_MOVE, note: id, stage: draft.stage, lane: draft.lane, index: 100000 });
@@ -358,6 +424,26 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         connection.send({ type: Command.STAGE_REMOVE, stage: id, with_notes: true });
       }
     }
+  }
+
+  /** @param {string} action @param {string} id */
+  async function laneAction(action, id) {
+    const lane = workshop?.lanes.find((l) => l.id === id);
+    if (!workshop || !lane) return;
+    if (action === "rename") {
+      const title = await askText(t("lane.rename"), t("lane.title"), lane.title, Limits.TITLE_MAX);
+      if (title && title !== lane.title) connection.send({ type: Command.LANE_RENAME, lane: id, title });
+    } else if (action === "remove") {
+      const inside = Object.values(workshop.notes).filter((n) => n.lane === id).length;
+      if (await confirmAction(t("lane.remove.confirm", { lane: lane.title, n: inside }), t("lane.remove"))) {
+        connection.send({ type: Command.LANE_REMOVE, lane: id, with_notes: true });
+      }
+    }
+  }
+
+  async function addLane() {
+    const title = await askText(t("lane.add"), t("lane.title"), "", Limits.TITLE_MAX);
+    if (title) connection.send({ type: Command.LANE_ADD, title });
   }
 
   async function addStage() {

@@ -44,7 +44,7 @@ function field(label, control) {
 }
 
 /**
- * @typedef {{text: string, channel: string, stage: string, lane: string}} NoteDraft
+ * @typedef {{text: string, channel: string, stage: string, lane: string, tags: string[]}} NoteDraft
  * @param {{title: string, draft: NoteDraft, workshop: import("./state.js").Workshop,
  *          canDelete: boolean}} options
  * @returns {Promise<null | {action: "save", draft: NoteDraft} | {action: "delete"}>}
@@ -79,10 +79,28 @@ export async function editNote({ title, draft, workshop, canDelete }) {
     };
     updateCount();
     text.addEventListener("input", updateCount);
+    const tagBoxes = ["customer", "internal", "external"].map((tag) => {
+      const box = h("input", { type: "checkbox", id: `tag-${tag}`, value: tag });
+      box.checked = draft.tags.includes(tag);
+      return box;
+    });
+    const tagSet = h("fieldset", { class: "tags" }, [
+      h("legend", { text: t("tags.label") }),
+      ...tagBoxes.map((box) => h("div", { class: "check" }, [box, h("label", { for: box.id, text: t(/** @type {any} */ (`tag.${box.value}`)) })])),
+    ]);
+    const kinds = new Map(workshop.lanes.map((l) => [l.id, l.kind]));
+    const showTags = () => {
+      tagSet.hidden = kinds.get(lane.value) !== "solutions";
+    };
+    lane.addEventListener("change", showTags);
+    showTags();
     const save = () => {
       outcome = {
         action: "save",
-        draft: { text: text.value, channel: channel.value, stage: stage.value, lane: lane.value },
+        draft: {
+          text: text.value, channel: channel.value, stage: stage.value, lane: lane.value,
+          tags: tagSet.hidden ? draft.tags : tagBoxes.filter((b) => b.checked).map((b) => b.value),
+        },
       };
       close("save");
     };
@@ -97,6 +115,7 @@ export async function editNote({ title, draft, workshop, canDelete }) {
       h("p", { class: "hint" }, [t("note.hint"), " ", count]),
       h("div", { class: "row" }, [field(t("note.channel"), channel)]),
       h("div", { class: "row two" }, [field(t("note.stage"), stage), field(t("note.lane"), lane)]),
+      tagSet,
     );
     const actions = h("div", { class: "actions" });
     if (canDelete) {

@@ -24,6 +24,23 @@ export const Command = Object.freeze({
   DOT_ADD: "dot.add",
   DOT_REMOVE: "dot.remove",
   PARTICIPANT_ADD: "participant.add",
+  PERSONA_ADD: "persona.add",
+  PERSONA_EDIT: "persona.edit",
+  PERSONA_MOVE: "persona.move",
+  PERSONA_REMOVE: "persona.remove",
+  EMOTION_RATE: "emotion.rate",
+  EMOTION_FIX: "emotion.fix",
+  LANE_ADD: "lane.add",
+  LANE_RENAME: "lane.rename",
+  LANE_MOVE: "lane.move",
+  LANE_REMOVE: "lane.remove",
+  NOTE_TAG: "note.tag",
+  PHASE_SET: "phase.set",
+  TIMER_SET: "timer.set",
+  BOARD_LOCK: "board.lock",
+  PRIVATE_SET: "private.set",
+  NOTES_REVEAL: "notes.reveal",
+  FOLLOW_SET: "follow.set",
 });
 
 /** Events inside an entry. */
@@ -37,6 +54,13 @@ export const Event = Object.freeze({
   ROUND_STARTED: "round.started",
   ROUND_CHANGED: "round.changed",
   DOTS_SET: "dots.set",
+  PERSONA_SAVED: "persona.saved",
+  PERSONAS_ORDERED: "personas.ordered",
+  PERSONA_DELETED: "persona.deleted",
+  EMOTION_SAVED: "emotion.saved",
+  LANES_SET: "lanes.set",
+  FACILITATION_SET: "facilitation.set",
+  NOTES_REVEALED: "notes.revealed",
 });
 
 /** Server -> client. */

@@ -47,6 +47,8 @@ export class BoardView {
    *   onKeyMove: (noteId: string, key: string, shift: boolean) => void,
    *   onStage: (action: string, stageId: string) => void,
    *   onAddStage: () => void,
+   *   onLane: (action: string, laneId: string) => void,
+   *   onAddLane: () => void,
    *   onPersona: (personaId: string) => void,
    *   onStageIndex: (index: number) => void,
    * }} handlers
@@ -56,7 +58,7 @@ export class BoardView {
     this.handlers = handlers;
     /** @type {Map<string, HTMLButtonElement>} */
     this.noteEls = new Map();
-    /** @type {Map<string, number>} */
+    /** @type {Map<string, string>} */
     this.rendered = new Map();
     this.structureKey = "";
     this.root.replaceChildren();
@@ -72,7 +74,7 @@ export class BoardView {
   /**
    * @param {Workshop} workshop
    * @param {{persona: string, facilitator: boolean, narrow: boolean, stageIndex: number,
-   *          pending: Set<string>, me: string}} view
+   *          pending: Set<string>, me: string, readOnly: boolean}} view
    */
   render(workshop, view) {
     const visible = view.narrow
@@ -81,6 +83,7 @@ export class BoardView {
     const key = JSON.stringify([
       view.persona,
       view.facilitator,
+      view.readOnly,
       view.narrow,
       visible.map((s) => [s.id, s.title]),
       workshop.stages.length,
@@ -142,7 +145,7 @@ export class BoardView {
   /**
    * @param {Workshop} workshop
    * @param {import("./state.js").Stage[]} stages
-   * @param {{persona: string, facilitator: boolean}} view
+   * @param {{persona: string, facilitator: boolean, readOnly: boolean}} view
    */
   buildGrid(workshop, stages, view) {
     const persona = workshop.personas.find((p) => p.id === view.persona);
@@ -193,7 +196,17 @@ export class BoardView {
     this.cells.clear();
     for (const lane of workshop.lanes) {
       const row = h("tr", { "data-lane-kind": lane.kind });
-      row.append(h("th", { scope: "row", class: `lane lane-${lane.kind}`, text: laneName(lane.kind, lane.title) }));
+      const laneHead = h("th", { scope: "row", class: `lane lane-${lane.kind}` }, [h("span", { text: laneName(lane.kind, lane.title) })]);
+      if (view.facilitator && lane.kind === "custom") {
+        const tools = h("span", { class: "lane-tools" });
+        for (const [action, icon, label] of [["rename", "✎", t("lane.rename")], ["remove", "✕", t("lane.remove")]]) {
+          const button = h("button", { type: "button", class: "btn icon small", "aria-label": `${label}: ${laneName(lane.kind, lane.title)}`, title: label, "data-lane-action": action, text: icon });
+          button.addEventListener("click", () => this.handlers.onLane(action, lane.id));
+          tools.append(button);
+        }
+        laneHead.append(tools);
+      }
+      row.append(laneHead);
       for (const stage of stages) {
         const td = h("td", { class: "cell", "data-stage": stage.id, "data-lane": lane.id });
         const list = h("ul", { class: "notes", "aria-label": `${stage.title}, ${laneName(lane.kind, lane.title)}` });
@@ -204,6 +217,7 @@ export class BoardView {
           text: "+",
         });
         add.addEventListener("click", () => this.handlers.onAdd(stage.id, lane.id));
+        add.hidden = view.readOnly;
         td.append(list, add);
         this.cells.set(`${stage.id}|${lane.id}`, list);
         row.append(td);
@@ -213,6 +227,11 @@ export class BoardView {
     }
     table.append(body);
     this.scroller.replaceChildren(table);
+    if (view.facilitator) {
+      const addLane = h("button", { type: "button", class: "btn ghost", id: "add-lane", text: `+ ${t("lane.add")}` });
+      addLane.addEventListener("click", () => this.handlers.onAddLane());
+      this.scroller.append(addLane);
+    }
     this.rendered.clear();
   }
 
@@ -277,16 +296,17 @@ export class BoardView {
       });
       this.noteEls.set(note.id, el);
     }
-    const stamp = note.version * 2 + (pending ? 1 : 0);
+    const stamp = `${note.version}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}`;
     if (this.rendered.get(note.id) !== stamp || el.dataset.lang !== document.documentElement.lang) {
       this.rendered.set(note.id, stamp);
       el.dataset.lang = document.documentElement.lang;
-      el.className = `note ch-${note.channel}${pending ? " pending" : ""}`;
+      el.className = `note ch-${note.channel}${pending ? " pending" : ""}${note.hidden ? " hidden-note" : ""}`;
       const text = note.text || t("note.empty");
-      el.replaceChildren(
-        h("span", { class: "note-text", text }),
-        h("span", { class: "note-channel", text: channelName(note.channel) }),
-      );
+      const meta = h("span", { class: "note-meta" }, [h("span", { class: "note-channel", text: channelName(note.channel) })]);
+      for (const tag of note.tags ?? []) meta.append(h("span", { class: `tag tag-${tag}`, text: t(/** @type {any} */ (`tag.${tag}`)) }));
+      if (note.hidden) meta.append(h("span", { class: "tag private", text: `🔒 ${t("note.hidden")}` }));
+      if (note.votes) meta.append(h("span", { class: "tag votes", text: `● ${note.votes}` }));
+      el.replaceChildren(h("span", { class: "note-text", text }), meta);
       el.setAttribute("aria-label", t("note.aria", { text, channel: channelName(note.channel) }));
     }
     return el;

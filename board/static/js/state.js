@@ -7,7 +7,8 @@ import { Event } from "./protocol.js";
  * @typedef {{id: string, kind: string, title: string}} Lane
  * @typedef {{id: string, name: string, emoji: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
- *            channel: string, pos: number, author: string, version: number}} Note
+ *            channel: string, pos: number, author: string, version: number,
+ *            tags: string[], hidden: boolean, votes: number | null}} Note
  * @typedef {{id: string, name: string, role: string, proxy?: boolean}} Participant
  * @typedef {{id: string, title: string, description: string, kpis: string, votes: number | null}} Objective
  * @typedef {{item: string, dots: number, rank: number}} Tally
@@ -19,7 +20,10 @@ import { Event } from "./protocol.js";
  * @typedef {{id: string, title: string, lang: string, stages: Stage[], lanes: Lane[],
  *            personas: Persona[], notes: Record<string, Note>,
  *            participants: Record<string, Participant>, locked: boolean,
- *            objectives: Objective[], rounds: VoteRound[]}} Workshop
+ *            objectives: Objective[], rounds: VoteRound[], phase: string,
+ *            timer_ends_at: number | null, private: boolean, follow: string | null,
+ *            emotions: Record<string, {persona: string, stage: string,
+ *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
  * @typedef {{seq: number, op_id: string, actor: string, events: DomainEvent[]}} Entry
  */
@@ -37,9 +41,14 @@ export function apply(workshop, event) {
     case Event.NOTE_DELETED:
       delete workshop.notes[event.note];
       break;
-    case Event.STAGES_SET:
+    case Event.STAGES_SET: {
       workshop.stages = event.stages;
+      const stages = new Set(event.stages.map((/** @type {Stage} */ s) => s.id));
+      for (const [key, emotion] of Object.entries(workshop.emotions)) {
+        if (!stages.has(emotion.stage)) delete workshop.emotions[key];
+      }
       break;
+    }
     case Event.WORKSHOP_RENAMED:
       workshop.title = event.title;
       break;
@@ -66,6 +75,45 @@ export function apply(workshop, event) {
       }
       break;
     }
+    case Event.PERSONA_SAVED: {
+      const at = workshop.personas.findIndex((p) => p.id === event.persona.id);
+      if (at >= 0) workshop.personas[at] = event.persona;
+      else workshop.personas.splice(event.index ?? workshop.personas.length, 0, event.persona);
+      break;
+    }
+    case Event.PERSONAS_ORDERED: {
+      const byId = new Map(workshop.personas.map((p) => [p.id, p]));
+      workshop.personas = event.order.map((/** @type {string} */ id) => byId.get(id)).filter(Boolean);
+      break;
+    }
+    case Event.PERSONA_DELETED:
+      workshop.personas = workshop.personas.filter((p) => p.id !== event.persona);
+      for (const [key, emotion] of Object.entries(workshop.emotions)) {
+        if (emotion.persona === event.persona) delete workshop.emotions[key];
+      }
+      if (workshop.follow === event.persona) workshop.follow = null;
+      break;
+    case Event.EMOTION_SAVED: {
+      const key = `${event.emotion.persona}:${event.emotion.stage}`;
+      if (!Object.keys(event.emotion.ratings).length && event.emotion.fixed === null) delete workshop.emotions[key];
+      else workshop.emotions[key] = event.emotion;
+      break;
+    }
+    case Event.LANES_SET:
+      workshop.lanes = event.lanes;
+      break;
+    case Event.FACILITATION_SET:
+      Object.assign(workshop, {
+        phase: event.phase,
+        timer_ends_at: event.timer_ends_at,
+        locked: event.locked,
+        private: event.private,
+        follow: event.follow,
+      });
+      break;
+    case Event.NOTES_REVEALED:
+      for (const note of event.notes) workshop.notes[note.id] = note;
+      break;
     case Event.DOTS_SET: {
       const round = workshop.rounds.find((r) => r.id === event.round);
       if (!round) break;

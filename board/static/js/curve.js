@@ -1,0 +1,204 @@
+// @ts-check
+// The emotion curve of one persona: everyone rates each stage from -2 to +2; the chart draws the
+// median line (or the facilitator's value) with the spread of the room as a band, so that stages
+// where people disagree stand out. The same rules as sessions/summary.py's `curve`.
+import { t } from "./i18n.js";
+import { Command } from "./protocol.js";
+import { h } from "./render.js";
+
+const SVG = "http://www.w3.org/2000/svg";
+const VALUES = [2, 1, 0, -1, -2];
+
+/** @typedef {import("./state.js").Workshop} Workshop */
+/** @typedef {{stage: string, value: number | null, low: number | null, high: number | null, count: number, fixed: boolean}} Point */
+
+/** @param {number[]} values */
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** @param {Workshop} workshop @param {string} persona @returns {Point[]} */
+export function curve(workshop, persona) {
+  return workshop.stages.map((stage) => {
+    const emotion = workshop.emotions?.[`${persona}:${stage.id}`];
+    const ratings = Object.values(emotion?.ratings ?? {});
+    const fixed = emotion?.fixed ?? null;
+    return {
+      stage: stage.id,
+      value: fixed ?? (ratings.length ? median(ratings) : null),
+      low: ratings.length ? Math.min(...ratings) : null,
+      high: ratings.length ? Math.max(...ratings) : null,
+      count: ratings.length,
+      fixed: fixed !== null,
+    };
+  });
+}
+
+/** @param {string} tag @param {Record<string, string>} attrs */
+function svg(tag, attrs) {
+  const el = document.createElementNS(SVG, tag);
+  for (const [name, value] of Object.entries(attrs)) el.setAttribute(name, value);
+  return el;
+}
+
+/** @param {number} v */
+function valueName(v) {
+  return t(/** @type {any} */ (`curve.value.${Math.round(v)}`));
+}
+
+export class CurveView {
+  /** @param {HTMLElement} root @param {{send: (command: Record<string, any>) => string}} handlers */
+  constructor(root, handlers) {
+    this.root = root;
+    this.handlers = handlers;
+  }
+
+  /**
+   * @param {Workshop} workshop
+   * @param {{persona: string, me: string, facilitator: boolean, stages: string[]}} ctx
+   */
+  render(workshop, ctx) {
+    const persona = workshop.personas.find((p) => p.id === ctx.persona);
+    if (!persona) return;
+    const points = curve(workshop, persona.id);
+    const key = JSON.stringify([points, ctx, workshop.stages, document.documentElement.lang,
+      workshop.stages.map((s) => workshop.emotions?.[`${persona.id}:${s.id}`]?.ratings?.[ctx.me] ?? null)]);
+    if (this.root.dataset.key === key) return;
+    this.root.dataset.key = key;
+    const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.id;
+    const section = h("section", { class: "curve card", "aria-labelledby": "curve-title" }, [
+      h("h2", { id: "curve-title", text: `${t("curve.title")} · ${persona.name}` }),
+      h("p", { class: "hint", text: t("curve.help", { persona: persona.name }) }),
+      this.chart(workshop, points),
+      this.controls(workshop, persona.id, points, ctx),
+    ]);
+    this.root.replaceChildren(section);
+    if (focused) document.getElementById(focused)?.focus();
+  }
+
+  /** @param {Workshop} workshop @param {Point[]} points */
+  chart(workshop, points) {
+    const width = Math.max(320, points.length * 120);
+    const height = 170;
+    const pad = 28;
+    const x = (/** @type {number} */ i) => pad + ((width - 2 * pad) * (i + 0.5)) / Math.max(points.length, 1);
+    const y = (/** @type {number} */ v) => pad + ((2 - v) * (height - 2 * pad)) / 4;
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "curve-chart", role: "img" });
+    const summary = points
+      .map((p, i) => `${workshop.stages[i].title}: ${p.value === null ? t("curve.none") : `${valueName(p.value)} (${p.value})`}`)
+      .join("; ");
+    chart.setAttribute("aria-label", `${t("curve.title")}: ${summary}`);
+    for (const v of VALUES) {
+      chart.append(svg("line", { x1: String(pad), x2: String(width - pad), y1: String(y(v)), y2: String(y(v)), class: v === 0 ? "axis zero" : "axis" }));
+    }
+    const band = points
+      .map((p, i) => (p.low === null ? null : [x(i), y(/** @type {number} */ (p.high)), y(p.low)]))
+      .filter(Boolean);
+    if (band.length > 1) {
+      const top = band.map((b) => `${b?.[0]},${b?.[1]}`).join(" ");
+      const bottom = [...band].reverse().map((b) => `${b?.[0]},${b?.[2]}`).join(" ");
+      chart.append(svg("polygon", { points: `${top} ${bottom}`, class: "band" }));
+    }
+    for (const b of band) chart.append(svg("line", { x1: String(b?.[0]), x2: String(b?.[0]), y1: String(b?.[1]), y2: String(b?.[2]), class: "spread" }));
+    const line = points.map((p, i) => (p.value === null ? null : `${x(i)},${y(p.value)}`)).filter(Boolean);
+    if (line.length > 1) chart.append(svg("polyline", { points: line.join(" "), class: "median" }));
+    points.forEach((p, i) => {
+      if (p.value === null) return;
+      chart.append(svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" }));
+    });
+    return h("div", { class: "curve-scroll" }, [chart]);
+  }
+
+  /**
+   * @param {Workshop} workshop @param {string} persona @param {Point[]} points
+   * @param {{me: string, facilitator: boolean, stages: string[]}} ctx
+   */
+  controls(workshop, persona, points, ctx) {
+    const list = h("ul", { class: "curve-controls" });
+    workshop.stages.forEach((stage, i) => {
+      if (!ctx.stages.includes(stage.id)) return;
+      const emotion = workshop.emotions?.[`${persona}:${stage.id}`];
+      const mine = emotion?.ratings?.[ctx.me];
+      const id = `rate-${stage.id}`;
+      const select = h("select", { id, "data-stage": stage.id });
+      select.append(h("option", { value: "", text: t("curve.clear") }));
+      for (const v of VALUES) {
+        const option = h("option", { value: String(v), text: `${v > 0 ? "+" : ""}${v} · ${valueName(v)}` });
+        option.selected = mine === v;
+        select.append(option);
+      }
+      select.addEventListener("change", () => {
+        this.handlers.send({ type: Command.EMOTION_RATE, persona, stage: stage.id, value: select.value === "" ? null : Number(select.value) });
+      });
+      const p = points[i];
+      const info = p.count ? t("curve.spread", { low: p.low ?? "", high: p.high ?? "", n: p.count }) : t("curve.none");
+      const item = h("li", { class: "curve-stage" }, [
+        h("span", { class: "curve-stage-title", text: stage.title }),
+        h("label", { for: id, class: "sr-only", text: t("curve.rate", { stage: stage.title }) }),
+        select,
+        h("span", { class: "hint", text: info }),
+      ]);
+      if (ctx.facilitator) {
+        const fixedId = `fix-${stage.id}`;
+        const fixed = h("select", { id: fixedId, "data-stage": stage.id, class: "fixed-select" });
+        fixed.append(h("option", { value: "", text: `${t("curve.fixed")}: ${t("curve.median")}` }));
+        for (const v of VALUES) {
+          const option = h("option", { value: String(v), text: `${t("curve.fixed")}: ${v > 0 ? "+" : ""}${v}` });
+          option.selected = emotion?.fixed === v;
+          fixed.append(option);
+        }
+        fixed.addEventListener("change", () => {
+          this.handlers.send({ type: Command.EMOTION_FIX, persona, stage: stage.id, value: fixed.value === "" ? null : Number(fixed.value) });
+        });
+        item.append(h("label", { for: fixedId, class: "sr-only", text: `${t("curve.fixed")} · ${stage.title}` }), fixed);
+      }
+      list.append(item);
+    });
+    return list;
+  }
+}
+
+/**
+ * Enchantments and irritants by channel x stage, across every persona.
+ * @param {Workshop} workshop @param {string[]} channels @param {(c: string) => string} channelName
+ */
+export function heatmap(workshop, channels, channelName) {
+  const kinds = new Map(workshop.lanes.map((l) => [l.id, l.kind]));
+  /** @type {Map<string, {plus: number, minus: number}>} */
+  const counts = new Map();
+  for (const note of Object.values(workshop.notes)) {
+    const kind = kinds.get(note.lane);
+    if (kind !== "enchantments" && kind !== "irritants") continue;
+    const key = `${note.channel}|${note.stage}`;
+    const cell = counts.get(key) ?? { plus: 0, minus: 0 };
+    if (kind === "enchantments") cell.plus += 1;
+    else cell.minus += 1;
+    counts.set(key, cell);
+  }
+  const top = Math.max(1, ...[...counts.values()].map((c) => c.plus + c.minus));
+  const table = h("table", { class: "heatmap" });
+  table.append(h("caption", { text: t("heatmap.title") }));
+  const head = h("tr", {}, [h("th", { scope: "col", text: t("heatmap.channel") })]);
+  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
+  table.append(h("thead", {}, [head]));
+  const body = h("tbody");
+  for (const channel of channels) {
+    const row = h("tr", {}, [h("th", { scope: "row" }, [h("span", { class: `chip ch-${channel}`, text: channelName(channel) })])]);
+    for (const stage of workshop.stages) {
+      const cell = counts.get(`${channel}|${stage.id}`) ?? { plus: 0, minus: 0 };
+      const td = h("td", { class: "heat", "aria-label": t("heatmap.cell", { plus: cell.plus, minus: cell.minus }) });
+      if (cell.plus || cell.minus) {
+        td.append(h("span", { class: "plus", text: `+${cell.plus}` }), " ", h("span", { class: "minus", text: `−${cell.minus}` }));
+        const weight = (cell.plus + cell.minus) / top;
+        const tone = cell.minus > cell.plus ? "220 38 38" : "22 163 74";
+        td.style.background = `rgb(${tone} / ${Math.round(10 + 35 * weight)}%)`;
+      }
+      row.append(td);
+    }
+    body.append(row);
+  }
+  table.append(body);
+  return h("div", { class: "grid-scroll" }, [table]);
+}
