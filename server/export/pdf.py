@@ -121,8 +121,10 @@ def _table(
     widths: Sequence[float],
     size: float = 9,
     fills: Sequence[str | None] | None = None,
+    fill_column: int = 1,
 ) -> None:
-    """A table that wraps its cells and continues on the next page, header repeated."""
+    """A table that wraps its cells and continues on the next page, header repeated; ``fills``
+    colours the cell of ``fill_column`` in each row (white text)."""
     doc.set_font(FAMILY, "", size)
     doc.set_text_color(*palette.rgb(palette.INK))
     doc.set_draw_color(*palette.rgb(palette.LINE))
@@ -144,7 +146,7 @@ def _table(
         for index, values in enumerate(rows):
             line = table.row()
             for column, value in enumerate(values):
-                fill = fills[index] if fills and column == 1 else None
+                fill = fills[index] if fills and column == fill_column else None
                 style = (
                     FontFace(color=(255, 255, 255), fill_color=palette.rgb(fill)) if fill else None
                 )
