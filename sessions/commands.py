@@ -12,7 +12,9 @@ import msgspec
 from msgspec import Meta
 
 from sessions.limits import (
+    MAX_ITEM_NOTES,
     MAX_ROUND_ITEMS,
+    NAME_MAX,
     NOTE_TEXT_MAX,
     TITLE_MAX,
     WORKSHOP_TITLE_MAX,
@@ -22,7 +24,10 @@ from sessions.limits import (
     Name,
     NoteText,
     OpId,
+    Quarter,
     Rating,
+    Scale,
+    Score,
     SheetText,
     Title,
 )
@@ -266,8 +271,121 @@ class SetFollow(Command, tag="follow.set"):
     persona: ItemId | None
 
 
+# -- roadmap and scenarios ----------------------------------------------------------------
+
+Criterion = Literal["impact", "cost", "delay", "complexity", "customer", "internal", "external"]
+RoadmapClass = Literal["quick_win", "must_have", "nice_to_have", "waow"]
+ScenarioField = Literal[
+    "title",
+    "moment",
+    "persona",
+    "stage",
+    "prerequisite",
+    "objective",
+    "trigger",
+    "targeting",
+    "channels",
+    "channel_priority",
+    "frequency",
+    "executions",
+    "delays",
+    "messages",
+    "contents",
+    "personalisation",
+    "variants",
+    "cta",
+]
+
+
+class AddRoadmapItem(Command, tag="roadmap.add"):
+    """A work item, made from solution notes (grouped) or from scratch (``notes`` empty)."""
+
+    title: Annotated[str, Meta(max_length=TITLE_MAX)] = ""
+    notes: Annotated[list[ItemId], Meta(max_length=MAX_ITEM_NOTES)] = []
+    description: SheetText = ""
+
+
+class EditRoadmapItem(Command, tag="roadmap.edit"):
+    item: ItemId
+    title: Title | None = None
+    description: SheetText | None = None
+    owner: Annotated[str, Meta(max_length=NAME_MAX)] | None = None
+
+
+class ScoreRoadmapItem(Command, tag="roadmap.score"):
+    """The sender's score of one criterion, 1 (low) to 5 (high); None takes it back."""
+
+    item: ItemId
+    criterion: Criterion
+    value: Score | None
+
+
+class ClassifyRoadmapItem(Command, tag="roadmap.classify"):
+    """The facilitator sets an item's class by hand (None: back to the rules)."""
+
+    item: ItemId
+    klass: RoadmapClass | None = msgspec.field(name="class")
+
+
+class PlaceRoadmapItem(Command, tag="roadmap.place"):
+    """Plan the item in a quarter of the two years (0..7), or take it off the timeline."""
+
+    item: ItemId
+    quarter: Quarter | None
+
+
+class AdjustRoadmapItem(Command, tag="roadmap.adjust"):
+    """The facilitator drags the item on the matrix (None: back to the scores)."""
+
+    item: ItemId
+    impact: Scale | None
+    effort: Scale | None
+
+
+class RemoveRoadmapItem(Command, tag="roadmap.remove"):
+    item: ItemId
+
+
+class SetRules(Command, tag="rules.set"):
+    """Move the classification's thresholds."""
+
+    strong: Scale
+    light: Scale
+    expected: Scale
+
+
+class AddScenario(Command, tag="scenario.add"):
+    title: Title
+    moment: Literal["commercial", "brand", "customer"] = "customer"
+    persona: ItemId | None = None
+    stage: ItemId | None = None
+
+
+class EditScenario(Command, tag="scenario.edit"):
+    """One field of a scenario card (the checklist, or its title, moment, persona, stage)."""
+
+    scenario: ItemId
+    field: ScenarioField
+    value: SheetText
+
+
+class RemoveScenario(Command, tag="scenario.remove"):
+    scenario: ItemId
+
+
 AnyCommand = (
-    AddPersona
+    AddRoadmapItem
+    | EditRoadmapItem
+    | ScoreRoadmapItem
+    | ClassifyRoadmapItem
+    | PlaceRoadmapItem
+    | AdjustRoadmapItem
+    | RemoveRoadmapItem
+    | SetRules
+    | AddScenario
+    | EditScenario
+    | RemoveScenario
+    | AddPersona
     | EditPersona
     | MovePersona
     | RemovePersona
@@ -330,6 +448,11 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         SetPrivate,
         RevealNotes,
         SetFollow,
+        ClassifyRoadmapItem,
+        AdjustRoadmapItem,
+        RemoveRoadmapItem,
+        SetRules,
+        RemoveScenario,
     }
 )
 """Commands a participant's token may never issue (refused in ``rules.decide``)."""

@@ -10,13 +10,16 @@ from __future__ import annotations
 import msgspec
 
 from sessions.model import (
+    ClassRules,
     Emotion,
     Lane,
     Note,
     Objective,
     Participant,
     Persona,
+    RoadmapItem,
     RoundStatus,
+    Scenario,
     Stage,
     Tally,
     VoteRound,
@@ -117,6 +120,26 @@ class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):
     notes: list[Note]
 
 
+class RoadmapItemSaved(msgspec.Struct, tag="roadmap.saved", kw_only=True):
+    item: RoadmapItem
+
+
+class RoadmapItemDeleted(msgspec.Struct, tag="roadmap.deleted", kw_only=True):
+    item: str
+
+
+class RulesSet(msgspec.Struct, tag="rules.changed", kw_only=True):
+    rules: ClassRules
+
+
+class ScenarioSaved(msgspec.Struct, tag="scenario.saved", kw_only=True):
+    scenario: Scenario
+
+
+class ScenarioDeleted(msgspec.Struct, tag="scenario.deleted", kw_only=True):
+    scenario: str
+
+
 Event = (
     NoteSaved
     | NoteDeleted
@@ -134,6 +157,11 @@ Event = (
     | LanesSet
     | FacilitationSet
     | NotesRevealed
+    | RoadmapItemSaved
+    | RoadmapItemDeleted
+    | RulesSet
+    | ScenarioSaved
+    | ScenarioDeleted
 )
 
 

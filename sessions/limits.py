@@ -24,6 +24,9 @@ MAX_ROUND_ITEMS = 100
 MAX_PERSONAS = 12
 MAX_LANES = 10
 SHEET_TEXT_MAX = 2000
+MAX_ROADMAP_ITEMS = 300
+MAX_SCENARIOS = 60
+MAX_ITEM_NOTES = 20
 
 # Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
 OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
@@ -38,3 +41,6 @@ Seq = Annotated[int, Meta(ge=0)]
 SheetText = Annotated[str, Meta(max_length=SHEET_TEXT_MAX)]
 Emoji = Annotated[str, Meta(max_length=16)]
 Rating = Annotated[int, Meta(ge=-2, le=2)]
+Score = Annotated[int, Meta(ge=1, le=5)]
+Quarter = Annotated[int, Meta(ge=0, le=7)]
+Scale = Annotated[float, Meta(ge=1, le=5)]

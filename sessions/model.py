@@ -183,6 +183,18 @@ cost, delay, technical complexity, expected by customers, expected internally, n
 resources."""
 
 
+class ClassRules(msgspec.Struct, frozen=True, kw_only=True):
+    """Where the roadmap's classification draws its lines (scores run from 1 to 5); the
+    facilitator can move them. The rules themselves are in ``sessions.summary``."""
+
+    strong: float = 4.0
+    """Impact at or above this is strong."""
+    light: float = 2.5
+    """Effort at or below this is light (fast and cheap to deliver)."""
+    expected: float = 4.0
+    """Customer expectation at or above this makes a must have."""
+
+
 class RoadmapItem(msgspec.Struct, kw_only=True):
     id: str
     title: str
@@ -200,6 +212,11 @@ class RoadmapItem(msgspec.Struct, kw_only=True):
     """A class set by hand, shown with a mark; None means classified by the rules."""
     quarter: int | None = None
     """0..7: the quarter over two years where it is planned."""
+    answers: list[str] = msgspec.field(default_factory=list)
+    """Irritant notes it answers (those of its notes' persona and stage when it was made)."""
+    impact: float | None = None
+    effort: float | None = None
+    """Set by dragging the item on the impact x effort matrix; None follows the scores."""
 
 
 SCENARIO_FIELDS: tuple[str, ...] = (
@@ -258,6 +275,7 @@ class Workshop(msgspec.Struct, kw_only=True):
     rounds: list[VoteRound] = msgspec.field(default_factory=list)
     roadmap: dict[str, RoadmapItem] = msgspec.field(default_factory=dict)
     scenarios: dict[str, Scenario] = msgspec.field(default_factory=dict)
+    rules: ClassRules = msgspec.field(default_factory=ClassRules)
     phase: str = "journeys"
     timer_ends_at: float | None = None
     locked: bool = False

@@ -11,14 +11,15 @@ It trusts the event: events only come out of ``decide`` (or the op log, which on
 
 Both are pure: no randomness, no I/O, and the only clock is the ``now`` the caller passes.
 New ids come from ``Workshop.counter``. The rules of notes, stages and people live here; the
-method's other parts have their own modules (``personas``, ``voting``, ``facilitation``).
+method's other parts have their own modules (``personas``, ``voting``, ``facilitation``,
+``roadmap``).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from sessions import errors, facilitation, personas, voting
+from sessions import errors, facilitation, personas, roadmap, voting
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -31,13 +32,19 @@ from sessions.protocol import (
     AddObjective,
     AddPersona,
     AddProxy,
+    AddRoadmapItem,
+    AddScenario,
     AddStage,
+    AdjustRoadmapItem,
     CastDot,
+    ClassifyRoadmapItem,
     Command,
     DeleteNote,
     EditNote,
     EditObjective,
     EditPersona,
+    EditRoadmapItem,
+    EditScenario,
     EmotionSaved,
     Event,
     FacilitationSet,
@@ -54,21 +61,31 @@ from sessions.protocol import (
     PersonaDeleted,
     PersonaSaved,
     PersonasOrdered,
+    PlaceRoadmapItem,
     RateStage,
     RemoveLane,
     RemoveObjective,
     RemovePersona,
+    RemoveRoadmapItem,
+    RemoveScenario,
     RemoveStage,
     RenameLane,
     RenameSelf,
     RenameStage,
     RenameWorkshop,
     RevealNotes,
+    RoadmapItemDeleted,
+    RoadmapItemSaved,
+    RulesSet,
+    ScenarioDeleted,
+    ScenarioSaved,
+    ScoreRoadmapItem,
     SetFollow,
     SetLock,
     SetPhase,
     SetPrivate,
     SetRound,
+    SetRules,
     SetTimer,
     StagesSet,
     StartRound,
@@ -183,6 +200,28 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return facilitation.reveal_notes(workshop, command)
         case SetFollow():
             return facilitation.set_follow(workshop, command)
+        case AddRoadmapItem():
+            return roadmap.add_item(workshop, command)
+        case EditRoadmapItem():
+            return roadmap.edit_item(workshop, command)
+        case ScoreRoadmapItem():
+            return roadmap.score_item(workshop, actor.id, command)
+        case ClassifyRoadmapItem():
+            return roadmap.classify_item(workshop, command)
+        case PlaceRoadmapItem():
+            return roadmap.place_item(workshop, command)
+        case AdjustRoadmapItem():
+            return roadmap.adjust_item(workshop, command)
+        case RemoveRoadmapItem():
+            return roadmap.remove_item(workshop, command)
+        case SetRules():
+            return roadmap.set_rules(workshop, command)
+        case AddScenario():
+            return roadmap.add_scenario(workshop, command)
+        case EditScenario():
+            return roadmap.edit_scenario(workshop, command)
+        case RemoveScenario():
+            return roadmap.remove_scenario(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -199,12 +238,18 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             top = max((id_number(s.id) for s in stages), default=0)
             workshop.counter = max(workshop.counter, top)
             personas.drop_emotions_of_removed_stages(workshop)
+            roadmap.forget_links(workshop)
         case PersonaSaved():
             personas.apply_persona_saved(workshop, event)
         case PersonasOrdered():
             personas.apply_personas_ordered(workshop, event)
         case PersonaDeleted():
             personas.apply_persona_deleted(workshop, event)
+            roadmap.forget_links(workshop)
+        case RoadmapItemSaved() | RoadmapItemDeleted() | RulesSet() | ScenarioSaved():
+            roadmap.apply_roadmap(workshop, event)
+        case ScenarioDeleted():
+            roadmap.apply_roadmap(workshop, event)
         case EmotionSaved():
             personas.apply_emotion_saved(workshop, event)
         case LanesSet():

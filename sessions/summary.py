@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from sessions.model import (
     ROADMAP_CLASSES,
+    ClassRules,
     RoadmapItem,
     Tally,
     VoteRound,
@@ -83,17 +84,8 @@ def curve(workshop: Workshop, persona: str) -> list[CurvePoint]:
     return points
 
 
-@dataclass(frozen=True, slots=True)
-class Thresholds:
-    """Where the classification rules draw their lines (scores run from 1 to 5)."""
-
-    strong: float = 4.0
-    """Impact at or above this is strong."""
-    light: float = 2.5
-    """Effort at or below this is light (fast and cheap to deliver)."""
-    expected: float = 4.0
-    """Customer expectation at or above this makes a must have."""
-
+Thresholds = ClassRules
+"""Where the rules draw their lines; each workshop keeps its own in ``Workshop.rules``."""
 
 DEFAULT_THRESHOLDS = Thresholds()
 
@@ -115,9 +107,12 @@ def effort(item: RoadmapItem) -> float | None:
 
 
 def position(item: RoadmapItem) -> tuple[float, float] | None:
-    """``(effort, impact)`` on the impact x effort matrix, or None while either is unscored."""
-    impact = criteria(item).get("impact")
-    heavy = effort(item)
+    """``(effort, impact)`` on the impact x effort matrix, or None while either is unknown.
+
+    A value the facilitator set by dragging the item wins over the one from the scores.
+    """
+    impact = item.impact if item.impact is not None else criteria(item).get("impact")
+    heavy = item.effort if item.effort is not None else effort(item)
     if impact is None or heavy is None:
         return None
     return heavy, impact

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors
+from sessions import errors, summary
 from sessions.model import Objective, Participant, Tally, VoteRound, Workshop, id_number
 from sessions.protocol import (
     MAX_OBJECTIVES,
@@ -61,20 +61,7 @@ def current_round(workshop: Workshop) -> VoteRound | None:
 
 def tallies(vote: VoteRound) -> list[Tally]:
     """Dots per item, most first (ties keep the round's order and share a rank)."""
-    totals = dict.fromkeys(vote.items, 0)
-    for allocation in vote.dots.values():
-        for item, count in allocation.items():
-            if item in totals:
-                totals[item] += count
-    ordered = sorted(vote.items, key=lambda item: -totals[item])
-    return [
-        Tally(
-            item=item,
-            dots=totals[item],
-            rank=1 + sum(1 for v in totals.values() if v > totals[item]),
-        )
-        for item in ordered
-    ]
+    return summary.ranked(vote)
 
 
 # -- objectives -------------------------------------------------------------------------

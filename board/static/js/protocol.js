@@ -41,6 +41,17 @@ export const Command = Object.freeze({
   PRIVATE_SET: "private.set",
   NOTES_REVEAL: "notes.reveal",
   FOLLOW_SET: "follow.set",
+  ROADMAP_ADD: "roadmap.add",
+  ROADMAP_EDIT: "roadmap.edit",
+  ROADMAP_SCORE: "roadmap.score",
+  ROADMAP_CLASSIFY: "roadmap.classify",
+  ROADMAP_PLACE: "roadmap.place",
+  ROADMAP_ADJUST: "roadmap.adjust",
+  ROADMAP_REMOVE: "roadmap.remove",
+  RULES_SET: "rules.set",
+  SCENARIO_ADD: "scenario.add",
+  SCENARIO_EDIT: "scenario.edit",
+  SCENARIO_REMOVE: "scenario.remove",
 });
 
 /** Events inside an entry. */
@@ -61,6 +72,11 @@ export const Event = Object.freeze({
   LANES_SET: "lanes.set",
   FACILITATION_SET: "facilitation.set",
   NOTES_REVEALED: "notes.revealed",
+  ROADMAP_SAVED: "roadmap.saved",
+  ROADMAP_DELETED: "roadmap.deleted",
+  RULES_CHANGED: "rules.changed",
+  SCENARIO_SAVED: "scenario.saved",
+  SCENARIO_DELETED: "scenario.deleted",
 });
 
 /** Server -> client. */

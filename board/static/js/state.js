@@ -12,6 +12,13 @@ import { Event } from "./protocol.js";
  * @typedef {{id: string, name: string, role: string, proxy?: boolean}} Participant
  * @typedef {{id: string, title: string, description: string, kpis: string, votes: number | null}} Objective
  * @typedef {{item: string, dots: number, rank: number}} Tally
+ * @typedef {{id: string, title: string, description: string, notes: string[], persona: string,
+ *            stage: string, channel: string, owner: string,
+ *            scores: Record<string, Record<string, number>>, override: string | null,
+ *            quarter: number | null, answers: string[], impact: number | null,
+ *            effort: number | null}} RoadmapItem
+ * @typedef {{id: string, title: string, moment: string, persona: string, stage: string,
+ *            fields: Record<string, string>}} Scenario
  * @typedef {{id: string, title: string, items: string[], budget: number, per_item: number,
  *            anonymous: boolean, hidden: boolean, facilitator_votes: boolean, seconds: number | null,
  *            status: string, ends_at: number | null, voters: number,
@@ -22,6 +29,8 @@ import { Event } from "./protocol.js";
  *            participants: Record<string, Participant>, locked: boolean,
  *            objectives: Objective[], rounds: VoteRound[], phase: string,
  *            timer_ends_at: number | null, private: boolean, follow: string | null,
+ *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
+ *            rules: {strong: number, light: number, expected: number},
  *            emotions: Record<string, {persona: string, stage: string,
  *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
@@ -113,6 +122,21 @@ export function apply(workshop, event) {
       break;
     case Event.NOTES_REVEALED:
       for (const note of event.notes) workshop.notes[note.id] = note;
+      break;
+    case Event.ROADMAP_SAVED:
+      workshop.roadmap[event.item.id] = event.item;
+      break;
+    case Event.ROADMAP_DELETED:
+      delete workshop.roadmap[event.item];
+      break;
+    case Event.RULES_CHANGED:
+      workshop.rules = event.rules;
+      break;
+    case Event.SCENARIO_SAVED:
+      workshop.scenarios[event.scenario.id] = event.scenario;
+      break;
+    case Event.SCENARIO_DELETED:
+      delete workshop.scenarios[event.scenario];
       break;
     case Event.DOTS_SET: {
       const round = workshop.rounds.find((r) => r.id === event.round);
