@@ -228,8 +228,11 @@ async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:
 
 
 async def _write(ws: WebSocket, mailbox: Mailbox) -> None:
-    while (frame := await mailbox.get()) is not None:
-        await ws.send_text(frame)
+    try:
+        while (frame := await mailbox.get()) is not None:
+            await ws.send_text(frame)
+    except WebSocketDisconnect:
+        return  # gone mid-send; the reader gets the disconnect and ends the session
     with contextlib.suppress(RuntimeError, WebSocketDisconnect):
         await ws.close(code=mailbox.close_code, reason=mailbox.close_reason)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -20,7 +21,7 @@ from sessions.protocol import (
 )
 from tests.client import BoardClient, facilitator
 from tests.integration.conftest import Dump
-from tests.integration.people import add_note, close_all, no_op, participant
+from tests.integration.people import add_note, close_all, no_op, participant, settle
 from tests.timing import seconds
 
 
@@ -295,3 +296,20 @@ async def _created(server: Any) -> tuple[BoardClient, dict[str, str]]:
     client, created = await facilitator(server)
     await client.close()
     return client, created
+
+
+async def test_clients_vanishing_mid_broadcast_disturb_no_one(server):
+    """Sockets closed or cut while entries stream to them cost others nothing and log no error."""
+    alice, created = await facilitator(server)
+    carol = await participant(server, created, "Carol")
+    leaving = [await participant(server, created, f"Leaver {i}") for i in range(40)]
+    ops = [await alice.send(add_note(alice, f"stream {i}")) for i in range(100)]
+    await asyncio.gather(*(client.ws.close() for client in leaving[:20] if client.ws))
+    for client in leaving[20:]:
+        assert client.ws is not None
+        client.ws.transport.abort()  # no close frame: as a phone losing its network
+    for op in ops:
+        assert (await alice.answer(op))["type"] == "ack"
+    await settle(alice, carol)
+    assert carol.workshop == alice.workshop
+    await close_all(alice, carol, *leaving)
