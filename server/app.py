@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, ws
+from server import api, exports_api, ws
 from server.fanout import Hub
 from server.settings import Settings
 from server.store import Store
@@ -112,6 +112,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/join", api.join_workshop, methods=["POST"]),
         Route("/api/workshops/{workshop}/template", api.save_template, methods=["POST"]),
         Route("/api/join/{code}/qr.svg", api.join_qr),
+        *exports_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

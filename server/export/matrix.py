@@ -70,7 +70,8 @@ def scene(workshop: Workshop, words: Words) -> Scene:
             angle = seen * 2 * math.pi / 6
             ring = 16 * (1 + (seen - 1) // 6)
             x, y = x + ring * math.cos(angle), y + ring * math.sin(angle)
-        colour = palette.CLASS_COLOURS.get(summary.roadmap_class(item) or "", palette.UNCLASSED)
+        kind = summary.roadmap_class(item, workshop.rules) or ""
+        colour = palette.CLASS_COLOURS.get(kind, palette.UNCLASSED)
         items.append(Dot(x, y, 10, colour, "#FFFFFF"))
         items.append(
             Label(x, y + 4, [str(number)], 10, bold=True, colour="#FFFFFF", anchor="middle")

@@ -304,7 +304,7 @@ def _roadmap(doc: _Document, workshop: Workshop) -> None:
     for number, item in matrix.numbered(workshop):
         medians = summary.criteria(item)
         effort = summary.effort(item)
-        kind = summary.roadmap_class(item)
+        kind = summary.roadmap_class(item, workshop.rules)
         where = " · ".join(x for x in (personas.get(item.persona), stages.get(item.stage)) if x)
         scores = ", ".join(
             f"{words(f'criterion.{c}')} {medians[c]:g}" for c in CRITERIA if c in medians

@@ -253,6 +253,7 @@ def _roadmap(workshop: Workshop, words: Words) -> str:
     for number, item in matrix.numbered(workshop):
         medians = summary.criteria(item)
         effort = summary.effort(item)
+        kind = summary.roadmap_class(item, workshop.rules)
         where = " · ".join(x for x in (personas.get(item.persona), stages.get(item.stage)) if x)
         detail = f"<br><small class='muted'>{_e(where)}</small>" if where else ""
         if item.description:
@@ -264,7 +265,7 @@ def _roadmap(workshop: Workshop, words: Words) -> str:
             detail += f"<br><small>{_e(scores)}</small>"
         rows.append(
             f"<tr><td>{number}. {_e(item.title)}{detail}</td>"
-            f"<td>{_class_badge(summary.roadmap_class(item), words, item.override)}</td>"
+            f"<td>{_class_badge(kind, words, item.override)}</td>"
             f"<td>{_fmt(medians.get('impact'))}</td><td>{_fmt(effort)}</td>"
             f"<td>{_e(item.owner)}</td>"
             f"<td>{_e(words.quarter(item.quarter)) if item.quarter is not None else ''}</td></tr>"
@@ -282,7 +283,7 @@ def _timeline(workshop: Workshop, words: Words) -> str:
     columns: list[list[str]] = [[] for _ in range(summary.QUARTERS)]
     unplanned: list[str] = []
     for number, item in matrix.numbered(workshop):
-        kind = summary.roadmap_class(item) or "none"
+        kind = summary.roadmap_class(item, workshop.rules) or "none"
         chip = f"<div class='note chip cl-{kind}'>{number}. {_e(item.title)}</div>"
         (columns[item.quarter] if item.quarter is not None else unplanned).append(chip)
     head = "".join(f"<th>{_e(words.quarter(q))}</th>" for q in range(summary.QUARTERS))

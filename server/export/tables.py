@@ -94,7 +94,7 @@ def roadmap(workshop: Workshop, words: Words) -> Table:
     for item in workshop.roadmap.values():
         medians = summary.criteria(item)
         effort = summary.effort(item)
-        kind = summary.roadmap_class(item)
+        kind = summary.roadmap_class(item, workshop.rules)
         table.rows.append(
             [
                 item.id,
