@@ -12,6 +12,7 @@ import { results, VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
 import { FacilitationView } from "./facilitation.js";
+import { showExports } from "./exports.js";
 
 const SECTIONS = ["personas", "journeys", "vote"];
 
@@ -148,6 +149,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     view.structureKey = "";
     render();
   });
+  const exportButton = /** @type {HTMLButtonElement} */ (document.getElementById("export-btn"));
+  exportButton.addEventListener("click", () => showExports(workshopId, access.token, toast));
   const shareButton = /** @type {HTMLButtonElement} */ (document.getElementById("share-btn"));
   shareButton.addEventListener("click", () => {
     if (!code) return;
@@ -174,6 +177,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         if (!workshop.personas.some((p) => p.id === persona)) persona = workshop.personas[0]?.id ?? "";
         saveAccess(workshopId, { title: workshop.title });
         shareButton.hidden = me?.role !== "facilitator";
+        exportButton.hidden = me?.role !== "facilitator";
         render();
         document.documentElement.dataset.phase = "board";
         document.documentElement.dataset.role = me?.role ?? "";

@@ -91,7 +91,32 @@ export async function renderHome(main) {
     if (cleaned) location.assign(`/j/${encodeURIComponent(cleaned)}`);
   });
 
-  const cards = h("div", { class: "cards" }, [create, join]);
+  const file = h("input", { type: "file", id: "import-file", accept: "application/json,.json", required: "" });
+  const importError = h("p", { class: "error", role: "alert", hidden: "" });
+  const restore = h("form", { class: "card", id: "import-form" }, [
+    h("h2", { text: t("import.title") }),
+    h("p", { class: "hint", text: t("import.help") }),
+    h("div", { class: "field" }, [h("label", { for: "import-file", text: t("import.file") }), file]),
+    importError,
+    h("button", { type: "submit", class: "btn wide", text: t("import.go") }),
+  ]);
+  restore.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    showError(importError, "");
+    const chosen = file.files?.[0];
+    if (!chosen) return;
+    try {
+      const answer = await fetch("/api/import", { method: "POST", headers: { "content-type": "application/json" }, body: await chosen.text() });
+      const made = await answer.json().catch(() => ({ message: answer.statusText }));
+      if (!answer.ok) throw new Error(made.message || answer.statusText);
+      saveAccess(made.workshop, { token: made.token });
+      renderCreated(main, made);
+    } catch (error) {
+      showError(importError, String(/** @type {Error} */ (error).message));
+    }
+  });
+
+  const cards = h("div", { class: "cards" }, [create, join, restore]);
   main.append(intro, cards, recent());
   try {
     const answer = await fetch(`/api/templates?lang=${currentLang()}`);
