@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 from pathlib import Path
@@ -19,8 +20,8 @@ async def _download(page: Page, format_name: str) -> bytes:
     async with page.expect_download() as info:
         await page.click(f"[data-format={format_name}]")
     download = await info.value
-    stream = await download.create_read_stream()
-    return await stream.read()
+    path = await download.path()
+    return await asyncio.to_thread(Path(path).read_bytes)
 
 
 async def test_facilitator_downloads_pdf_and_xlsx(
