@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import signal
 
+from server.store import SNAPSHOT_EVERY
 from tests.client import BoardClient, facilitator
 from tests.integration.people import add_note, close_all, move_to, participant, settle
 
@@ -15,13 +16,16 @@ async def snapshot_of(server, client: BoardClient) -> BoardClient:
     return fresh
 
 
-async def test_restart_keeps_everything(own_server):
+async def test_restart_keeps_everything(own_server, redis_client):
     """SIGTERM then a new process on the same Redis and port: the board, seqs and links all stay."""
     first = own_server()
     alice, created = await facilitator(first)
     bob = await participant(first, created, "Bob")
+    # More than SNAPSHOT_EVERY changes: the reload reads a snapshot and then the log after it.
+    ops = [await alice.send(add_note(alice, f"alice {i}")) for i in range(SNAPSHOT_EVERY + 5)]
+    for op in ops:
+        assert (await alice.answer(op))["type"] == "ack"
     for i in range(10):
-        await alice.call(add_note(alice, f"alice {i}"))
         await bob.call(add_note(bob, f"bob {i}"))
     stage = alice.cell()["stage"]
     await alice.call({"type": "stage.rename", "stage": stage, "title": "Renamed"})
@@ -30,6 +34,9 @@ async def test_restart_keeps_everything(own_server):
     await bob.call({"type": "participant.rename", "name": "Robert"})
     seq = await settle(alice, bob)
     board = alice.workshop
+
+    snap = await redis_client.hget(f"{{w:{created['workshop']}}}:meta", "snap")
+    assert 0 < int(snap) < seq, "the reload starts from a snapshot and reads the log after it"
 
     first.stop(signal.SIGTERM)
     assert first.process is None
