@@ -17,6 +17,20 @@ async def fresh_client(server: ServerProcess, client: BoardClient) -> BoardClien
     return other
 
 
+async def test_a_note_reaches_the_other_client(server):
+    """A note added by one client reaches the other with its text and channel; boards are equal."""
+    alice, created = await facilitator(server)
+    bob = await participant(server, created, "Bob")
+    ack = await alice.call(add_note(alice, "Hello", channel="email"))
+    assert ack["type"] == "ack"
+    await bob.wait_for(lambda c: c.seq >= ack["seq"])
+    assert bob.workshop is not None and alice.workshop == bob.workshop
+    [note] = [n for n in bob.workshop.notes.values() if n.text == "Hello"]
+    assert alice.welcome is not None
+    assert (note.channel, note.author) == ("email", alice.welcome["you"]["id"])
+    await close_all(alice, bob)
+
+
 async def test_two_clients_converge_under_concurrent_changes(server):
     """Two people adding, editing and moving notes at once end with identical boards."""
     alice, created = await facilitator(server)
