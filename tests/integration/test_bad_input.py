@@ -313,3 +313,31 @@ async def test_clients_vanishing_mid_broadcast_disturb_no_one(server):
     await settle(alice, carol)
     assert carol.workshop == alice.workshop
     await close_all(alice, carol, *leaving)
+
+
+@pytest.mark.parametrize(
+    ("first", "code", "close"),
+    [
+        (b"\x00binary", None, 1003),
+        ('{"type": "hello", "protocol": 1', "invalid", 1008),
+        ('{"type": "note.delete", "op_id": "o", "note": "n1"}', "invalid", 1008),
+        (
+            '{"type": "hello", "protocol": 999, "workshop": "abcdef", "token": "t"}',
+            "protocol",
+            4400,
+        ),
+    ],
+    ids=["binary", "malformed", "command-first", "old-protocol"],
+)
+async def test_bad_hello_is_refused_and_closed(
+    server, first: str | bytes, code: str | None, close: int
+):
+    """A first frame that is not a valid hello gets its error (if text) and a close code."""
+    async with connect(server.ws_url, origin=server.base, open_timeout=seconds(10)) as ws:
+        await ws.send(first)
+        if code is not None:
+            answer = json.loads(await asyncio.wait_for(ws.recv(), seconds(10)))
+            assert (answer["type"], answer["code"]) == ("error", code)
+        with pytest.raises(ConnectionClosed):
+            await asyncio.wait_for(ws.recv(), seconds(10))
+        assert ws.close_code == close
