@@ -51,12 +51,30 @@ def _plans(load: Load) -> list[Plan]:
                 continue
             weight = load.weights[r] if load.weights else 1.0
             share = len(mine) / len(tokens)
-            specs.append(RoomSpec(index=r, workshop=workshop, clients=mine, size=len(tokens),
-                                  share=share, weight=weight))  # fmt: skip
+            specs.append(
+                RoomSpec(
+                    index=r,
+                    workshop=workshop,
+                    clients=mine,
+                    size=len(tokens),
+                    share=share,
+                    weight=weight,
+                )
+            )
         extra: dict[str, Any] = {"mix": load.mix} if load.mix else {}
-        plans.append(Plan(worker=w, workers=load.workers, ports=load.ports, watch=load.watch,
-                          rooms=specs, phases=load.phases, seed=w + 1,
-                          notes_per_client=load.notes_per_client, **extra))  # fmt: skip
+        plans.append(
+            Plan(
+                worker=w,
+                workers=load.workers,
+                ports=load.ports,
+                watch=load.watch,
+                rooms=specs,
+                phases=load.phases,
+                seed=w + 1,
+                notes_per_client=load.notes_per_client,
+                **extra,
+            )
+        )
     return plans
 
 
@@ -73,8 +91,11 @@ def drive(load: Load, workdir: Path, timeout: float | None = None) -> dict[str, 
         if load.asyncio_loop:
             args.append("--asyncio")
         err = (workdir / f"worker-{plan.worker}.log").open("wb")
-        procs.append(subprocess.Popen(args, cwd=ROOT, stdin=subprocess.PIPE,
-                                      stdout=subprocess.PIPE, stderr=err))  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                args, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=err
+            )
+        )
         outs.append(out_path)
     span = sum(p.span for p in load.phases)
     limit = time.monotonic() + (timeout or 600)
@@ -133,8 +154,9 @@ def merge(load: Load, results: list[dict[str, Any]]) -> dict[str, Any]:
     return {"phases": phases, "integrity": _integrity(results), "connect": _connect(results)}
 
 
-def _phase(phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str, list[Any]],
-           nservers: int) -> dict[str, Any]:  # fmt: skip
+def _phase(
+    phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str, list[Any]], nservers: int
+) -> dict[str, Any]:
     expect: dict[int, int] = {}
     for part in parts:
         for room, n in part["expect"].items():
@@ -158,22 +180,39 @@ def _phase(phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str,
     deliveries = sum(p["after"]["deliveries"] - p["before"]["deliveries"] for p in parts)
     gen_cpu = sum(p["after"]["gen_cpu"] - p["before"]["gen_cpu"] for p in parts)
     first = parts[0]
-    cpu = {k: (first["after"]["cpu"][k] - v) / window for k, v in first["before"]["cpu"].items()
-           if k in first["after"]["cpu"]}  # fmt: skip
+    cpu = {
+        k: (first["after"]["cpu"][k] - v) / window
+        for k, v in first["before"]["cpu"].items()
+        if k in first["after"]["cpu"]
+    }
+    machine = (first["after"]["machine"] - first["before"]["machine"]) / window
+    ours = sum(cpu.values()) + gen_cpu / window
     out: dict[str, Any] = {
-        "name": phase.name, "kind": phase.kind, "rate": phase.rate, "seconds": window,
-        "changes": len(mine), "acked": len(acks), "incomplete": incomplete,
-        "changes_per_s": len(acks) / window, "frames_per_s": frames / window,
+        "name": phase.name,
+        "kind": phase.kind,
+        "rate": phase.rate,
+        "seconds": window,
+        "changes": len(mine),
+        "acked": len(acks),
+        "incomplete": incomplete,
+        "changes_per_s": len(acks) / window,
+        "frames_per_s": frames / window,
         "events_per_s": deliveries / window,
-        "latency": summary(full), "ack": summary(acks),
-        "gen_cpu": gen_cpu / window, "gen_workers": len(parts), "cpu": cpu,
-        "rss": first["after"]["rss"], "rss_before": first["before"]["rss"],
+        "latency": summary(full),
+        "ack": summary(acks),
+        "gen_cpu": gen_cpu / window,
+        "gen_workers": len(parts),
+        "cpu": cpu,
+        "machine_busy": machine,
+        "others_cpu": max(0.0, machine - ours),
+        "rss": first["after"]["rss"],
+        "rss_before": first["before"]["rss"],
         "gen_rss": sum(p["after"]["gen_rss"] for p in parts),
         "lag_p99": max(p.get("lag_p99", 0.0) for p in parts),
         "closes": _sum_dicts(p.get("closes", {}) for p in parts),
         "healed": sum(p.get("healed", 0) for p in parts),
         "stalled": sum(p.get("stalled", 0) for p in parts),
-    }  # fmt: skip
+    }
     if nservers > 1:
         out["local"], out["remote"] = summary(local), summary(remote)
         deltas = [r - lo for r, lo in zip(remote, local, strict=True)]
@@ -207,19 +246,23 @@ def _integrity(results: list[dict[str, Any]]) -> dict[str, Any]:
             lost += info["gaps"] + sum(tops[room] - last for last in info["lasts"])
             down += info["down"]
     return {
-        "lost": lost, "duplicated": sum(r["duplicated"] for r in results),
-        "reordered": sum(r["reordered"] for r in results), "phones_down_at_end": down,
-        "unacked": sum(r["unacked"] for r in results), "noops": sum(r["noops"] for r in results),
+        "lost": lost,
+        "duplicated": sum(r["duplicated"] for r in results),
+        "reordered": sum(r["reordered"] for r in results),
+        "phones_down_at_end": down,
+        "unacked": sum(r["unacked"] for r in results),
+        "noops": sum(r["noops"] for r in results),
         "errors": _sum_dicts(r["errors"] for r in results),
-    }  # fmt: skip
+    }
 
 
 def _connect(results: list[dict[str, Any]]) -> dict[str, Any]:
     c = [r["connect"] for r in results]
     return {
-        "seconds": max(x["seconds"] for x in c), "failed": sum(x["failed"] for x in c),
+        "seconds": max(x["seconds"] for x in c),
+        "failed": sum(x["failed"] for x in c),
         "failures": _sum_dicts(x["failures"] for x in c),
         "gen_rss_delta": sum(x["gen_rss_after"] - x["gen_rss_before"] for x in c),
         "server_rss_before": c[0]["server_before"]["rss"],
         "server_rss_after": c[0]["server_after"]["rss"],
-    }  # fmt: skip
+    }

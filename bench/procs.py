@@ -10,6 +10,7 @@ import contextlib
 import os
 import resource
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -26,16 +27,26 @@ TREE = {"path": ROOT}
 """Where server processes run from: this checkout, or a snapshot of a commit (``use_commit``)."""
 
 
-def use_commit(rev: str) -> Path:
-    """Serve from a clean export of ``rev`` so that edits in progress never leak into a run."""
-    sha = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True,
-                         text=True, check=True).stdout.strip()  # fmt: skip
-    target = Path(tempfile.gettempdir()) / f"parcours-{sha}"
+def use_commit(rev: str, patches: list[str] | None = None) -> Path:
+    """Serve from a clean export of ``rev`` so that edits in progress never leak into a run.
+
+    ``patches`` (unified diffs, ``-p1``) are applied to the export only: how a proposed server
+    change is measured without touching the checkout.
+    """
+    sha = subprocess.run(
+        ["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.strip()
+    tag = "".join(f"+{Path(p).stem}" for p in patches or [])
+    target = Path(tempfile.gettempdir()) / f"parcours-{sha}{tag}"
     if not (target / "server").is_dir():
         target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "archive", sha], cwd=ROOT, capture_output=True,
-                                 check=True).stdout  # fmt: skip
+        archive = subprocess.run(
+            ["git", "archive", sha], cwd=ROOT, capture_output=True, check=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+        for patch in patches or []:
+            with open(patch, "rb") as diff:
+                subprocess.run(["patch", "-p1", "-s", "-d", str(target)], stdin=diff, check=True)
     TREE["path"] = target
     return target
 
@@ -78,9 +89,13 @@ class Proc:
         self.log_path = log
         self._log = log.open("wb")
         self.process = subprocess.Popen(
-            args, cwd=cwd, stdout=self._log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            args,
+            cwd=cwd,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+        )
 
     @property
     def pid(self) -> int:
@@ -93,6 +108,14 @@ class Proc:
         return self.log_path.read_text(errors="replace")[-2000:]
 
     def stop(self, timeout: float = 10.0) -> None:
+        profiler = getattr(self, "profiler", None)
+        if profiler is not None and profiler.poll() is None:
+            profiler.send_signal(signal.SIGINT)
+            try:
+                profiler.wait(20)
+            except subprocess.TimeoutExpired:
+                profiler.kill()
+                profiler.wait()
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -111,11 +134,28 @@ class Redis(Proc):
         self.port = free_port()
         self.unix = self.dir / "redis.sock"
         args = [
-            redis_binary(), "--bind", "127.0.0.1", "--port", str(self.port),
-            "--unixsocket", str(self.unix), "--unixsocketperm", "700", "--dir", str(self.dir),
-            "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
-            "--protected-mode", "yes", "--maxclients", "10000",
-        ]  # fmt: skip
+            redis_binary(),
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--unixsocket",
+            str(self.unix),
+            "--unixsocketperm",
+            "700",
+            "--dir",
+            str(self.dir),
+            "--save",
+            "",
+            "--appendonly",
+            "yes",
+            "--appendfsync",
+            "everysec",
+            "--protected-mode",
+            "yes",
+            "--maxclients",
+            "10000",
+        ]
         super().__init__("redis", args, workdir / "redis.log")
         client = redis.Redis(unix_socket_path=str(self.unix), socket_timeout=0.5)
         deadline = time.monotonic() + 10
@@ -159,7 +199,9 @@ def _wait_http(proc: Proc, port: int, path: str, timeout: float = 20.0) -> None:
     raise RuntimeError(f"{proc.name} did not start in {timeout} s: {proc.tail()}")
 
 
-_NO_UVLOOP = "import sys; sys.modules['uvloop'] = None; from server.cli import main; sys.exit(main())"
+_NO_UVLOOP = (
+    "import sys; sys.modules['uvloop'] = None; from server.cli import main; sys.exit(main())"
+)
 
 
 def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "parcours") -> Proc:
@@ -168,12 +210,51 @@ def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "par
     launcher = ["-m", "server.cli"]
     if loop == "asyncio":  # uvicorn picks uvloop whenever it is installed: hide it
         launcher = ["-c", _NO_UVLOOP]
-    args = [sys.executable, *launcher, "serve", "--port", str(port), "--redis-url", redis_url,
-            "--log-level", "warning", "--max-connections-per-ip", "100000"]  # fmt: skip
+    args = [
+        sys.executable,
+        *launcher,
+        "serve",
+        "--port",
+        str(port),
+        "--redis-url",
+        redis_url,
+        "--log-level",
+        "warning",
+        "--max-connections-per-ip",
+        "100000",
+    ]
     proc = Proc(name, args, workdir / f"{name}-{port}.log", cwd=TREE["path"])
     proc.port = port  # type: ignore[attr-defined]
     _wait_http(proc, port, "/healthz")
+    if os.environ.get("BENCH_PROFILE"):
+        proc.profiler = _profile(proc, Path(os.environ["BENCH_PROFILE"]))  # type: ignore[attr-defined]
     return proc
+
+
+def _profile(proc: Proc, folder: Path) -> subprocess.Popen[bytes] | None:
+    """py-spy, attached to a server for its whole life: collapsed stacks in ``folder``."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not os.path.exists(spy):
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    out = folder / f"{proc.name}-{proc.pid}.txt"
+    return subprocess.Popen(
+        [
+            spy,
+            "record",
+            "--pid",
+            str(proc.pid),
+            "--rate",
+            "250",
+            "--format",
+            "raw",
+            "--output",
+            str(out),
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def relay(kind: str, workdir: Path, redis_url: str | None = None, loop: str = "auto") -> Proc:

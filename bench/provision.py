@@ -13,7 +13,9 @@ import time
 from bench.wire import Http
 
 
-async def _rooms(port: int, rooms: int, per_room: int, concurrency: int) -> list[tuple[str, list[str]]]:
+async def _rooms(
+    port: int, rooms: int, per_room: int, concurrency: int
+) -> list[tuple[str, list[str]]]:
     http = Http(port)
     made: list[tuple[str, str]] = []
     for r in range(rooms):

@@ -32,8 +32,19 @@ def twin_script() -> str:
 
 
 def _run(binary: str, where: list[str], requests: int, clients: int, *command: str) -> float:
-    args = [binary, *where, "-n", str(requests), "-c", str(clients), "-r", "100000000", "-q",
-            "--csv", *command]  # fmt: skip
+    args = [
+        binary,
+        *where,
+        "-n",
+        str(requests),
+        "-c",
+        str(clients),
+        "-r",
+        "100000000",
+        "-q",
+        "--csv",
+        *command,
+    ]
     out = subprocess.run(args, capture_output=True, text=True, timeout=120, check=True).stdout
     numbers = re.findall(r'"([0-9.]+)"', out)
     return float(numbers[0]) if numbers else 0.0
@@ -49,16 +60,50 @@ def run(redis: Redis, quick: bool) -> dict[str, Any]:
     client.close()
     requests = 20_000 if quick else 200_000
     results: dict[str, Any] = {"binary": binary}
-    transports = {"tcp": ["-h", "127.0.0.1", "-p", str(redis.port)], "unix": ["-s", str(redis.unix)]}
+    transports = {
+        "tcp": ["-h", "127.0.0.1", "-p", str(redis.port)],
+        "unix": ["-s", str(redis.unix)],
+    }
     for name, where in transports.items():
-        results[f"publish {name}"] = _run(binary, where, requests, 50, "PUBLISH", "bench:ch", _ENTRY)
+        results[f"publish {name}"] = _run(
+            binary, where, requests, 50, "PUBLISH", "bench:ch", _ENTRY
+        )
         results[f"commit {name}"] = _run(
-            binary, where, requests, 50, "EVALSHA", sha, "3", "{w:bench}:meta", "{w:bench}:log",
-            "{w:bench}:op:__rand_int__", "*", "e", "{w:bench}:ch", "5000", "900", "", _ENTRY,
-        )  # fmt: skip
+            binary,
+            where,
+            requests,
+            50,
+            "EVALSHA",
+            sha,
+            "3",
+            "{w:bench}:meta",
+            "{w:bench}:log",
+            "{w:bench}:op:__rand_int__",
+            "*",
+            "e",
+            "{w:bench}:ch",
+            "5000",
+            "900",
+            "",
+            _ENTRY,
+        )
         results[f"commit {name}, 1 client"] = _run(
-            binary, where, requests // 4, 1, "EVALSHA", sha, "3", "{w:bench}:meta",
-            "{w:bench}:log", "{w:bench}:op:__rand_int__", "*", "e", "{w:bench}:ch", "5000",
-            "900", "", _ENTRY,
-        )  # fmt: skip
+            binary,
+            where,
+            requests // 4,
+            1,
+            "EVALSHA",
+            sha,
+            "3",
+            "{w:bench}:meta",
+            "{w:bench}:log",
+            "{w:bench}:op:__rand_int__",
+            "*",
+            "e",
+            "{w:bench}:ch",
+            "5000",
+            "900",
+            "",
+            _ENTRY,
+        )
     return results

@@ -38,8 +38,10 @@ def lines(rows: list[dict[str, Any]]) -> list[str]:
         base = _fmt(r["base"], unit) if r["base"] is not None else "-"
         ratio = f"{r['ratio']:.2f}x" if r["ratio"] is not None else "-"
         met = {True: "yes", False: "**no**", None: ""}[r["met"]]
-        out.append(f"| {r['scenario']} | {r['figure']} | {ours} | {r['baseline'] or '-'} | "
-                   f"{base} | {ratio} | {r['target']} | {met} |")  # fmt: skip
+        out.append(
+            f"| {r['scenario']} | {r['figure']} | {ours} | {r['baseline'] or '-'} | "
+            f"{base} | {ratio} | {r['target']} | {met} |"
+        )
     return out
 
 
@@ -52,17 +54,24 @@ def machine() -> dict[str, Any]:
     except ImportError:
         pass
     return {
-        "cpus": psutil.cpu_count(), "python": platform.python_version(),
-        "platform": platform.platform(), "loop": loop,
+        "cpus": psutil.cpu_count(),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "loop": loop,
         "when": time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime()),
-    }  # fmt: skip
+    }
 
 
 def write(mode: str, scenarios: list[dict[str, Any]], extra: dict[str, Any]) -> Path:
     RESULTS.mkdir(exist_ok=True)
     rows = [r for s in scenarios for r in s.get("rows", [])]
-    doc = {"mode": mode, "machine": machine(), **extra, "rows": rows,
-           "scenarios": {s["name"]: s for s in scenarios}}  # fmt: skip
+    doc = {
+        "mode": mode,
+        "machine": machine(),
+        **extra,
+        "rows": rows,
+        "scenarios": {s["name"]: s for s in scenarios},
+    }
     path = RESULTS / f"{mode}-latest.json"
     path.write_text(json.dumps(doc, indent=1, default=str))
     md = [f"# bench {mode}: {doc['machine']['when']}", "", *lines(rows), ""]

@@ -7,7 +7,7 @@ def percentile(ordered: list[float], q: float) -> float:
     """Nearest-rank percentile of an already sorted list (0 for none)."""
     if not ordered:
         return 0.0
-    rank = max(0, min(len(ordered) - 1, int(round(q * len(ordered) + 0.5)) - 1))
+    rank = max(0, min(len(ordered) - 1, round(q * len(ordered) + 0.5) - 1))
     return ordered[rank]
 
 
