@@ -16,6 +16,7 @@ import msgspec
 from sessions import errors
 from sessions.model import (
     PERSONA_FIELDS,
+    SCENARIO_FIELDS,
     Emotion,
     Lane,
     LaneKind,
@@ -23,6 +24,7 @@ from sessions.model import (
     Objective,
     Participant,
     Persona,
+    Scenario,
     Stage,
     Workshop,
 )
@@ -52,6 +54,14 @@ class _Objective(msgspec.Struct):
     kpis: _Text | None = None
 
 
+class _Scenario(msgspec.Struct):
+    title: _Text
+    moment: Literal["commercial", "brand", "customer"] = "customer"
+    persona: int | None = None
+    stage: int | None = None
+    fields: dict[str, _Text] = {}
+
+
 class _Note(msgspec.Struct):
     persona: int
     stage: int
@@ -67,6 +77,7 @@ class Template(msgspec.Struct):
     personas: list[_Persona]
     notes: list[_Note] = []
     objectives: list[_Objective] = []
+    scenarios: list[_Scenario] = []
 
 
 NAMES: tuple[str, ...] = ("blank", "travel", "aarrr", "loop")
@@ -195,6 +206,17 @@ def build_from(
             },
             Note,
         )
+    scenarios: dict[str, Scenario] = {}
+    for sc in template.scenarios:
+        scenario_id = new_id("c")
+        scenarios[scenario_id] = Scenario(
+            id=scenario_id,
+            title=sc.title.pick(lang),
+            moment=sc.moment,
+            persona=personas[sc.persona].id if sc.persona is not None else "",
+            stage=stages[sc.stage].id if sc.stage is not None else "",
+            fields={f: v.pick(lang) for f, v in sc.fields.items() if f in SCENARIO_FIELDS},
+        )
     return Workshop(
         id=workshop_id,
         title=title,
@@ -207,5 +229,6 @@ def build_from(
         notes=notes,
         emotions=emotions,
         objectives=objectives,
+        scenarios=scenarios,
         participants={participant.id: participant},
     )

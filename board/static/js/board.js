@@ -13,8 +13,10 @@ import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
 import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
+import { RoadmapView } from "./roadmap.js";
+import { ScenariosView } from "./scenarios.js";
 
-const SECTIONS = ["personas", "journeys", "vote"];
+const SECTIONS = ["personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 
@@ -57,7 +59,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const narrowQuery = matchMedia("(max-width: 720px)");
   const sectionFromHash = () => {
     const wanted = location.hash.slice(1);
-    return SECTIONS.includes(wanted) || wanted === "heatmap" ? wanted : "journeys";
+    return SECTIONS.includes(wanted) ? wanted : "journeys";
   };
   let section = sectionFromHash();
   /** @type {string | null} */
@@ -72,10 +74,20 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const heatRoot = h("div", { class: "section-heatmap" });
   journeyRoot.append(gridRoot, curveRoot);
   const voteRoot = h("div", { class: "section-vote" });
+  const roadmapRoot = h("div", { class: "section-roadmap" });
+  const scenariosRoot = h("div", { class: "section-scenarios" });
   const screenRoot = h("div", { class: "screen" });
-  const roots = { personas: personasRoot, journeys: journeyRoot, vote: voteRoot, heatmap: heatRoot };
+  /** @type {Record<string, HTMLElement>} */
+  const roots = {
+    personas: personasRoot,
+    journeys: journeyRoot,
+    heatmap: heatRoot,
+    vote: voteRoot,
+    roadmap: roadmapRoot,
+    scenarios: scenariosRoot,
+  };
   if (mode === "screen") main.replaceChildren(screenRoot);
-  else main.replaceChildren(facilitationRoot, nav, personasRoot, journeyRoot, heatRoot, voteRoot);
+  else main.replaceChildren(facilitationRoot, nav, ...Object.values(roots));
   for (const root of Object.values(roots)) root.hidden = true;
   /** @param {Record<string, any>} command */
   const send = (command) => {
@@ -86,6 +98,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const voteView = new VoteView(voteRoot, { send, pending: () => [...connection.outbox.values()] });
   const personasView = new PersonasView(personasRoot, { send });
   const curveView = new CurveView(curveRoot, { send });
+  const roadmapView = new RoadmapView(roadmapRoot, { send });
+  const scenariosView = new ScenariosView(scenariosRoot, { send });
   const facilitationView = new FacilitationView(facilitationRoot, {
     send,
     persona: () => persona,
@@ -257,6 +271,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName));
       return;
     }
+    if (section === "roadmap") {
+      roadmapView.render(workshop, { me: me?.id ?? "", facilitator });
+      return;
+    }
+    if (section === "scenarios") {
+      scenariosView.render(workshop, { facilitator });
+      return;
+    }
     const narrow = narrowQuery.matches;
     stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
     view.render(workshop, {
@@ -286,6 +308,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       ["journeys", t("nav.journeys")],
       ["heatmap", t("nav.heatmap")],
       ["vote", t("nav.vote")],
+      ["roadmap", t("nav.roadmap")],
+      ["scenarios", t("nav.scenarios")],
     ];
     const key = JSON.stringify([section, live, document.documentElement.lang]);
     if (nav.dataset.key === key) return;

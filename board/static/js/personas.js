@@ -3,6 +3,7 @@
 // (a pause in typing, or leaving the field). A field someone is typing in is never overwritten
 // by a change arriving from others; it takes the room's value once they leave it.
 import { confirmAction } from "./dialogs.js";
+import { bindField, syncField } from "./fields.js";
 import { t } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
@@ -12,7 +13,6 @@ export const PERSONA_FIELDS = [
   "expectations", "frictions", "verbatims", "insight", "promise",
 ];
 const SHEET_TEXT_MAX = 2000;
-const SAVE_AFTER_MS = 600;
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 
@@ -27,8 +27,6 @@ export class PersonasView {
     /** @type {Map<string, HTMLElement>} */
     this.cards = new Map();
     this.built = "";
-    /** @type {Map<string, number>} */
-    this.timers = new Map();
   }
 
   /** @param {Workshop} workshop @param {{facilitator: boolean, locked: boolean}} ctx */
@@ -75,27 +73,13 @@ export class PersonasView {
     }
     for (const input of card.querySelectorAll("[data-field]")) {
       const control = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (input);
-      control.addEventListener("input", () => this.schedule(id, control));
-      control.addEventListener("blur", () => this.save(id, control));
+      const field = control.dataset.field ?? "";
+      bindField(control, (value) => {
+        if (field === "name" && !value.trim()) return;
+        this.handlers.send({ type: Command.PERSONA_EDIT, persona: id, field, value });
+      });
     }
     return card;
-  }
-
-  /** @param {string} id @param {HTMLInputElement | HTMLTextAreaElement} control */
-  schedule(id, control) {
-    const key = `${id}:${control.dataset.field}`;
-    clearTimeout(this.timers.get(key));
-    this.timers.set(key, window.setTimeout(() => this.save(id, control), SAVE_AFTER_MS));
-  }
-
-  /** @param {string} id @param {HTMLInputElement | HTMLTextAreaElement} control */
-  save(id, control) {
-    const field = control.dataset.field ?? "";
-    clearTimeout(this.timers.get(`${id}:${field}`));
-    if (control.dataset.server === control.value) return;
-    if (field === "name" && !control.value.trim()) return;
-    control.dataset.server = control.value;
-    this.handlers.send({ type: Command.PERSONA_EDIT, persona: id, field, value: control.value });
   }
 
   /**
@@ -105,11 +89,8 @@ export class PersonasView {
   fill(card, persona, workshop, index, ctx) {
     for (const input of card.querySelectorAll("[data-field]")) {
       const control = /** @type {HTMLInputElement | HTMLTextAreaElement} */ (input);
-      const value = String(persona[control.dataset.field ?? ""] ?? "");
       control.readOnly = ctx.locked && !ctx.facilitator;
-      if (document.activeElement === control && control.dataset.server !== undefined) continue;
-      if (control.value !== value) control.value = value;
-      control.dataset.server = value;
+      syncField(control, String(persona[control.dataset.field ?? ""] ?? ""));
     }
     const tools = /** @type {HTMLElement} */ (card.querySelector(".persona-tools"));
     const toolsKey = `${ctx.facilitator}|${index}|${workshop.personas.length}`;
