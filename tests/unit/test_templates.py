@@ -61,9 +61,11 @@ def test_template_builds_a_valid_workshop(name: str, lang: templates.Lang):
         *(lane.id for lane in workshop.lanes),
         *(p.id for p in workshop.personas),
         *workshop.notes,
+        *(o.id for o in workshop.objectives),
+        *workshop.scenarios,
     ]
     assert len(ids) == len(set(ids))
-    assert workshop.counter == max(id_number(i) for i in ids)
+    assert workshop.counter >= max(id_number(i) for i in ids)
     assert len(workshop.notes) == len(data.get("notes", []))  # type: ignore[arg-type]
     for note in workshop.notes.values():
         assert note.persona in {p.id for p in workshop.personas}
