@@ -45,6 +45,7 @@ class Hub:
         """The room of a workshop, loaded (and subscribed) on first use; None if none exists."""
         found = self.rooms.get(workshop_id)
         if found is not None and not found.gone:
+            found.idle_since = time.monotonic()  # not swept while its new socket settles in
             return found
         pending = self._loading.get(workshop_id)
         if pending is not None:
