@@ -24,6 +24,8 @@ from server.store import Store
 
 log = logging.getLogger("parcours")
 
+REDIS_CONNECTIONS = 100
+
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
@@ -78,11 +80,16 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        client = aioredis.from_url(
+        # A blocking pool: a burst of sockets (clients moving here from a stopped process) waits
+        # a moment for a connection instead of failing with "Too many connections".
+        pool = aioredis.BlockingConnectionPool.from_url(
             settings.redis_url or "",
+            max_connections=REDIS_CONNECTIONS,
+            timeout=10,
             health_check_interval=10,
             retry_on_timeout=True,
         )
+        client = aioredis.Redis.from_pool(pool)
         store = Store(client)
         hub = Hub(store, client)
         app.state.ctx = Context(
