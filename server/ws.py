@@ -127,6 +127,11 @@ async def endpoint(ws: WebSocket) -> None:
         await _session(ctx, ws)
     except WebSocketDisconnect:
         pass
+    except RedisError as exc:  # before the session began: Redis is down or restarting
+        log.warning("socket refused, Redis unavailable: %s", exc)
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+            await ws.send_text(_error("unavailable", "The board cannot be reached right now."))
+            await ws.close(code=1013, reason="try again later")
     finally:
         ctx.caps.give_back(address)
 
