@@ -4,6 +4,8 @@ Invariants (kept here):
 
 - a roadmap item made from notes keeps their ids, and takes its persona, stage and channel
   from the first of them; ``answers`` lists the irritants of that persona and stage at the time;
+  a note written in private (``hidden``) becomes an item only once revealed, since the item (its
+  title comes from the note) is shown to everyone;
 - ``scores[criterion][participant]`` is an int from 1 to 5, one per participant and criterion;
   the figures shown (median, spread, class) are computed by ``sessions.summary``;
 - ``override`` is one of ``ROADMAP_CLASSES`` or None, ``quarter`` 0..7 or None, and ``impact`` /
@@ -69,6 +71,8 @@ def add_item(workshop: Workshop, command: AddRoadmapItem) -> list[Event]:
     missing = [n for n in notes if n not in workshop.notes]
     if missing:
         raise errors.NotFound(f"These notes no longer exist: {', '.join(missing)}.")
+    if any(workshop.notes[n].hidden for n in notes):
+        raise errors.Conflict("A note written in private becomes a roadmap item once revealed.")
     title = " ".join(command.title.split())
     if not title and notes:
         title = " ".join(workshop.notes[notes[0]].text.split())[:TITLE_MAX]
