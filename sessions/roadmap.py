@@ -106,6 +106,10 @@ def edit_item(workshop: Workshop, command: EditRoadmapItem) -> list[Event]:
         for name in ("title", "description", "owner")
         if (value := getattr(command, name)) is not None
     }
+    if command.title is not None:
+        changes["title"] = " ".join(command.title.split())
+        if not changes["title"]:
+            raise errors.InvalidCommand("A roadmap item needs a title.")
     return _saved(item, **changes)
 
 
