@@ -108,7 +108,7 @@ export class CurveView {
       if (p.value === null) return;
       chart.append(svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" }));
     });
-    return h("div", { class: "curve-scroll" }, [chart]);
+    return h("div", { class: "curve-scroll", tabindex: "0", role: "region", "aria-label": t("curve.title") }, [chart]);
   }
 
   /**
@@ -200,5 +200,5 @@ export function heatmap(workshop, channels, channelName) {
     body.append(row);
   }
   table.append(body);
-  return h("div", { class: "grid-scroll" }, [table]);
+  return h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.heatmap") }, [table]);
 }

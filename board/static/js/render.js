@@ -64,7 +64,7 @@ export class BoardView {
     this.root.replaceChildren();
     this.tabs = h("nav", { class: "personas", "aria-label": t("personas.label") });
     this.stageNav = h("div", { class: "stage-nav" });
-    this.scroller = h("div", { class: "grid-scroll" });
+    this.scroller = h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.journeys") });
     this.legend = h("section", { class: "legend", "aria-labelledby": "legend-title" });
     this.root.append(this.tabs, this.stageNav, this.scroller, this.legend);
     /** @type {Map<string, HTMLUListElement>} */
