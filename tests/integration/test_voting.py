@@ -17,7 +17,6 @@ from tests.client import BoardClient, facilitator
 from tests.integration.conftest import Dump
 from tests.integration.people import close_all, participant, settle
 from tests.servers import ServerProcess
-from tests.timing import seconds
 
 T = TypeVar("T")
 
@@ -247,19 +246,6 @@ async def join_many(base: str, code: str, count: int, offset: int) -> list[dict[
         return await bounded(one(offset + 2 * i) for i in range(count))
 
 
-async def leave_in_waves(clients: list[BoardClient], wave: int = 40) -> None:
-    """Close the sockets a few dozen at a time, once the previous wave's presence went out.
-
-    Two server weaknesses (reported, not ours to fix here) make a mass departure log errors:
-    each leave spawns its own presence write, and 150 at once overflow a process's Redis pool;
-    a frame written to a socket whose close is not yet read escapes ``ws.endpoint`` as an
-    ExceptionGroup. Presence frames go out 200 ms after a leave, so waves 0.5 s apart avoid both.
-    """
-    for start in range(0, len(clients), wave):
-        await asyncio.gather(*(c.close() for c in clients[start : start + wave]))
-        await asyncio.sleep(seconds(0.5))
-
-
 async def connected(server: ServerProcess, joined: dict[str, str]) -> BoardClient:
     client = BoardClient(server.ws_url, joined["workshop"], joined["token"])
     await client.connect()
@@ -333,7 +319,7 @@ async def test_300_phones_over_two_processes_vote_exactly(
         fresh = await connected(server, {"workshop": client.workshop_id, "token": client.token})
         assert fresh.workshop == client.workshop, "a live replica equals a fresh snapshot"
         await fresh.close()
-    await leave_in_waves(everyone)
+    await bounded(c.close() for c in everyone)
 
 
 # -- facilitator only -------------------------------------------------------------------
