@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors
+from sessions import errors, roadmap
 from sessions.commands import (
     AddLane,
     AddPersona,
@@ -110,6 +110,7 @@ def remove_persona(workshop: Workshop, command: RemovePersona) -> list[Event]:
             f"This persona's journey holds {len(inside)} note(s): confirm removing them too."
         )
     events: list[Event] = [NoteDeleted(note=n) for n in inside]
+    events += roadmap.unlinked(workshop, inside)
     events.append(PersonaDeleted(persona=command.persona))
     return events
 
@@ -198,6 +199,7 @@ def remove_lane(workshop: Workshop, command: RemoveLane) -> list[Event]:
     if inside and not command.with_notes:
         raise errors.Conflict(f"This lane holds {len(inside)} note(s): confirm removing them too.")
     events: list[Event] = [NoteDeleted(note=n) for n in inside]
+    events += roadmap.unlinked(workshop, inside)
     events.append(LanesSet(lanes=[lane for i, lane in enumerate(workshop.lanes) if i != at]))
     return events
 

@@ -5,7 +5,8 @@ Invariants (kept here):
 - a roadmap item made from notes keeps their ids, and takes its persona, stage and channel
   from the first of them; ``answers`` lists the irritants of that persona and stage at the time;
   a note written in private (``hidden``) becomes an item only once revealed, since the item (its
-  title comes from the note) is shown to everyone;
+  title comes from the note) is shown to everyone; ``notes`` and ``answers`` only name existing
+  notes: a command that deletes notes also saves the items that named them (:func:`unlinked`);
 - ``scores[criterion][participant]`` is an int from 1 to 5, one per participant and criterion;
   the figures shown (median, spread, class) are computed by ``sessions.summary``;
 - ``override`` is one of ``ROADMAP_CLASSES`` or None, ``quarter`` 0..7 or None, and ``impact`` /
@@ -97,6 +98,18 @@ def add_item(workshop: Workshop, command: AddRoadmapItem) -> list[Event]:
             answers=answers,
         )
     return [RoadmapItemSaved(item=item)]
+
+
+def unlinked(workshop: Workshop, deleted: list[str]) -> list[Event]:
+    """The items that name one of the ``deleted`` notes, saved without them (for the same entry
+    as the notes' deletion, so that browsers only upsert)."""
+    gone = set(deleted)
+    events: list[Event] = []
+    for item in workshop.roadmap.values():
+        notes = [n for n in item.notes if n not in gone]
+        answers = [n for n in item.answers if n not in gone]
+        events += _saved(item, notes=notes, answers=answers)
+    return events
 
 
 def edit_item(workshop: Workshop, command: EditRoadmapItem) -> list[Event]:

@@ -133,7 +133,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return _move_note(workshop, command)
         case DeleteNote():
             _note(workshop, command.note)
-            return [NoteDeleted(note=command.note)]
+            return [NoteDeleted(note=command.note), *roadmap.unlinked(workshop, [command.note])]
         case AddStage():
             return _add_stage(workshop, command)
         case RenameStage():
@@ -415,6 +415,7 @@ def _remove_stage(workshop: Workshop, command: RemoveStage) -> list[Event]:
         )
     stages = [s for i, s in enumerate(workshop.stages) if i != at]
     events: list[Event] = [NoteDeleted(note=n) for n in sorted(inside, key=id_number)]
+    events += roadmap.unlinked(workshop, inside)
     events.append(StagesSet(stages=stages))
     return events
 
