@@ -45,8 +45,9 @@ class _Persona(msgspec.Struct):
     emoji: str = ""
     sheet: dict[str, _Text] = {}
     """Persona fields (``model.PERSONA_FIELDS``) in both languages."""
-    curve: list[int] = []
-    """The facilitator's emotion value per stage (-2..2), when the template sets one."""
+    curve: list[int | None] = []
+    """The facilitator's emotion value per stage (-2..2, or null where none is fixed), when the
+    template sets one."""
 
 
 class _Objective(msgspec.Struct):
@@ -120,13 +121,13 @@ def capture(workshop: Workshop, label: str) -> Template:
         curve = []
         for stage in workshop.stages:
             emotion = workshop.emotions.get(f"{persona.id}:{stage.id}")
-            curve.append(emotion.fixed if emotion and emotion.fixed is not None else 0)
+            curve.append(emotion.fixed if emotion else None)
         personas.append(
             _Persona(
                 name=same(persona.name),
                 emoji=persona.emoji,
                 sheet={f: same(getattr(persona, f)) for f in PERSONA_FIELDS if getattr(persona, f)},
-                curve=curve if any(curve) else [],
+                curve=curve if any(v is not None for v in curve) else [],
             )
         )
     notes = [
@@ -180,6 +181,7 @@ def build_from(
         f"{persona.id}:{stages[i].id}": Emotion(persona=persona.id, stage=stages[i].id, fixed=v)
         for persona, source in zip(personas, template.personas, strict=True)
         for i, v in enumerate(source.curve[: len(stages)])
+        if v is not None
     }
     objectives = [
         Objective(
