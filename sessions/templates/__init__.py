@@ -53,6 +53,7 @@ class _Persona(msgspec.Struct):
 class _Objective(msgspec.Struct):
     title: _Text
     kpis: _Text | None = None
+    description: _Text | None = None
 
 
 class _Scenario(msgspec.Struct):
@@ -148,7 +149,8 @@ def capture(workshop: Workshop, label: str) -> Template:
         personas=personas,
         notes=notes,
         objectives=[
-            _Objective(title=same(o.title), kpis=same(o.kpis)) for o in workshop.objectives
+            _Objective(title=same(o.title), kpis=same(o.kpis), description=same(o.description))
+            for o in workshop.objectives
         ],
     )
 
@@ -188,6 +190,7 @@ def build_from(
             id=new_id("o"),
             title=o.title.pick(lang),
             kpis=o.kpis.pick(lang) if o.kpis else "",
+            description=o.description.pick(lang) if o.description else "",
         )
         for o in template.objectives
     ]
