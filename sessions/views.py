@@ -2,9 +2,11 @@
 
 The server stores and decides on the full workshop; browsers only receive their view of it:
 
-- in a round whose tallies are hidden (``hidden`` and not yet ``revealed``), a voter's dots are
-  shown only to that voter (and to whoever cast them by proxy): everyone else, the facilitator
-  included, sees how many dots each person spent, never on what;
+- in a round whose tallies are hidden (``hidden``), a voter's dots are shown only to that voter
+  (and to whoever cast them by proxy): everyone else, the facilitator included, sees how many
+  dots each person spent, never on what, before or after the reveal. The reveal publishes the
+  ranked result, not the ballots: with 1,000 voters they would make a frame of over 100 KB for
+  every phone, for data no screen shows;
 - in an anonymous round nobody but the voter sees who spent what, even after the reveal: only
   the number of voters and, once revealed, the ranked result;
 - a note written in private (``hidden``) is seen by its author and the facilitators only, until
@@ -26,7 +28,7 @@ PUBLIC = ""
 
 
 def _dots_visible(vote: VoteRound) -> bool:
-    return not vote.anonymous and (not vote.hidden or vote.status == "revealed")
+    return not vote.anonymous and not vote.hidden
 
 
 def _round(workshop: Workshop, round_id: str) -> VoteRound | None:

@@ -12,8 +12,8 @@ Invariants (checked here, against the state the commit's compare-and-set protect
 - a revealed round's ``result`` ranks every item; equal dots share a rank (1, 1, 3...);
 - only the facilitator casts for someone else, and only for a proxy (a participant without a
   device, ``Participant.proxy``);
-- the reveal of a hidden round that is not anonymous carries every allocation again, now visible
-  to everyone (``sessions.views``), so replicas that followed the vote equal a fresh snapshot.
+- the reveal carries the ranked result only; who put which dot where stays as ``sessions.views``
+  shows it.
 
 ``now`` is the server's clock (seconds since the epoch), passed in so that this module stays pure.
 """
@@ -145,10 +145,7 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
         case "close", ("open" | "paused"):
             return [RoundChanged(round=vote.id, status="closed")]
         case "reveal", ("open" | "paused" | "closed"):
-            return [
-                RoundChanged(round=vote.id, status="revealed", result=tallies(vote)),
-                *_shown(vote),
-            ]
+            return [RoundChanged(round=vote.id, status="revealed", result=tallies(vote))]
         case "restart", _:
             running = current_round(workshop)
             if running is not None and running.id != vote.id:
@@ -164,27 +161,6 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
             )
             return [RoundStarted(round=fresh)]
     raise errors.Conflict(f"This vote is {vote.status}: it cannot {command.action} now.")
-
-
-def _shown(vote: VoteRound) -> list[Event]:
-    """On the reveal of a hidden round that is not anonymous, everyone's dots, for everyone.
-
-    Until then others only got each voter's ``spent`` (``sessions.views``); after the reveal a
-    snapshot shows every allocation, so the replicas that followed the vote live get them too.
-    """
-    if not vote.hidden or vote.anonymous:
-        return []
-    return [
-        DotsSet(
-            round=vote.id,
-            voter=voter,
-            dots=dict(dots),
-            spent=sum(dots.values()),
-            voters=vote.voters,
-        )
-        for voter, dots in vote.dots.items()
-        if dots
-    ]
 
 
 def _proxy_allowed(role: str, proxy: str | None) -> None:

@@ -96,17 +96,14 @@ def test_proxy_dots_are_seen_by_the_facilitator_who_cast_them():
     assert dots_events(views.redact(by_proxy, room.workshop, room.pat.id))[0].dots == {}
 
 
-def test_hidden_dots_are_shown_to_everyone_once_revealed():
-    """After the reveal of a hidden round its entries go out whole, to anyone."""
+def test_hidden_dots_stay_with_their_voter_after_the_reveal():
+    """The reveal of a hidden round publishes its result; its ballots stay with their voters."""
     room = Room("hidden")
     cast_by_pat = room.entry(room.pat, cast(room.vote, room.a))
     reveal = room.entry(FACILITATOR, set_round(room.vote, "reveal"))
-    assert views.insiders(cast_by_pat, room.workshop) is None
     assert views.insiders(reveal, room.workshop) is None
-    assert views.redact(cast_by_pat, room.workshop, views.PUBLIC) is cast_by_pat
-    assert dots_events(reveal) == [
-        DotsSet(round=room.vote, voter=room.pat.id, dots={room.a: 1}, spent=1, voters=1)
-    ]
+    assert views.insiders(cast_by_pat, room.workshop) == {room.pat.id}
+    assert dots_events(views.redact(cast_by_pat, room.workshop, views.PUBLIC))[0].dots == {}
 
 
 @pytest.mark.parametrize("kind", ["anonymous", "open-anonymous"])
@@ -197,12 +194,16 @@ def test_snapshot_is_whole_when_nothing_is_hidden_and_never_changes_the_workshop
     assert hidden.workshop == before
 
 
-def test_revealed_hidden_snapshot_shows_every_dot():
-    """After the reveal, a hidden round that is not anonymous shows every dot to anyone."""
+def test_revealed_hidden_snapshot_shows_the_result_and_only_the_viewer_s_dots():
+    """After the reveal a hidden round's snapshot has the result, and still only one's own dots."""
     room = Room("hidden")
     play(room.workshop, room.pat, cast(room.vote, room.a))
+    play(room.workshop, room.bob, cast(room.vote, room.b))
     play(room.workshop, FACILITATOR, set_round(room.vote, "reveal"))
-    assert room.snapshot(room.bob.id) == room.round()
+    bob = room.snapshot(room.bob.id)
+    assert bob.result == room.round().result is not None
+    assert bob.dots == {room.pat.id: {}, room.bob.id: {room.b: 1}}
+    assert bob.spent == room.round().spent
 
 
 # -- a replica that follows live equals a fresh snapshot --------------------------------
@@ -227,7 +228,7 @@ class Viewer:
 def _never_shows_hidden_dots(seen: Entry, workshop: Workshop, viewer: str) -> None:
     for event in dots_events(seen):
         vote = vote_of(workshop, event.round)
-        visible = not vote.anonymous and (not vote.hidden or vote.status == "revealed")
+        visible = not vote.anonymous and not vote.hidden
         if not visible and viewer not in (event.voter, seen.actor):
             assert event.dots == {}
             assert event.voter == ("" if vote.anonymous else event.voter)
