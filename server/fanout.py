@@ -161,10 +161,11 @@ class Hub:
         rooms = list(self.rooms.values())
         if not rooms:
             return
-        newest = await self.store.seqs([r.id for r in rooms])
+        held = [(room.seq, room.epoch) for room in rooms]  # before Redis: its seq is never lower
+        heads = await self.store.heads([r.id for r in rooms])
         now = time.monotonic()
-        for room, seq in zip(rooms, newest, strict=True):
-            if seq is None or seq > room.seq:
+        for room, head, mine in zip(rooms, heads, held, strict=True):
+            if head != mine:  # behind, gone, or Redis went back in time: catch_up sorts it out
                 spawn(room.catch_up())
             if heartbeat:
                 await room.heartbeat()

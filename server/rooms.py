@@ -161,7 +161,7 @@ class Room:
                 open_items = [item for item in open_items if id(item) not in dup_items]
                 await self.catch_up()
                 continue
-            if result.outcome == "conflict":
+            if result.outcome in ("conflict", "epoch"):
                 await self.catch_up()
                 continue
             self._vanish()
@@ -242,9 +242,19 @@ class Room:
     async def catch_up(self) -> None:
         """Read what this replica missed from the op log; reload when the log no longer reaches."""
         async with self._sync:
-            newest = (await self.store.seqs([self.id]))[0]
-            if newest is None:
+            held = self.seq  # read before Redis: Redis's seq is never below it, unless it lost data
+            head = (await self.store.heads([self.id]))[0]
+            if head is None:
                 self._vanish()
+                return
+            newest, epoch = head
+            if newest < held or epoch != self.epoch:
+                if epoch == self.epoch:  # Redis went back in time: entries we hold are gone
+                    log.warning(
+                        "workshop %s: Redis is at seq %d, behind us (%d)", self.id, newest, held
+                    )
+                    await self.store.renew_epoch(self.id, self.epoch)
+                await self._reload()
                 return
             if newest <= self.seq:
                 return

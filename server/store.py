@@ -65,6 +65,13 @@ redis.call('HSET', KEYS[1], 'seq', seq)
 return {'ok', seq, cur[3]}
 """
 
+# KEYS: meta. ARGV: the epoch a replica holds, a new one (set only if the first is current).
+_RENEW = """
+if redis.call('HGET', KEYS[1], 'epoch') == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
+end
+"""
+
 
 def _key(workshop_id: str, part: str) -> str:
     return f"{{w:{workshop_id}}}:{part}"
@@ -115,6 +122,7 @@ class Store:
         # redis-py types replies as bytes | str (decode_responses); ours are always bytes.
         self._r: Any = client
         self._commit = client.register_script(_COMMIT)
+        self._renew = client.register_script(_RENEW)
 
     async def create(self, workshop: Workshop, facilitator_token: str) -> str:
         """Store a new workshop at seq 0 and give it a free join code."""
@@ -180,6 +188,23 @@ class Store:
                 pipe.hget(_key(workshop_id, "meta"), "seq")
             found = await pipe.execute()
         return [int(s) if s is not None else None for s in found]
+
+    async def heads(self, workshop_ids: list[str]) -> list[tuple[int, str] | None]:
+        """Each workshop's (seq, epoch) in Redis, or None where Redis has no such workshop."""
+        async with self._r.pipeline(transaction=False) as pipe:
+            for workshop_id in workshop_ids:
+                pipe.hmget(_key(workshop_id, "meta"), "seq", "epoch")
+            found = await pipe.execute()
+        return [(int(s), e.decode()) if s is not None and e is not None else None for s, e in found]
+
+    async def renew_epoch(self, workshop_id: str, epoch: str) -> None:
+        """Give the workshop a new epoch if it is still at ``epoch``.
+
+        For when Redis went back in time (a restore, or the last second lost by a crash with
+        ``appendfsync everysec``): replicas and browsers hold entries Redis no longer has, under
+        seqs it will hand out again. A new epoch sends them all back to a snapshot.
+        """
+        await self._renew(keys=[_key(workshop_id, "meta")], args=[epoch, secrets.token_hex(8)])
 
     async def commit(
         self,
