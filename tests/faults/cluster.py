@@ -71,11 +71,13 @@ class Cluster:
 
 
 def spread(servers: list[ServerProcess], homes: dict[str, int] | None = None) -> Route:
-    """Phone ``p<i>`` dials server ``i % n`` while it lives, else the next one alive."""
+    """Phone ``p<i>`` dials server ``i % n`` while it lives, else the next one alive; after a
+    failed attempt, the next one (as a load balancer retries on another backend)."""
 
     def route(phone: Phone) -> Target:
         digits = "".join(c for c in phone.name if c.isdigit())
         index = homes.get(phone.name, 0) if homes else int(digits or 0)
+        index += phone.failures
         for step in range(len(servers)):
             server = servers[(index + step) % len(servers)]
             if server.process is not None and server.process.poll() is None:

@@ -99,6 +99,8 @@ class Phone(BoardClient):
     ) -> None:
         self.route = route
         self.name = name
+        self.failures = 0
+        """Failed connection attempts in a row: a route may try another server (as a balancer)."""
         first = route(self)
         super().__init__(first.ws_url, workshop, token, first.origin)
         self.retry_after = retry_after
@@ -122,6 +124,12 @@ class Phone(BoardClient):
         self._numbers = itertools.count(1)
         self._task: asyncio.Task[None] | None = None
         self._resync = False
+
+    @property
+    def me(self) -> str:
+        """This phone's participant id."""
+        assert self.welcome is not None
+        return str(self.welcome["you"]["id"])
 
     # -- commands -------------------------------------------------------------------------
 
@@ -236,10 +244,12 @@ class Phone(BoardClient):
                 pause = min(pause * 2, 1.0)
                 continue
             except (OSError, InvalidHandshake, ConnectionClosed, TimeoutError):
+                self.failures += 1
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 1.0)
                 continue
             pause = 0.05
+            self.failures = 0
             self._resync = False
             self.welcomes.append("snapshot" if welcome.get("snapshot") is not None else "entries")
             self.welcomed_at.append(time.monotonic())
