@@ -47,8 +47,8 @@ def _serve(args: argparse.Namespace) -> int:
         ws="websockets-sansio",
         ws_max_size=FRAME_MAX,
         ws_per_message_deflate=False,
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
+        ws_ping_interval=args.ws_ping_interval,
+        ws_ping_timeout=args.ws_ping_timeout,
         log_level=settings.log_level,
         timeout_graceful_shutdown=5,
         access_log=False,
@@ -99,6 +99,18 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--max-connections-per-ip", type=int, help="sockets one address may hold (default 400)"
+    )
+    serve.add_argument(
+        "--ws-ping-interval",
+        type=float,
+        default=20.0,
+        help="seconds between websocket pings (default 20)",
+    )
+    serve.add_argument(
+        "--ws-ping-timeout",
+        type=float,
+        default=20.0,
+        help="seconds without a pong before a socket is closed as dead (default 20)",
     )
     serve.set_defaults(run=_serve)
 
