@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import signal
+import socket
 import sys
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from server.settings import Settings
 from sessions.protocol import FRAME_MAX
 
 log = logging.getLogger("parcours")
+
+SEND_BUFFER = 128 * 1024
+"""Kernel send buffer of each socket (Linux doubles it): what a slow reader can hold there."""
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -54,7 +58,11 @@ def _serve(args: argparse.Namespace) -> int:
         access_log=False,
     )
     try:
-        uvicorn.Server(config).run()
+        listener = config.bind_socket()
+        # Accepted sockets inherit it: a client that reads too slowly fills its bounded queue
+        # (and is closed with 1013) after this much, not after the 4 MB Linux would grow to.
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, SEND_BUFFER)
+        uvicorn.Server(config).run(sockets=[listener])
     finally:
         if embedded is not None:
             embedded.stop()
