@@ -35,6 +35,8 @@ class Link:
     server: asyncio.StreamWriter
     latency: float
     rate: float | None = None
+    depth: int = _QUEUE
+    """Chunks the proxy holds per direction (small for a slow reader: the server feels it)."""
     blackholed: bool = False
     closed: bool = False
     tasks: list[asyncio.Task[None]] = field(default_factory=list)
@@ -136,7 +138,8 @@ class Proxy:
         except OSError:
             writer.transport.abort()
             return
-        link = Link(client=writer, server=up_writer, latency=self.latency)
+        depth = 1 if self.small_buffers else _QUEUE
+        link = Link(client=writer, server=up_writer, latency=self.latency, depth=depth)
         self.links.append(link)
         link.tasks = [
             asyncio.create_task(self._pump(link, reader, up_writer, upstream=True)),
@@ -164,7 +167,7 @@ class Proxy:
         upstream: bool,
     ) -> None:
         """Copy ``source`` to ``target`` through a delay line; the end closes the whole link."""
-        line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue(_QUEUE)
+        line: asyncio.Queue[tuple[float, bytes]] = asyncio.Queue(link.depth)
         writer = asyncio.create_task(self._deliver(link, line, target, upstream=upstream))
         try:
             while not link.closed:
