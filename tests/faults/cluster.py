@@ -113,10 +113,11 @@ async def crowd(
     prefix: str = "p",
     **phone_options: Any,
 ) -> tuple[Phone, list[Phone], dict[str, str]]:
-    """A workshop with a facilitator phone and ``count`` participant phones, all connected."""
+    """A workshop with a facilitator phone and ``count`` participant phones (made with
+    ``phone_options``), all connected."""
     route = route or spread(servers)
     created = await create_workshop(servers[0].base, "Faults")
-    host = Phone(route, created["workshop"], created["token"], "host", **phone_options)
+    host = Phone(route, created["workshop"], created["token"], "host")
     names = [f"{prefix}{i}" for i in range(count)]
     joined = await join_all([s.base for s in servers], created["code"], names)
     phones = [
