@@ -197,7 +197,7 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
 
 
 def _seen_by(room: Room, raw: bytes, viewer: str) -> str:
-    if b'"dots.set"' not in raw:  # the only event that can hide anything
+    if b'"dots.set"' not in raw and b'"hidden":true' not in raw:  # nothing to hide
         return raw.decode()
     entry = entry_decoder.decode(raw)
     return encoder.encode(views.redact(entry, room.workshop, viewer)).decode()

@@ -10,6 +10,8 @@ from typing import Annotated
 
 from msgspec import Meta
 
+from sessions import errors
+
 FRAME_MAX = 64 * 1024
 NOTE_TEXT_MAX = 500
 NAME_MAX = 60
@@ -44,3 +46,11 @@ Rating = Annotated[int, Meta(ge=-2, le=2)]
 Score = Annotated[int, Meta(ge=1, le=5)]
 Quarter = Annotated[int, Meta(ge=0, le=7)]
 Scale = Annotated[float, Meta(ge=1, le=5)]
+
+
+def tidy_title(text: str) -> str:
+    """A title with its runs of white space folded; InvalidCommand when nothing is left."""
+    tidied = " ".join(text.split())
+    if not tidied:
+        raise errors.InvalidCommand("A title needs at least one visible character.")
+    return tidied

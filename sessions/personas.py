@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors, roadmap
+from sessions import errors, roadmap, voting
 from sessions.commands import (
     AddLane,
     AddPersona,
@@ -41,7 +41,7 @@ from sessions.events import (
     PersonaSaved,
     PersonasOrdered,
 )
-from sessions.limits import MAX_LANES, MAX_PERSONAS, NAME_MAX
+from sessions.limits import MAX_LANES, MAX_PERSONAS, NAME_MAX, tidy_title
 from sessions.model import Emotion, Lane, Persona, Workshop, id_number
 
 
@@ -109,6 +109,7 @@ def remove_persona(workshop: Workshop, command: RemovePersona) -> list[Event]:
         raise errors.Conflict(
             f"This persona's journey holds {len(inside)} note(s): confirm removing them too."
         )
+    voting.guard_notes(workshop, inside)
     events: list[Event] = [NoteDeleted(note=n) for n in inside]
     events += roadmap.unlinked(workshop, inside)
     events.append(PersonaDeleted(persona=command.persona))
@@ -162,7 +163,8 @@ def add_lane(workshop: Workshop, command: AddLane) -> list[Event]:
         raise errors.LimitReached(f"A journey has at most {MAX_LANES} lanes.")
     lanes = list(workshop.lanes)
     at = len(lanes) if command.index is None else min(command.index, len(lanes))
-    lanes.insert(at, Lane(id=f"l{workshop.counter + 1}", kind="custom", title=command.title))
+    lane = Lane(id=f"l{workshop.counter + 1}", kind="custom", title=tidy_title(command.title))
+    lanes.insert(at, lane)
     return [LanesSet(lanes=lanes)]
 
 
@@ -171,10 +173,11 @@ def rename_lane(workshop: Workshop, command: RenameLane) -> list[Event]:
     lane = workshop.lanes[at]
     if lane.kind != "custom":
         raise errors.Conflict("The method's four lanes keep their names; add a lane of your own.")
-    if lane.title == command.title:
+    title = tidy_title(command.title)
+    if lane.title == title:
         return []
     lanes = list(workshop.lanes)
-    lanes[at] = msgspec.structs.replace(lane, title=command.title)
+    lanes[at] = msgspec.structs.replace(lane, title=title)
     return [LanesSet(lanes=lanes)]
 
 
@@ -198,6 +201,7 @@ def remove_lane(workshop: Workshop, command: RemoveLane) -> list[Event]:
     )
     if inside and not command.with_notes:
         raise errors.Conflict(f"This lane holds {len(inside)} note(s): confirm removing them too.")
+    voting.guard_notes(workshop, inside)
     events: list[Event] = [NoteDeleted(note=n) for n in inside]
     events += roadmap.unlinked(workshop, inside)
     events.append(LanesSet(lanes=[lane for i, lane in enumerate(workshop.lanes) if i != at]))

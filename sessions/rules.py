@@ -20,6 +20,7 @@ from __future__ import annotations
 import msgspec
 
 from sessions import errors, facilitation, personas, roadmap, voting
+from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -124,6 +125,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
         and not isinstance(command, (Join, CastDot, TakeDot, RenameSelf))
     ):
         raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
+    _check_can_see_note(workshop, actor, getattr(command, "note", None))
     match command:
         case AddNote():
             return _add_note(workshop, actor, command)
@@ -133,6 +135,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return _move_note(workshop, command)
         case DeleteNote():
             _note(workshop, command.note)
+            voting.guard_notes(workshop, [command.note])
             return [NoteDeleted(note=command.note), *roadmap.unlinked(workshop, [command.note])]
         case AddStage():
             return _add_stage(workshop, command)
@@ -143,9 +146,10 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
         case RemoveStage():
             return _remove_stage(workshop, command)
         case RenameWorkshop():
-            if command.title == workshop.title:
+            title = tidy_title(command.title)
+            if title == workshop.title:
                 return []
-            return [WorkshopRenamed(title=command.title)]
+            return [WorkshopRenamed(title=title)]
         case RenameSelf():
             return _rename_self(workshop, actor, command.name)
         case Join():
@@ -277,6 +281,15 @@ def apply_all(workshop: Workshop, events: list[Event]) -> Workshop:
 # -- notes ------------------------------------------------------------------------------
 
 
+def _check_can_see_note(workshop: Workshop, actor: Actor, note_id: object) -> None:
+    """A note written in private does not exist for the other participants, even by its id."""
+    if not isinstance(note_id, str):
+        return
+    note = workshop.notes.get(note_id)
+    if note is not None and note.hidden and actor.role != "facilitator" and note.author != actor.id:
+        raise errors.NotFound("This note no longer exists: someone may have deleted it.")
+
+
 def _note(workshop: Workshop, note_id: str) -> Note:
     note = workshop.notes.get(note_id)
     if note is None:
@@ -379,16 +392,17 @@ def _add_stage(workshop: Workshop, command: AddStage) -> list[Event]:
         raise errors.LimitReached(f"A journey has at most {MAX_STAGES} stages.")
     stages = list(workshop.stages)
     at = len(stages) if command.index is None else min(command.index, len(stages))
-    stages.insert(at, Stage(id=f"s{workshop.counter + 1}", title=command.title))
+    stages.insert(at, Stage(id=f"s{workshop.counter + 1}", title=tidy_title(command.title)))
     return [StagesSet(stages=stages)]
 
 
 def _rename_stage(workshop: Workshop, command: RenameStage) -> list[Event]:
     at = _stage_index(workshop, command.stage)
-    if workshop.stages[at].title == command.title:
+    title = tidy_title(command.title)
+    if workshop.stages[at].title == title:
         return []
     stages = list(workshop.stages)
-    stages[at] = Stage(id=command.stage, title=command.title)
+    stages[at] = Stage(id=command.stage, title=title)
     return [StagesSet(stages=stages)]
 
 
@@ -414,6 +428,7 @@ def _remove_stage(workshop: Workshop, command: RemoveStage) -> list[Event]:
             "or confirm removing them too."
         )
     stages = [s for i, s in enumerate(workshop.stages) if i != at]
+    voting.guard_notes(workshop, inside)
     events: list[Event] = [NoteDeleted(note=n) for n in sorted(inside, key=id_number)]
     events += roadmap.unlinked(workshop, inside)
     events.append(StagesSet(stages=stages))

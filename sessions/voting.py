@@ -64,6 +64,13 @@ def tallies(vote: VoteRound) -> list[Tally]:
     return summary.ranked(vote)
 
 
+def guard_notes(workshop: Workshop, note_ids: list[str]) -> None:
+    """Refuse to delete notes that the vote under way is about (closed votes keep history)."""
+    running = current_round(workshop)
+    if running is not None and any(n in running.items for n in note_ids):
+        raise errors.Conflict("A note here is in the vote under way: close the vote first.")
+
+
 # -- objectives -------------------------------------------------------------------------
 
 

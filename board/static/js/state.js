@@ -56,6 +56,7 @@ export function apply(workshop, event) {
       for (const [key, emotion] of Object.entries(workshop.emotions)) {
         if (!stages.has(emotion.stage)) delete workshop.emotions[key];
       }
+      forgetLinks(workshop);
       break;
     }
     case Event.WORKSHOP_RENAMED:
@@ -101,6 +102,7 @@ export function apply(workshop, event) {
         if (emotion.persona === event.persona) delete workshop.emotions[key];
       }
       if (workshop.follow === event.persona) workshop.follow = null;
+      forgetLinks(workshop);
       break;
     case Event.EMOTION_SAVED: {
       const key = `${event.emotion.persona}:${event.emotion.stage}`;
@@ -162,6 +164,19 @@ export function apply(workshop, event) {
 export function applyEntry(workshop, entry) {
   for (const event of entry.events) apply(workshop, event);
   return workshop;
+}
+
+/**
+ * Items and scenarios stop naming a persona or stage that is gone (as sessions/roadmap.py does).
+ * @param {Workshop} workshop
+ */
+function forgetLinks(workshop) {
+  const personas = new Set(workshop.personas.map((p) => p.id));
+  const stages = new Set(workshop.stages.map((s) => s.id));
+  for (const linked of [...Object.values(workshop.roadmap ?? {}), ...Object.values(workshop.scenarios ?? {})]) {
+    if (linked.persona && !personas.has(linked.persona)) linked.persona = "";
+    if (linked.stage && !stages.has(linked.stage)) linked.stage = "";
+  }
 }
 
 /** Number part of an id such as "n42". @param {string} id */
