@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 log = logging.getLogger("parcours.ws")
 
 _FLOOD_STRIKES = 50
+# msgspec raises RecursionError, not DecodeError, for objects nested thousands deep in a field.
+_UNDECODABLE = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 
 
 class _OpOnly(msgspec.Struct):
@@ -56,7 +58,7 @@ def _op_id_of(text: str) -> str | None:
     """The op id of a frame we refuse, when it has a valid one: the sender settles or resends."""
     try:
         return _op_only.decode(text).op_id
-    except (msgspec.ValidationError, msgspec.DecodeError):
+    except _UNDECODABLE:
         return None
 
 
@@ -215,7 +217,7 @@ async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:
         return None
     try:
         message = client_decoder.decode(text)
-    except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+    except _UNDECODABLE as exc:
         await ws.send_text(_error("invalid", f"The hello message is not valid: {exc}"))
         await ws.close(code=1008, reason="bad hello")
         return None
@@ -272,7 +274,7 @@ async def _read(
             continue
         try:
             command = client_decoder.decode(text)
-        except (msgspec.ValidationError, msgspec.DecodeError) as exc:
+        except _UNDECODABLE as exc:
             mailbox.put(_error("invalid", f"This message is not valid: {exc}", _op_id_of(text)))
             continue
         if isinstance(command, Hello):
