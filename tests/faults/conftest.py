@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+import redis.asyncio as aioredis
 
+from server.embedded import EmbeddedRedis
 from tests.faults.cluster import Cluster
+from tests.servers import ServerProcess
 
 
 @pytest.fixture
@@ -44,3 +49,49 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("fault suite figures")
         for name, line in _FIGURES.items():
             terminalreporter.write_line(f"{name}: {line}")
+
+
+@pytest.fixture(scope="session")
+async def shared_redis(redis_server: EmbeddedRedis) -> AsyncIterator[aioredis.Redis]:
+    """A client on the session's Redis (the one the shared ``server`` fixture uses)."""
+    client = aioredis.from_url(redis_server.url)
+    yield client
+    await client.aclose()
+
+
+Dump = Callable[[str], Awaitable[dict[str, bytes]]]
+
+
+@pytest.fixture(scope="session")
+def dump(shared_redis: aioredis.Redis) -> Dump:
+    """``await dump(workshop_id)``: every key of a workshop (presence aside) and its value."""
+    redis: Any = shared_redis
+
+    async def _dump(workshop_id: str) -> dict[str, bytes]:
+        keys = sorted([k.decode() async for k in redis.scan_iter(f"{{w:{workshop_id}}}:*")])
+        found = {key: await redis.dump(key) for key in keys}
+        return {k: v for k, v in found.items() if v is not None and not k.endswith(_VOLATILE)}
+
+    return _dump
+
+
+_VOLATILE = (":who", ":whois")
+
+# uvicorn (websockets-sansio) closes a text frame that is not UTF-8 with 1007, as it should, but
+# logs it at ERROR with a traceback: the client's fault, not ours (see docs/reliability.md).
+_UVICORN_UTF8 = re.compile(
+    r"ERROR: +Invalid UTF-8 sequence received from client\.\n(?:(?:Traceback|  |\S+Error).*\n)*"
+)
+
+
+@pytest.fixture(autouse=True)
+def _shared_servers_stay_clean(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Whatever a test sends, the shared server process logs no error and no traceback."""
+    if "server" not in request.fixturenames:
+        yield
+        return
+    server: ServerProcess = request.getfixturevalue("server")
+    seen = len(server.log())
+    yield
+    new = _UVICORN_UTF8.sub("", server.log()[seen:])
+    assert "Traceback" not in new and " ERROR " not in new and "ERROR:" not in new, new
