@@ -68,6 +68,35 @@ _frames = msgspec.json.Decoder(_Frame)
 _encode = msgspec.json.Encoder().encode
 
 
+class _Entries(msgspec.Struct, frozen=True):
+    """What a frame of entries tells a phone: their seqs, and the result if it reveals one."""
+
+    seqs: tuple[int, ...]
+    result: list[dict[str, Any]] | None
+
+
+_seen: dict[bytes, _Entries] = {}
+"""Frames of entries already read, by content: most phones of a process get the same bytes."""
+
+
+def _entries(raw: bytes) -> _Entries:
+    found = _seen.get(raw)
+    if found is not None:
+        return found
+    frame = _frames.decode(raw)
+    entries = frame.entries or ([frame.entry] if frame.entry else [])
+    result = None
+    if b'"revealed"' in raw:
+        for entry in entries:
+            for event in msgspec.json.decode(entry.events):
+                if event.get("type") == "round.changed" and event.get("result"):
+                    result = event["result"]
+    if len(_seen) > 512:
+        _seen.clear()
+    found = _seen[raw] = _Entries(tuple(e.seq for e in entries), result)
+    return found
+
+
 def _frame(opcode: int, payload: bytes) -> bytes:
     """A final client frame. Its mask key is zero, which RFC 6455 allows (any 32-bit value) and
     which leaves the payload as it is: nothing to XOR."""
@@ -177,6 +206,8 @@ class Phone:
         self.frames = 0
         self.revealed_at: float | None = None
         self.result: list[dict[str, Any]] | None = None
+        self.reveal_bytes = 0
+        """Size of the frame that brought the reveal."""
         self.dropped: str | None = None
         """Why the socket ended before we closed it, if it did (must stay None)."""
         self.closing = False
@@ -202,8 +233,13 @@ class Phone:
             raise ConnectionError(self.dropped)
 
     def _take(self, raw: bytes, now: float) -> None:
-        frame = _frames.decode(raw)
         self.frames += 1
+        if raw.startswith(b'{"type":"presence"'):
+            return  # who is online: the whole list, to everyone, whenever it changes; not measured
+        if raw.startswith(b'{"type":"event'):
+            self._follow(_entries(raw), raw, now)
+            return
+        frame = _frames.decode(raw)
         if frame.type in ("ack", "error") and frame.op_id is not None:
             self.answer_count += 1
             if frame.op_id not in self.answers:
@@ -212,16 +248,14 @@ class Phone:
             return
         if frame.type == "welcome" and frame.seq is not None:
             self.seq = frame.seq
-            return
-        revealing = b'"revealed"' in raw
-        for entry in frame.entries or ([frame.entry] if frame.entry else []):
-            if entry.seq != self.seq + 1:
+
+    def _follow(self, found: _Entries, raw: bytes, now: float) -> None:
+        for seq in found.seqs:
+            if seq != self.seq + 1:
                 self.disorder += 1
-            self.seq = max(self.seq, entry.seq)
-            if revealing:
-                for event in msgspec.json.decode(entry.events):
-                    if event.get("type") == "round.changed" and event.get("result"):
-                        self.revealed_at, self.result = now, event["result"]
+            self.seq = max(self.seq, seq)
+        if found.result is not None:
+            self.revealed_at, self.result, self.reveal_bytes = now, found.result, len(raw)
 
     async def send(self, command: dict[str, Any], op_id: str) -> None:
         assert self._wire is not None
