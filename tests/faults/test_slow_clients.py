@@ -46,7 +46,7 @@ async def test_slow_reader_is_cut_off_with_1013_and_resumes(
     notes: dict[str, str] = {}
     for writer in writers:
         op = await writer.order({"type": "note.add", **writer.cell(), "text": writer.name})
-        await until(lambda w=writer, o=op: o in w.acks, 5, "note added")
+        await until(lambda: op in writer.acks, 5, "note added")  # noqa: B023 - awaited here
         assert writer.workshop is not None
         notes[writer.name] = next(
             n.id for n in writer.workshop.notes.values() if n.author == writer.me
