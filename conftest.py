@@ -24,3 +24,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=30.0,
         help="how long the soak runs (default 30)",
     )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """With --soak, the soak test may run past the suite's 120 s timeout: give it its length."""
+    if not config.getoption("--soak"):
+        return
+    limit = config.getoption("--soak-minutes") * 60 + 600
+    for item in items:
+        if "soak" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.timeout(limit))

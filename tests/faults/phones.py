@@ -326,3 +326,8 @@ def violations(phones: Iterable[Phone]) -> list[str]:
 
 def converged(phones: list[Phone], seq: int) -> bool:
     return all(p.seq == seq and p.connected.is_set() for p in phones)
+
+
+async def stop_all(phones: Iterable[Phone]) -> None:
+    """Stop phones at once (each close is a round trip, slow through a proxy with latency)."""
+    await asyncio.gather(*(phone.stop() for phone in phones))

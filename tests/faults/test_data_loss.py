@@ -9,7 +9,7 @@ from typing import Any
 
 from tests.client import BoardClient
 from tests.faults.cluster import Cluster, crowd, stored_seq
-from tests.faults.phones import Phone, until, violations
+from tests.faults.phones import Phone, stop_all, until, violations
 
 PHONES = 12
 
@@ -43,8 +43,7 @@ async def told_it_is_gone(everyone: list[Phone], created: dict[str, str], url: s
     assert again.ws is not None
     await again.ws.wait_closed()
     assert again.ws.close_code == 4404
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     return took
 
 
@@ -113,6 +112,5 @@ async def test_redis_back_from_an_older_aof_resyncs_every_client(
         f"{lost_head - kept} acked changes lost by Redis; {len(everyone)} clients resynced "
         f"(4001, then a snapshot) and writing again within {took:.2f} s"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await fresh.close()

@@ -7,7 +7,7 @@ import signal
 import time
 
 from tests.faults.cluster import Cluster, crowd, durability_report, op_log, stored_seq
-from tests.faults.phones import converged, paced, until, violations
+from tests.faults.phones import converged, paced, stop_all, until, violations
 from tests.timing import seconds
 
 PHONES = 60
@@ -62,6 +62,5 @@ async def test_sigterm_moves_clients_to_another_process(
         f"{len(leaving)} clients closed {sorted({p.closes[0] or 0 for p in leaving})}, all "
         f"resumed on another process {moved_in:.2f} s after SIGTERM (bound 10 s)"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await redis.aclose()

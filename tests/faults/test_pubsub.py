@@ -8,7 +8,7 @@ from typing import Any
 
 from tests.client import BoardClient
 from tests.faults.cluster import Cluster, crowd, durability_report, op_log, stored_seq
-from tests.faults.phones import converged, paced, until, violations
+from tests.faults.phones import converged, paced, stop_all, until, violations
 
 PHONES = 30
 OPS_PER_SECOND = 100
@@ -58,7 +58,6 @@ async def test_pubsub_connections_killed_while_changes_flow(
         f"{len(everyone)} clients identical {took:.2f} s "
         "after the last op and kill (bound 5 s)"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await fresh.close()
     await redis.aclose()

@@ -11,7 +11,7 @@ import pytest
 
 from tests.client import BoardClient
 from tests.faults.cluster import Cluster, crowd, durability_report, op_log, stored_seq
-from tests.faults.phones import Phone, converged, until, violations
+from tests.faults.phones import Phone, converged, stop_all, until, violations
 
 PHONES = 20
 BEFORE = 100
@@ -105,6 +105,5 @@ async def test_redis_sigkill_then_restart_on_its_aof(
         f"all answered `unavailable`, none acked; writes acked again {took:.2f} s after Redis "
         f"was back (bound 5 s); Redis was down {back_at - killed_at:.2f} s"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await late.close()

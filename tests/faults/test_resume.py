@@ -10,7 +10,7 @@ import pytest
 from server.store import LOG_KEEP
 from tests.client import BoardClient
 from tests.faults.cluster import Cluster, crowd
-from tests.faults.phones import Phone, bounded, until
+from tests.faults.phones import Phone, bounded, stop_all, until
 from tests.servers import ServerProcess
 
 AWAY = 1000
@@ -70,8 +70,7 @@ async def test_away_for_1000_ops_gets_exactly_what_it_missed(
     assert away.seen[-AWAY:] == list(range(left_at + 1, left_at + AWAY + 1))
     assert away.workshop == host.workshop
     await away.close()
-    for phone in [host, *writers]:
-        await phone.stop()
+    await stop_all([host, *writers])
 
 
 async def test_beyond_the_log_a_snapshot_and_op_ids_still_remembered(
@@ -123,5 +122,4 @@ async def test_beyond_the_log_a_snapshot_and_op_ids_still_remembered(
     )
     await away.close()
     await redis.aclose()
-    for phone in [host, *writers]:
-        await phone.stop()
+    await stop_all([host, *writers])

@@ -6,7 +6,7 @@ import random
 import time
 
 from tests.faults.cluster import Cluster, crowd, durability_report, op_log, stored_seq
-from tests.faults.phones import Phone, converged, paced, until, violations
+from tests.faults.phones import Phone, converged, paced, stop_all, until, violations
 from tests.timing import seconds
 
 CLIENTS = 300
@@ -70,6 +70,5 @@ async def test_sigkill_one_of_three_servers_under_load(
         f"{back:.2f} s after the kill; {acked} ops acked, 0 lost or doubled; converged "
         f"{converged_in:.2f} s after the last answer"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await redis.aclose()

@@ -9,7 +9,7 @@ import time
 
 from server.mailbox import QUEUE_FRAMES
 from tests.faults.cluster import Cluster, crowd, join_all, stored_seq
-from tests.faults.phones import Phone, Target, paced, until, violations
+from tests.faults.phones import Phone, Target, paced, stop_all, until, violations
 from tests.faults.proxy import Proxy
 
 WRITERS = 10
@@ -76,8 +76,7 @@ async def test_slow_reader_is_cut_off_with_1013_and_resumes(
         f"{cut_at - stalled_at} entries after it stalled, resumed with "
         f"{slow.welcomes[-1]}, caught up"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await proxy.close()
 
 
@@ -107,5 +106,4 @@ async def test_silent_client_is_closed_by_ping_timeout_and_leaves_presence(
         f"from presence {took:.2f} s after going silent"
     )
     await proxy.close()
-    for phone in (host, silent):
-        await phone.stop()
+    await stop_all([host, silent])

@@ -8,7 +8,7 @@ from typing import Any
 
 from server.store import Store
 from tests.faults.cluster import Cluster, crowd, durability_report, op_log
-from tests.faults.phones import paced, until, violations
+from tests.faults.phones import paced, stop_all, until, violations
 
 VOTERS = 300
 ATTEMPTS = 20
@@ -99,6 +99,5 @@ async def test_300_voters_with_retries_while_two_processes_die(
         f" acked, {sum(len(v.refused) for v in voters)} refused) over 4 processes, 2 SIGKILLed "
         f"({moved} voters moved): 0 over budget, {sum(tallies.values())} dots = sum of tallies"
     )
-    for phone in everyone:
-        await phone.stop()
+    await stop_all(everyone)
     await redis.aclose()
