@@ -313,6 +313,7 @@ async def _vote(
         "commit_span_seconds": round(last_ack - first_tap, 3),
         "tap_to_ack_ms": _ms(latency),
         "reveal_to_every_phone_ms": _ms(shown),
+        "reveal_frame_bytes": max(p.reveal_bytes for p in phones),
         "cpu_seconds_while_voting": cpu,
         "frames_per_phone_while_voting": round(frames / len(phones), 1),
         "dots_per_server_cpu_second": round(len(acked) / max(cpu["servers"], 0.01)),
@@ -350,7 +351,7 @@ def _report(found: dict[str, Any]) -> None:
     )
     _say(
         f"  reveal      every phone has the result after {shown['max']} ms "
-        f"(p50 {shown['p50']} ms, p99 {shown['p99']} ms)"
+        f"(p50 {shown['p50']} ms, p99 {shown['p99']} ms; {found['reveal_frame_bytes']} bytes)"
     )
     _say(
         f"  exact       lost {found['lost']}, extra {found['extra']}, over budget "
