@@ -202,9 +202,14 @@ class Room:
         out, self._outgoing = self._outgoing, []
         if not out or not self.members:
             return
-        special: set[str] = set()
-        for entry, _ in out:
-            special |= views.insiders(entry, self.workshop) or set()
+        # Each entry is encoded once for the public and once per insider (a voter, the author of
+        # a private note), so a storm of N ballots costs O(N) encodings, not O(N^2).
+        insiders = [views.insiders(entry, self.workshop) or set() for entry, _ in out]
+        special = set().union(*insiders)
+        public = [
+            raw if not named else self._encode(entry, raw, views.PUBLIC)
+            for (entry, raw), named in zip(out, insiders, strict=True)
+        ]
         first = out[0][0].seq
         frames: dict[tuple[str, int], str] = {}
         for member in list(self.members.values()):
@@ -215,17 +220,20 @@ class Room:
             key = (viewer, start)
             frame = frames.get(key)
             if frame is None:
-                frame = frames[key] = self._frame(out[start:], viewer, bool(special))
+                raws = public[start:]
+                if viewer != views.PUBLIC:
+                    raws = [
+                        self._encode(entry, raw, viewer) if viewer in named else shown
+                        for (entry, raw), named, shown in zip(
+                            out[start:], insiders[start:], raws, strict=True
+                        )
+                    ]
+                frame = frames[key] = _frame(raws)
             member.mailbox.put(frame)
 
-    def _frame(self, out: list[tuple[Entry, bytes]], viewer: str, redacting: bool) -> str:
-        raws = [
-            encoder.encode(views.redact(entry, self.workshop, viewer)) if redacting else raw
-            for entry, raw in out
-        ]
-        if len(raws) == 1:
-            return '{"type":"event","entry":' + raws[0].decode() + "}"
-        return '{"type":"events","entries":[' + b",".join(raws).decode() + "]}"
+    def _encode(self, entry: Entry, raw: bytes, viewer: str) -> bytes:
+        shown = views.redact(entry, self.workshop, viewer)
+        return raw if shown is entry else encoder.encode(shown)
 
     def on_published(self, raw: bytes) -> None:
         """An entry arrived on the pub/sub channel (ours or another process's)."""
@@ -386,6 +394,12 @@ class Room:
     async def heartbeat(self) -> None:
         if self.members:
             await self._presence_write(gone=[])
+
+
+def _frame(raws: list[bytes]) -> str:
+    if len(raws) == 1:
+        return '{"type":"event","entry":' + raws[0].decode() + "}"
+    return '{"type":"events","entries":[' + b",".join(raws).decode() + "]}"
 
 
 def _settle(items: list[_Pending], outcomes: dict[int, int | errors.DomainError]) -> None:
