@@ -163,9 +163,12 @@ def _phase(
             expect[int(room)] = expect.get(int(room), 0) + n
     mine = [rec for rec in ops.values() if rec[1] == index and rec[0]]
     full, local, remote, acks, incomplete = [], [], [], [], 0
+    window_end = max(p["after"]["t"] for p in parts)
+    in_window = 0
     for rec in mine:
         if rec[6]:
             acks.append(rec[6] - rec[0])
+            in_window += rec[6] <= window_end
         if rec[4] >= expect.get(rec[2], 1 << 30):
             full.append(rec[5] - rec[0])
             if nservers > 1:
@@ -195,7 +198,8 @@ def _phase(
         "changes": len(mine),
         "acked": len(acks),
         "incomplete": incomplete,
-        "changes_per_s": len(acks) / window,
+        "changes_per_s": in_window / window,
+        "offered_per_s": len(mine) / window,
         "frames_per_s": frames / window,
         "events_per_s": deliveries / window,
         "latency": summary(full),
@@ -220,7 +224,7 @@ def _phase(
     if phase.kind == "reconnect":
         done = sorted(t for p in parts for t in p.get("resync", []))
         out["resync"] = summary(done)
-        out["resync"]["all"] = max(done, default=0.0)
+        out["resync"]["all"] = max(done, default=0.0) * 1000
         out["dropped"] = sum(p.get("dropped", 0) for p in parts)
         out["resynced"] = len(done)
         out["resync_failed"] = _sum_dicts(p.get("resync_failed", {}) for p in parts)

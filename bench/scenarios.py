@@ -381,7 +381,7 @@ def idle(ctx: Ctx) -> dict[str, Any]:
     """``size.idle`` idle sockets on one process: memory per connection."""
     s = ctx.size
     per_room = min(300, s.idle)
-    rooms = max(1, s.idle // per_room)
+    rooms = max(1, -(-s.idle // per_room))
     phases = [Phase(name="hold", kind="hold", warmup=3.0, duration=3.0)]
     runs = {
         "parcours": _with_parcours(ctx, rooms, per_room, phases),
