@@ -16,9 +16,7 @@ PHONES = 60
 async def test_sigterm_moves_clients_to_another_process(
     cluster: Cluster, figures: dict[str, str]
 ) -> None:
-    """SIGTERM one of 3 processes while its clients write: each gets a going-away or
-    service-restart close, resumes elsewhere (missed entries, no snapshot) within 10 s, and no
-    acked change is lost."""
+    """SIGTERM: its clients get 1012 and resume on another process within 10 s."""
     servers = await cluster.serve(3)
     host, phones, created = await crowd(servers, PHONES)
     everyone = [host, *phones]

@@ -51,8 +51,7 @@ def away_client(server: ServerProcess, host: Phone) -> BoardClient:
 async def test_away_for_1000_ops_gets_exactly_what_it_missed(
     cluster: Cluster, elsewhere: bool
 ) -> None:
-    """A client away for 1,000 changes resumes with every missed entry once, in order, no
-    snapshot, on the process it left or on another one; its board equals everyone's."""
+    """Away for 1,000 changes: exactly those entries, once, in order, no snapshot."""
     servers = await cluster.serve(2)
     host, writers = await board(servers, WRITERS)
     away = away_client(servers[0], host)
@@ -76,9 +75,7 @@ async def test_away_for_1000_ops_gets_exactly_what_it_missed(
 async def test_beyond_the_log_a_snapshot_and_op_ids_still_remembered(
     cluster: Cluster, figures: dict[str, str]
 ) -> None:
-    """Away for more changes than the op log keeps (trimmed at about LOG_KEEP): a snapshot equal
-    to the live board. Op keys live at least ten minutes, and retries of old commands, even ones
-    that would now be refused, get their first answer and change nothing."""
+    """Beyond the trimmed log a snapshot; op ids remembered over ten minutes."""
     servers = await cluster.serve(1)
     host, writers = await board(servers, 60)
     first = writers[0]

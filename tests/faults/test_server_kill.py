@@ -21,8 +21,7 @@ def note(phone: Phone, i: int) -> dict[str, object]:
 async def test_sigkill_one_of_three_servers_under_load(
     cluster: Cluster, figures: dict[str, str]
 ) -> None:
-    """300 clients send 50 ops/s over 3 processes; one is SIGKILLed: no acked op is lost or
-    doubled, every client's seqs stay contiguous, and all converge within 10 s."""
+    """One of 3 processes SIGKILLed under 300 clients: no acked op lost or doubled."""
     servers = await cluster.serve(3)
     host, phones, created = await crowd(servers, CLIENTS)
     everyone = [host, *phones]
