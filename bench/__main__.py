@@ -99,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     top.add_argument("--keep", action="store_true", help="keep the work folder (logs, plans)")
     top.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     top.add_argument("--out", help="also write the results JSON here")
+    top.add_argument("--label", default="", help="results go to bench/results/<mode>-<label>-*")
     custom = top.add_argument_group("custom")
     custom.add_argument(
         "--target",
@@ -172,7 +173,9 @@ def main(argv: list[str] | None = None) -> int:
     extra["integrity"] = integrity
     extra["seconds"] = time.monotonic() - began
     if not ns.no_save:
-        path = report.write(mode, done, extra)
+        extra["server_tree"] = str(procs.TREE["path"])
+        extra["server_patches"] = ns.server_patch or []
+        path = report.write(f"{mode}-{ns.label}" if ns.label else mode, done, extra)
         _say(f"\nresults: {path}")
     if ns.out:
         Path(ns.out).write_text(
