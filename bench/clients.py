@@ -69,17 +69,45 @@ _decode_cells = msgspec.json.Decoder(_Cells).decode
 _decode_events = msgspec.json.Decoder(list[_Saved]).decode
 _encode = msgspec.json.Encoder().encode
 
-WORDS = ("queue", "refund", "app crash", "friendly staff", "late train", "clear price", "wifi",
-         "lost luggage", "quick checkout", "no signage", "helpful chatbot", "long form")  # fmt: skip
+WORDS = (
+    "queue",
+    "refund",
+    "app crash",
+    "friendly staff",
+    "late train",
+    "clear price",
+    "wifi",
+    "lost luggage",
+    "quick checkout",
+    "no signage",
+    "helpful chatbot",
+    "long form",
+)
 
 
 class Phone:
     """A participant's socket and replica bookkeeping (no board: only seqs and own notes)."""
 
     __slots__ = (
-        "cap", "closes", "connected_at", "epoch", "gaps", "index", "me", "notes", "pending",
-        "port", "room", "seq", "server", "sock", "stalled_phase", "token", "welcomed", "worker",
-    )  # fmt: skip
+        "cap",
+        "closes",
+        "connected_at",
+        "epoch",
+        "gaps",
+        "index",
+        "me",
+        "notes",
+        "pending",
+        "port",
+        "room",
+        "seq",
+        "server",
+        "sock",
+        "stalled_phase",
+        "token",
+        "welcomed",
+        "worker",
+    )
 
     def __init__(self, worker: Worker, room: Any, index: int, token: str, server: int) -> None:
         self.worker = worker
@@ -110,8 +138,12 @@ class Phone:
 
         self.welcomed = asyncio.get_running_loop().create_future()
         self.sock = await open_socket(self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf)
-        hello: dict[str, Any] = {"type": "hello", "protocol": 1,
-                                 "workshop": self.room.workshop, "token": self.token}  # fmt: skip
+        hello: dict[str, Any] = {
+            "type": "hello",
+            "protocol": 1,
+            "workshop": self.room.workshop,
+            "token": self.token,
+        }
         if resume and self.epoch is not None:
             hello["last_seq"] = self.seq
             hello["epoch"] = self.epoch
@@ -228,18 +260,33 @@ class Phone:
         personas, stages, lanes = self.room.cells
         cmd: dict[str, Any]
         if kind == "add":
-            cmd = {"type": "note.add", "op_id": op_id, "persona": rng.choice(personas),
-                   "stage": rng.choice(stages), "lane": rng.choice(lanes),
-                   "text": f"{rng.choice(WORDS)} {op_id}", "channel": "web"}  # fmt: skip
+            cmd = {
+                "type": "note.add",
+                "op_id": op_id,
+                "persona": rng.choice(personas),
+                "stage": rng.choice(stages),
+                "lane": rng.choice(lanes),
+                "text": f"{rng.choice(WORDS)} {op_id}",
+                "channel": "web",
+            }
         elif kind == "delete":
             cmd = {"type": "note.delete", "op_id": op_id, "note": self.notes.pop(0)}
         elif kind == "edit":
-            cmd = {"type": "note.edit", "op_id": op_id, "note": rng.choice(self.notes),
-                   "text": f"{rng.choice(WORDS)} {op_id}"}  # fmt: skip
+            cmd = {
+                "type": "note.edit",
+                "op_id": op_id,
+                "note": rng.choice(self.notes),
+                "text": f"{rng.choice(WORDS)} {op_id}",
+            }
         else:
-            cmd = {"type": "note.move", "op_id": op_id, "note": rng.choice(self.notes),
-                   "stage": rng.choice(stages), "lane": rng.choice(lanes),
-                   "index": rng.randrange(4)}  # fmt: skip
+            cmd = {
+                "type": "note.move",
+                "op_id": op_id,
+                "note": rng.choice(self.notes),
+                "stage": rng.choice(stages),
+                "lane": rng.choice(lanes),
+                "index": rng.randrange(4),
+            }
         assert self.sock is not None
         if not self.sock.send_text(_encode(cmd)):
             return None

@@ -50,10 +50,15 @@ def table(a: dict[str, Any], b: dict[str, Any], names: tuple[str, str]) -> list[
         out.append(
             "| "
             + " | ".join(
-                [ref["scenario"], ref["figure"], ref["unit"], ref["baseline"] or "-"]
-                + _cell(ra)
-                + _cell(rb)
-                + [target]
+                [
+                    ref["scenario"],
+                    ref["figure"],
+                    ref["unit"],
+                    ref["baseline"] or "-",
+                    *_cell(ra),
+                    *_cell(rb),
+                    target,
+                ]
             )
             + " |"
         )

@@ -155,8 +155,11 @@ class Worker:
 
         began = time.perf_counter()
         await asyncio.gather(*(one(p) for p in phones))
-        return {"seconds": time.perf_counter() - began, "failed": sum(failures.values()),
-                "failures": dict(failures)}  # fmt: skip
+        return {
+            "seconds": time.perf_counter() - began,
+            "failed": sum(failures.values()),
+            "failures": dict(failures),
+        }
 
     # -- phases ---------------------------------------------------------------------------
 
@@ -168,11 +171,17 @@ class Worker:
                 times = proc.cpu_times()
                 cpu[name] = times.user + times.system
                 rss[name] = proc.memory_info().rss
-        return {"t": time.perf_counter(), "frames": self.frames, "bytes": self.bytes_in,
-                "deliveries": self.deliveries,
-                "gen_cpu": _cpu_self(), "cpu": cpu, "rss": rss,
-                "gen_rss": psutil.Process().memory_info().rss,
-                "machine": _busy()}  # fmt: skip
+        return {
+            "t": time.perf_counter(),
+            "frames": self.frames,
+            "bytes": self.bytes_in,
+            "deliveries": self.deliveries,
+            "gen_cpu": _cpu_self(),
+            "cpu": cpu,
+            "rss": rss,
+            "gen_rss": psutil.Process().memory_info().rss,
+            "machine": _busy(),
+        }
 
     async def _until(self, moment: float) -> None:
         delay = moment - time.perf_counter()
@@ -180,9 +189,16 @@ class Worker:
             await asyncio.sleep(delay)
 
     async def _send_loop(
-        self, room: Room, senders: list[Phone], rate: float, start: float, end: float,
-        measure_from: float, index: int, lags: list[float],
-    ) -> None:  # fmt: skip
+        self,
+        room: Room,
+        senders: list[Phone],
+        rate: float,
+        start: float,
+        end: float,
+        measure_from: float,
+        index: int,
+        lags: list[float],
+    ) -> None:
         if rate <= 0 or not senders:
             return
         interval = 1.0 / rate
@@ -232,7 +248,9 @@ class Worker:
             senders = [p for p in room.phones if p.live and p.stalled_phase != index]
             expect[room.index] = len(senders)
             rate = phase.rate * room.weight * room.share
-            loops.append(self._send_loop(room, senders, rate, start, end, measure_from, index, lags))
+            loops.append(
+                self._send_loop(room, senders, rate, start, end, measure_from, index, lags)
+            )
         sender = asyncio.gather(*loops)
         await self._until(measure_from)
         self.tag = index
@@ -244,9 +262,15 @@ class Worker:
         for phone in stalled:
             if phone.sock is not None:
                 phone.sock.unstall()
-        return {"before": before, "after": after, "expect": expect, "stalled": len(stalled),
-                "lag_p50": _percentile(lags, 0.5), "lag_p99": _percentile(lags, 0.99),
-                "lag_max": max(lags, default=0.0)}  # fmt: skip
+        return {
+            "before": before,
+            "after": after,
+            "expect": expect,
+            "stalled": len(stalled),
+            "lag_p50": _percentile(lags, 0.5),
+            "lag_p99": _percentile(lags, 0.99),
+            "lag_max": max(lags, default=0.0),
+        }
 
     async def hold(self, phase: Phase, index: int, start: float) -> dict[str, Any]:
         self.tag = index
@@ -269,8 +293,11 @@ class Worker:
             loops.append(self._send_loop(room, senders, rate, start, drop_at, drop_at, index, lags))
             if room.phones:
                 keeper_end = back_at + phase.duration
-                loops.append(self._send_loop(
-                    room, room.phones[:1], rate, drop_at, keeper_end, back_at, index, lags))  # fmt: skip
+                loops.append(
+                    self._send_loop(
+                        room, room.phones[:1], rate, drop_at, keeper_end, back_at, index, lags
+                    )
+                )
         sender = asyncio.gather(*loops)
         await self._until(drop_at)
         dropped = [p for room in self.rooms for p in room.phones[1:]]
@@ -294,8 +321,8 @@ class Worker:
                 return
             target = targets[phone.room.index]
             limit = time.perf_counter() + 10
-            while phone.seq < target and time.perf_counter() < limit:
-                await asyncio.sleep(0.002)
+            while phone.seq < target and time.perf_counter() < limit:  # noqa: ASYNC110
+                await asyncio.sleep(0.002)  # bounded poll: the phone has no event to wait on
             if phone.seq >= target:
                 done.append(time.perf_counter() - began)
             else:
@@ -306,9 +333,15 @@ class Worker:
         kinds["phones"] = len(dropped)
         await sender
         await self._until(back_at + phase.duration + phase.drain)
-        return {"before": before, "after": after, "expect": {}, "resync": sorted(done),
-                "resync_failed": dict(failed), "dropped": len(dropped),
-                "lag_p99": _percentile(lags, 0.99)}  # fmt: skip
+        return {
+            "before": before,
+            "after": after,
+            "expect": {},
+            "resync": sorted(done),
+            "resync_failed": dict(failed),
+            "dropped": len(dropped),
+            "lag_p99": _percentile(lags, 0.99),
+        }
 
     async def heal(self) -> int:
         """Reconnect (resuming) every phone the server closed; returns how many."""
@@ -318,19 +351,26 @@ class Worker:
         return len(closed)
 
     def local_p99(self, index: int) -> float:
-        expect = {r.index: len([p for p in r.phones if p.stalled_phase != index])
-                  for r in self.rooms}  # fmt: skip
-        lat = [rec[5] - rec[0] for rec in self.ops.values()
-               if rec[1] == index and rec[0] and rec[4] >= expect.get(rec[2], 0)]  # fmt: skip
+        expect = {
+            r.index: len([p for p in r.phones if p.stalled_phase != index]) for r in self.rooms
+        }
+        lat = [
+            rec[5] - rec[0]
+            for rec in self.ops.values()
+            if rec[1] == index and rec[0] and rec[4] >= expect.get(rec[2], 0)
+        ]
         return _percentile(lat, 0.99) * 1000
 
     async def run(self) -> dict[str, Any]:
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
         resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
         rss0 = psutil.Process().memory_info().rss
         server0 = self._sample()
         connect = await self.connect_all(self.phones)
-        connect["gen_rss_before"], connect["gen_rss_after"] = rss0, psutil.Process().memory_info().rss
+        connect["gen_rss_before"], connect["gen_rss_after"] = (
+            rss0,
+            psutil.Process().memory_info().rss,
+        )
         connect["server_before"], connect["server_after"] = server0, self._sample()
         # The records are lists (tracked by the collector): a full collection over hundreds of
         # thousands of them stalls the generator for 100 ms and more. Nothing here makes cycles
@@ -356,8 +396,11 @@ class Worker:
             result["healed"] = await self.heal()
             result["closes"] = self._closes()
             self.phases.append(result)
-            if (phase.stop_p99_ms and self.plan.workers == 1
-                    and self.local_p99(index) > phase.stop_p99_ms):  # fmt: skip
+            if (
+                phase.stop_p99_ms
+                and self.plan.workers == 1
+                and self.local_p99(index) > phase.stop_p99_ms
+            ):
                 stopped = True
         await self._final_drain()
         return self._result(connect)
@@ -392,11 +435,20 @@ class Worker:
         ops = [[op_id, *rec] for op_id, rec in self.ops.items() if 0 <= rec[1] < STALL_TAG_OFFSET]
         unacked = sum(1 for rec in self.ops.values() if rec[0] and not rec[6])
         return {
-            "worker": self.plan.worker, "connect": connect, "phases": self.phases, "rooms": rooms,
-            "ops": ops, "duplicated": self.duplicated, "reordered": self.reordered,
-            "gap_events": self.gap_events, "noops": self.noops, "unacked": unacked,
-            "errors": dict(self.errors), "frames": self.frames, "other_frames": self.other_frames,
-        }  # fmt: skip
+            "worker": self.plan.worker,
+            "connect": connect,
+            "phases": self.phases,
+            "rooms": rooms,
+            "ops": ops,
+            "duplicated": self.duplicated,
+            "reordered": self.reordered,
+            "gap_events": self.gap_events,
+            "noops": self.noops,
+            "unacked": unacked,
+            "errors": dict(self.errors),
+            "frames": self.frames,
+            "other_frames": self.other_frames,
+        }
 
 
 async def _amain(plan_path: str, result_path: str) -> None:

@@ -13,8 +13,10 @@ from typing import Any
 
 import msgspec
 
-_LANES = [{"id": f"l{i}", "kind": k} for i, k in enumerate(
-    ("enchantments", "irritants", "expectations", "solutions"), start=2)]  # fmt: skip
+_LANES = [
+    {"id": f"l{i}", "kind": k}
+    for i, k in enumerate(("enchantments", "irritants", "expectations", "solutions"), start=2)
+]
 _STAGES = [{"id": f"s{i}", "title": f"Stage {i}"} for i in range(6, 11)]
 _PERSONAS = [{"id": "a11", "name": "Persona 1", "emoji": ""}]
 _ids = itertools.count(1000)
@@ -44,13 +46,22 @@ def welcome(room: RelayRoom, workshop: str) -> tuple[str, str]:
     """The welcome frame and the participant id given to the new socket."""
     you = f"p{next(_ids)}"
     snapshot = {
-        "id": workshop, "title": "Relay", "stages": _STAGES, "lanes": _LANES,
-        "personas": _PERSONAS, "notes": {}, "participants": {},
-    }  # fmt: skip
+        "id": workshop,
+        "title": "Relay",
+        "stages": _STAGES,
+        "lanes": _LANES,
+        "personas": _PERSONAS,
+        "notes": {},
+        "participants": {},
+    }
     message = {
-        "type": "welcome", "protocol": 1, "seq": room.seq, "epoch": "relay",
-        "you": {"id": you, "name": "Relay", "role": "participant"}, "snapshot": snapshot,
-    }  # fmt: skip
+        "type": "welcome",
+        "protocol": 1,
+        "seq": room.seq,
+        "epoch": "relay",
+        "you": {"id": you, "name": "Relay", "role": "participant"},
+        "snapshot": snapshot,
+    }
     return _encode(message).decode(), you
 
 

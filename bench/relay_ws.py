@@ -27,6 +27,7 @@ class Relay:
         self.redis_url = redis_url
         self.redis: Any = None
         self.pubsub: Any = None
+        self.listener: asyncio.Task[None] | None = None
         self.local: dict[str, ServerConnection] = {}
         self.name = f"relay-{id(self):x}"
         self._conn_ids = 0
@@ -38,7 +39,7 @@ class Relay:
             self.redis = aioredis.from_url(self.redis_url)
             self.pubsub = self.redis.pubsub(ignore_subscribe_messages=True)
             await self.pubsub.subscribe("relay:hello")
-            asyncio.create_task(self._listen())
+            self.listener = asyncio.create_task(self._listen())
 
     async def _listen(self) -> None:
         while True:

@@ -141,7 +141,7 @@ class Socket(asyncio.Protocol):
             opcode = b0 & 0x0F
             if opcode == _OP_TEXT and b0 & 0x80:
                 self.on_frame(payload, now)
-            elif opcode == _OP_TEXT or opcode == _OP_CONT:
+            elif opcode in (_OP_TEXT, _OP_CONT):
                 self._frag = (self._frag or bytearray()) + payload
                 if b0 & 0x80:
                     whole, self._frag = self._frag, None
@@ -150,7 +150,10 @@ class Socket(asyncio.Protocol):
                 self.send_raw(frame(bytes(payload), 0xA))
             elif opcode == _OP_CLOSE:
                 code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 1005
-                self.close_code, self.close_reason = code, bytes(payload[2:]).decode(errors="replace")
+                self.close_code, self.close_reason = (
+                    code,
+                    bytes(payload[2:]).decode(errors="replace"),
+                )
                 self.send_raw(frame(bytes(payload[:2]), _OP_CLOSE))
                 assert self.transport is not None
                 self.transport.close()
@@ -204,15 +207,16 @@ async def open_socket(
     *,
     host: str = "127.0.0.1",
     rcvbuf: int | None = None,
-    timeout: float = 30.0,
+    limit: float = 30.0,
 ) -> Socket:
+    """A connected, upgraded socket; gives up after ``limit`` seconds."""
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     if rcvbuf:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
     sock.setblocking(False)
-    async with asyncio.timeout(timeout):
+    async with asyncio.timeout(limit):
         await loop.sock_connect(sock, (host, port))
         origin = f"http://{host}:{port}"
         _, proto = await loop.create_connection(
