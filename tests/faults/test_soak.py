@@ -130,7 +130,12 @@ async def run_soak(cluster: Cluster, shape: Shape, figures: dict[str, str]) -> N
         f"{int(info['used_memory']) // 1024} KiB"
     )
     if shape.check_memory:
-        line += "; " + memory_verdict(shape)
+        minutes = [s for s in shape.samples if int(s[0]) % 60 < 10]
+        series = "; ".join(
+            f"server {i + 1} RSS MiB by minute: " + " ".join(f"{s[1][i] // 1024}" for s in minutes)
+            for i in range(len(servers))
+        )
+        line += "; " + memory_verdict(shape) + "; " + series
     figures[f"soak {shape.clients} clients"] = line
     await auditor.stop()
     await stop_all(everyone)
