@@ -100,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     top.add_argument("--no-save", action="store_true", help="do not write bench/results/")
     top.add_argument("--out", help="also write the results JSON here")
     top.add_argument("--label", default="", help="results go to bench/results/<mode>-<label>-*")
+    top.add_argument("--idle-room", type=int, default=300, help="phones per room in `idle`")
     custom = top.add_argument_group("custom")
     custom.add_argument(
         "--target",
@@ -127,9 +128,11 @@ def main(argv: list[str] | None = None) -> int:
     if ns.server_tree:
         _say(f"servers run from {procs.use_commit(ns.server_tree, ns.server_patch)}")
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
+    size = Size.pick(quick)
+    size.idle_room = ns.idle_room
     ctx = Ctx(
         workdir=workdir,
-        size=Size.pick(quick),
+        size=size,
         loop=ns.loop,
         workers=ns.workers,
         redis_transport=ns.redis_transport,

@@ -27,6 +27,7 @@ class Size:
     rooms: int = 100
     room_size: int = 30
     idle: int = 10_000
+    idle_room: int = 300
     seconds: float = 10.0
     writes: tuple[int, ...] = (2000, 5000, 10000, 15000)
 
@@ -380,7 +381,7 @@ def many_rooms(ctx: Ctx) -> dict[str, Any]:
 def idle(ctx: Ctx) -> dict[str, Any]:
     """``size.idle`` idle sockets on one process: memory per connection."""
     s = ctx.size
-    per_room = min(300, s.idle)
+    per_room = min(s.idle_room, s.idle)
     rooms = max(1, -(-s.idle // per_room))
     phases = [Phase(name="hold", kind="hold", warmup=3.0, duration=3.0)]
     runs = {
