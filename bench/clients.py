@@ -99,6 +99,7 @@ class Phone:
         "notes",
         "pending",
         "port",
+        "rcvbuf",
         "room",
         "seq",
         "server",
@@ -128,6 +129,7 @@ class Phone:
         self.welcomed: Any = None
         self.connected_at = 0.0
         self.closes: Counter[int] = Counter()
+        self.rcvbuf: int | None = None
 
     @property
     def live(self) -> bool:
@@ -137,7 +139,9 @@ class Phone:
         import asyncio
 
         self.welcomed = asyncio.get_running_loop().create_future()
-        self.sock = await open_socket(self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf)
+        self.sock = await open_socket(
+            self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf or self.rcvbuf
+        )
         hello: dict[str, Any] = {
             "type": "hello",
             "protocol": 1,

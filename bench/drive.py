@@ -34,6 +34,7 @@ class Load:
     weights: list[float] | None = None
     mix: dict[str, float] | None = None
     notes_per_client: int = 3
+    stall_rcvbuf: int = 0
     asyncio_loop: bool = False
 
 
@@ -72,6 +73,7 @@ def _plans(load: Load) -> list[Plan]:
                 phases=load.phases,
                 seed=w + 1,
                 notes_per_client=load.notes_per_client,
+                stall_rcvbuf=load.stall_rcvbuf,
                 **extra,
             )
         )

@@ -75,6 +75,8 @@ class Plan(msgspec.Struct, kw_only=True):
     phases: list[Phase]
     mix: dict[str, float] = msgspec.field(default_factory=lambda: dict(DEFAULT_MIX))
     notes_per_client: int = 3
+    stall_rcvbuf: int = 0
+    """SO_RCVBUF of the phones a phase will stall (0: the kernel's): small, the server feels it."""
     connect_concurrency: int = 200
     seed: int = 1
 
@@ -124,6 +126,10 @@ class Worker:
                 Phone(self, room, i, c.token, c.server) for i, c in enumerate(spec.clients)
             ]
         self.watch = {name: psutil.Process(pid) for name, pid in plan.watch.items()}
+        for phase in plan.phases:
+            if phase.stall > 0 and plan.stall_rcvbuf:
+                for phone in self._stalled(phase):
+                    phone.rcvbuf = plan.stall_rcvbuf
         total = sum(plan.mix.values()) or 1.0
         acc, self.mix = 0.0, []
         for kind, weight in plan.mix.items():
@@ -225,11 +231,14 @@ class Worker:
                     self.errors["sender_not_connected"] += 1
                 due += interval
 
+    def _stalled(self, phase: Phase) -> list[Phone]:
+        every = max(2, round(1 / phase.stall))
+        return [p for room in self.rooms for p in room.phones[1:] if p.index % every == 1]
+
     def _stall(self, phase: Phase, index: int) -> list[Phone]:
         if phase.stall <= 0:
             return []
-        every = max(2, round(1 / phase.stall))
-        stalled = [p for room in self.rooms for p in room.phones[1:] if p.index % every == 1]
+        stalled = self._stalled(phase)
         for phone in stalled:
             phone.stalled_phase = index
             if phone.sock is not None:
@@ -262,6 +271,8 @@ class Worker:
         for phone in stalled:
             if phone.sock is not None:
                 phone.sock.unstall()
+        if stalled:
+            await asyncio.sleep(1.0)  # let them read what was buffered, and any close frame
         return {
             "before": before,
             "after": after,

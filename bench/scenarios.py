@@ -109,6 +109,7 @@ def _with_parcours(
     phases: list[Phase],
     servers: int = 1,
     weights: list[float] | None = None,
+    stall_rcvbuf: int = 0,
 ) -> dict[str, Any]:
     redis = ctx.redis()
     started: list[procs.Proc] = []
@@ -119,7 +120,14 @@ def _with_parcours(
         watch = {p.name: p.pid for p in started} | {"redis": redis.pid}
         ports = [p.port for p in started]  # type: ignore[attr-defined]
         result = ctx.drive(
-            Load(ports=ports, rooms=made, phases=phases, watch=watch, weights=weights)
+            Load(
+                ports=ports,
+                rooms=made,
+                phases=phases,
+                watch=watch,
+                weights=weights,
+                stall_rcvbuf=stall_rcvbuf,
+            )
         )
         result["provision_seconds"] = took
         return result
@@ -496,10 +504,12 @@ def stalled(ctx: Ctx) -> dict[str, Any]:
     secs = s.seconds
     phases = [
         Phase(name="no stall (before)", rate=rate, warmup=1.0, duration=secs),
-        Phase(name="5% stalled", rate=rate, warmup=1.0, duration=secs, stall=0.05),
+        # Long enough for a stalled phone's mailbox (1024 frames) to overflow behind a small
+        # receive buffer: the server must close it (1013) and it must resume without a loss.
+        Phase(name="5% stalled", rate=rate, warmup=1.0, duration=2 * secs, stall=0.05),
         Phase(name="no stall (after)", rate=rate, warmup=1.0, duration=secs),
     ]
-    runs = {"parcours": _with_parcours(ctx, 1, s.room, phases)}
+    runs = {"parcours": _with_parcours(ctx, 1, s.room, phases, stall_rcvbuf=4096)}
     a, b, c = (runs["parcours"]["phases"][i] for i in range(3))
     calm = (a["latency"]["p99"] + c["latency"]["p99"]) / 2
     noise = abs(a["latency"]["p99"] - c["latency"]["p99"]) / calm * 100 if calm else 0.0
@@ -517,7 +527,23 @@ def stalled(ctx: Ctx) -> dict[str, Any]:
             moved <= 10,
         ),
         row(name, "p99 moved (%)", moved, "noise between the no-stall runs (%)", noise, "%"),
+        row(
+            name,
+            "others' p50 with stalls",
+            b["latency"]["p50"],
+            "same run, no stall (mean)",
+            (a["latency"]["p50"] + c["latency"]["p50"]) / 2,
+            "ms",
+        ),
         row(name, "stalled phones", b["stalled"], "", None, ""),
+        row(
+            name,
+            "stalled phones closed by the server (1013), then resumed",
+            b["closes"].get("1013", 0),
+            "",
+            None,
+            "",
+        ),
         row(
             name,
             "server RSS growth during stall (MB)",
