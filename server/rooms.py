@@ -106,7 +106,9 @@ class Room:
     async def _commit(self, batch: list[_Pending]) -> None:
         open_items = batch
         while open_items:
-            work = clone(self.workshop)
+            # decide() never changes the workshop: copy it only when a later command of the
+            # batch (or the snapshot) needs the state after this one.
+            work, owned = self.workshop, False
             seq = self.seq
             base = self.seq
             accepted: list[tuple[_Pending, Entry, bytes]] = []
@@ -129,7 +131,10 @@ class Room:
                     unchanged.append(index)
                     continue
                 seq += 1
-                apply_all(work, events)
+                if index < len(open_items) - 1 or seq - self.snap >= SNAPSHOT_EVERY:
+                    if not owned:
+                        work, owned = clone(self.workshop), True
+                    apply_all(work, events)
                 entry = Entry(seq=seq, op_id=item.command.op_id, actor=item.actor.id, events=events)
                 accepted.append((item, entry, encoder.encode(entry)))
                 in_batch[item.command.op_id] = seq

@@ -41,12 +41,12 @@ Channel = Literal["web", "email", "chatbot", "app", "vr", "social", "phone", "cr
 LaneKind = Literal["enchantments", "irritants", "expectations", "solutions", "custom"]
 
 
-class Stage(msgspec.Struct, kw_only=True):
+class Stage(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
 
 
-class Lane(msgspec.Struct, kw_only=True):
+class Lane(msgspec.Struct, kw_only=True, gc=False):
     id: str
     kind: LaneKind
     title: str = ""
@@ -72,7 +72,7 @@ SOLUTION_TAGS: tuple[str, ...] = ("customer", "internal", "external")
 """Tags of a solution note: customer expectation, internal expectation, needs external resources."""
 
 
-class Persona(msgspec.Struct, kw_only=True):
+class Persona(msgspec.Struct, kw_only=True, gc=False):
     id: str
     name: str
     emoji: str = ""
@@ -88,7 +88,7 @@ class Persona(msgspec.Struct, kw_only=True):
     promise: str = ""
 
 
-class Note(msgspec.Struct, kw_only=True):
+class Note(msgspec.Struct, kw_only=True, gc=False):
     id: str
     persona: str
     stage: str
@@ -105,7 +105,7 @@ class Note(msgspec.Struct, kw_only=True):
     """Dots this note received in the last revealed round that included it."""
 
 
-class Participant(msgspec.Struct, kw_only=True):
+class Participant(msgspec.Struct, kw_only=True, gc=False):
     id: str
     name: str
     role: Role = "participant"
@@ -113,7 +113,7 @@ class Participant(msgspec.Struct, kw_only=True):
     """Someone in the room without a device: the facilitator votes for them."""
 
 
-class Emotion(msgspec.Struct, kw_only=True):
+class Emotion(msgspec.Struct, kw_only=True, gc=False):
     """How one persona feels at one stage: each participant's rating, and the facilitator's."""
 
     persona: str
@@ -124,7 +124,7 @@ class Emotion(msgspec.Struct, kw_only=True):
     """Set by the facilitator: when present it is the curve's value at this stage."""
 
 
-class Objective(msgspec.Struct, kw_only=True):
+class Objective(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
     description: str = ""
@@ -136,14 +136,14 @@ class Objective(msgspec.Struct, kw_only=True):
 RoundStatus = Literal["open", "paused", "closed", "revealed"]
 
 
-class Tally(msgspec.Struct, kw_only=True):
+class Tally(msgspec.Struct, kw_only=True, gc=False):
     item: str
     dots: int
     rank: int
     """1 for the most dots; items with equal dots share a rank (ties shown as ties)."""
 
 
-class VoteRound(msgspec.Struct, kw_only=True):
+class VoteRound(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str = ""
     items: list[str] = msgspec.field(default_factory=list)
@@ -183,7 +183,7 @@ cost, delay, technical complexity, expected by customers, expected internally, n
 resources."""
 
 
-class ClassRules(msgspec.Struct, frozen=True, kw_only=True):
+class ClassRules(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     """Where the roadmap's classification draws its lines (scores run from 1 to 5); the
     facilitator can move them. The rules themselves are in ``sessions.summary``."""
 
@@ -195,7 +195,7 @@ class ClassRules(msgspec.Struct, frozen=True, kw_only=True):
     """Customer expectation at or above this makes a must have."""
 
 
-class RoadmapItem(msgspec.Struct, kw_only=True):
+class RoadmapItem(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
     description: str = ""
@@ -237,7 +237,7 @@ SCENARIO_FIELDS: tuple[str, ...] = (
 )
 
 
-class Scenario(msgspec.Struct, kw_only=True):
+class Scenario(msgspec.Struct, kw_only=True, gc=False):
     """A marketing-automation scenario for a key moment: a checklist of SCENARIO_FIELDS."""
 
     id: str
@@ -258,7 +258,7 @@ PHASES: tuple[str, ...] = (
 )
 
 
-class Workshop(msgspec.Struct, kw_only=True):
+class Workshop(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
     lang: Literal["en", "fr"] = "en"
