@@ -182,6 +182,7 @@ async def test_many_quick_changes_keep_order_for_everyone(server):
     """A burst of 200 commands from one client reaches another client complete and in order."""
     alice, created = await facilitator(server)
     bob = await participant(server, created, "Bob")
+    await alice.wait_for(lambda c: len(c.workshop.participants) >= 2)  # Bob's join is an entry
     start = alice.seq
     ops = [await alice.send(add_note(alice, f"burst {i}")) for i in range(100)]
     answers = [await alice.answer(op) for op in ops]
