@@ -32,6 +32,8 @@ class Cluster:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.redis = EmbeddedRedis(root / "redis", port=free_port())
         self.servers: list[ServerProcess] = []
+        self.redis_faults = False
+        """Set when the test kills or empties Redis: then servers may log failed commits."""
 
     @property
     def redis_url(self) -> str:
@@ -51,6 +53,7 @@ class Cluster:
         return [s for s in self.servers if s.process is not None and s.process.poll() is None]
 
     def kill_redis(self) -> None:
+        self.redis_faults = True
         self.redis.kill()
 
     def restart_redis(self, *, empty: bool = False) -> None:
@@ -169,6 +172,6 @@ def logged_problems(servers: list[ServerProcess]) -> list[str]:
     found = []
     for server in servers:
         text = server.log()
-        if "Traceback" in text or " ERROR " in text:
+        if "Traceback" in text or " ERROR " in text or "ERROR:" in text:
             found.append(f"{server.port}: {text[-3000:]}")
     return found

@@ -11,7 +11,7 @@ import pytest
 import redis.asyncio as aioredis
 
 from server.embedded import EmbeddedRedis
-from tests.faults.cluster import Cluster
+from tests.faults.cluster import Cluster, logged_problems
 from tests.servers import ServerProcess
 
 
@@ -22,6 +22,8 @@ def cluster(tmp_path: Path) -> Iterator[Cluster]:
     made.redis.start()
     yield made
     made.stop()
+    if not made.redis_faults:  # a test that kills Redis sees its commits fail, logged as errors
+        assert not logged_problems(made.servers), "a server logged an error or a traceback"
 
 
 @pytest.fixture(scope="session")
