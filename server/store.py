@@ -182,13 +182,6 @@ class Store:
         rows = await self._r.xrange(_key(workshop_id, "log"), f"{first}-1", f"{last}-1")
         return [fields[b"e"] for _, fields in rows]
 
-    async def seqs(self, workshop_ids: list[str]) -> list[int | None]:
-        async with self._r.pipeline(transaction=False) as pipe:
-            for workshop_id in workshop_ids:
-                pipe.hget(_key(workshop_id, "meta"), "seq")
-            found = await pipe.execute()
-        return [int(s) if s is not None else None for s in found]
-
     async def heads(self, workshop_ids: list[str]) -> list[tuple[int, str] | None]:
         """Each workshop's (seq, epoch) in Redis, or None where Redis has no such workshop."""
         async with self._r.pipeline(transaction=False) as pipe:
