@@ -14,9 +14,11 @@ server's per-room replica cheap. Copy with :func:`clone` where an old state must
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, TypeVar
 
 import msgspec
+
+_T = TypeVar("_T")
 
 Role = Literal["facilitator", "participant"]
 
@@ -298,6 +300,18 @@ def id_number(item_id: str) -> int:
     """The counter value inside an id such as ``n42`` (0 when it has none)."""
     digits = item_id.lstrip("abcdefghijklmnopqrstuvwxyz")
     return int(digits) if digits.isdigit() else 0
+
+
+def moved(items: list[_T], at: int, index: int) -> list[_T] | None:
+    """A copy of ``items`` with the one at ``at`` moved to ``index`` (clamped), or None when it
+    stays where it is. Stages, lanes and personas are reordered this way."""
+    reordered = list(items)
+    item = reordered.pop(at)
+    to = min(index, len(reordered))
+    if to == at:
+        return None
+    reordered.insert(to, item)
+    return reordered
 
 
 def cell_notes(workshop: Workshop, persona: str, stage: str, lane: str) -> list[Note]:

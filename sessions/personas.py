@@ -42,7 +42,7 @@ from sessions.events import (
     PersonasOrdered,
 )
 from sessions.limits import MAX_LANES, MAX_PERSONAS, NAME_MAX, tidy_title
-from sessions.model import Emotion, Lane, Persona, Workshop, id_number
+from sessions.model import Emotion, Lane, Persona, Workshop, id_number, moved
 
 
 def emotion_key(persona: str, stage: str) -> str:
@@ -87,15 +87,10 @@ def edit_persona(workshop: Workshop, command: EditPersona) -> list[Event]:
 
 
 def move_persona(workshop: Workshop, command: MovePersona) -> list[Event]:
-    order = [p.id for p in workshop.personas]
     _persona(workshop, command.persona)
-    at = order.index(command.persona)
-    order.pop(at)
-    to = min(command.index, len(order))
-    if to == at:
-        return []
-    order.insert(to, command.persona)
-    return [PersonasOrdered(order=order)]
+    ids = [p.id for p in workshop.personas]
+    order = moved(ids, ids.index(command.persona), command.index)
+    return [] if order is None else [PersonasOrdered(order=order)]
 
 
 def remove_persona(workshop: Workshop, command: RemovePersona) -> list[Event]:
@@ -182,14 +177,8 @@ def rename_lane(workshop: Workshop, command: RenameLane) -> list[Event]:
 
 
 def move_lane(workshop: Workshop, command: MoveLane) -> list[Event]:
-    at = _lane_index(workshop, command.lane)
-    lanes = list(workshop.lanes)
-    lane = lanes.pop(at)
-    to = min(command.index, len(lanes))
-    if to == at:
-        return []
-    lanes.insert(to, lane)
-    return [LanesSet(lanes=lanes)]
+    lanes = moved(workshop.lanes, _lane_index(workshop, command.lane), command.index)
+    return [] if lanes is None else [LanesSet(lanes=lanes)]
 
 
 def remove_lane(workshop: Workshop, command: RemoveLane) -> list[Event]:

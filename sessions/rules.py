@@ -21,7 +21,7 @@ import msgspec
 
 from sessions import errors, facilitation, personas, roadmap, voting
 from sessions.limits import tidy_title
-from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number
+from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
     MAX_NOTES,
@@ -407,14 +407,8 @@ def _rename_stage(workshop: Workshop, command: RenameStage) -> list[Event]:
 
 
 def _move_stage(workshop: Workshop, command: MoveStage) -> list[Event]:
-    at = _stage_index(workshop, command.stage)
-    stages = list(workshop.stages)
-    stage = stages.pop(at)
-    to = min(command.index, len(stages))
-    if to == at:
-        return []
-    stages.insert(to, stage)
-    return [StagesSet(stages=stages)]
+    stages = moved(workshop.stages, _stage_index(workshop, command.stage), command.index)
+    return [] if stages is None else [StagesSet(stages=stages)]
 
 
 def _remove_stage(workshop: Workshop, command: RemoveStage) -> list[Event]:
