@@ -29,6 +29,8 @@ from sessions.protocol import (
     Error,
     Hello,
     OpId,
+    Ping,
+    Pong,
     Welcome,
     You,
     client_decoder,
@@ -52,6 +54,7 @@ class _OpOnly(msgspec.Struct):
 
 
 _op_only = msgspec.json.Decoder(_OpOnly)
+_PONG = encoder.encode(Pong()).decode()
 
 
 def _op_id_of(text: str) -> str | None:
@@ -279,6 +282,9 @@ async def _read(
             continue
         if isinstance(command, Hello):
             mailbox.put(_error("invalid", "Hello was already said on this connection."))
+            continue
+        if isinstance(command, Ping):
+            mailbox.put(_PONG)
             continue
         _submit(room, actor, command, mailbox)
 

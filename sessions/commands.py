@@ -14,6 +14,7 @@ from msgspec import Meta
 from sessions.limits import (
     MAX_ITEM_NOTES,
     MAX_ROUND_ITEMS,
+    MAX_STEPS,
     NAME_MAX,
     NOTE_TEXT_MAX,
     TITLE_MAX,
@@ -271,6 +272,50 @@ class SetFollow(Command, tag="follow.set"):
     persona: ItemId | None
 
 
+StepKindName = Literal[
+    "framing",
+    "personas",
+    "journeys",
+    "emotions",
+    "channels",
+    "vote",
+    "roadmap",
+    "scenarios",
+    "restitution",
+]
+StepTitle = Annotated[str, Meta(max_length=TITLE_MAX)]
+StepMinutes = Annotated[int, Meta(ge=1, le=240)]
+
+
+class StepDraft(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """A step as the facilitator edits it: ``id`` names an existing step, None a new one."""
+
+    id: ItemId | None = None
+    kind: StepKindName
+    title: StepTitle = ""
+    minutes: StepMinutes | None = None
+    skipped: bool = False
+
+
+class SetAgenda(Command, tag="agenda.set"):
+    """The whole agenda, in order (reorder, rename, skip, time, add, remove); None: the
+    method's default agenda."""
+
+    steps: Annotated[list[StepDraft], Meta(max_length=MAX_STEPS)] | None = None
+
+
+class GoToStep(Command, tag="step.go"):
+    """Move the room to a step of the agenda (None: back to the join screen)."""
+
+    step: ItemId | None
+
+
+class MarkDone(Command, tag="step.done"):
+    """A participant says they are done with the current step (or takes it back)."""
+
+    done: bool = True
+
+
 # -- roadmap and scenarios ----------------------------------------------------------------
 
 Criterion = Literal["impact", "cost", "delay", "complexity", "customer", "internal", "external"]
@@ -402,6 +447,9 @@ AnyCommand = (
     | SetPrivate
     | RevealNotes
     | SetFollow
+    | SetAgenda
+    | GoToStep
+    | MarkDone
     | AddObjective
     | EditObjective
     | RemoveObjective
@@ -448,6 +496,8 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         SetPrivate,
         RevealNotes,
         SetFollow,
+        SetAgenda,
+        GoToStep,
         ClassifyRoadmapItem,
         AdjustRoadmapItem,
         RemoveRoadmapItem,

@@ -21,6 +21,7 @@ from sessions.model import (
     RoundStatus,
     Scenario,
     Stage,
+    Step,
     Tally,
     VoteRound,
 )
@@ -114,6 +115,25 @@ class FacilitationSet(msgspec.Struct, tag="facilitation.set", kw_only=True):
     follow: str | None
 
 
+class AgendaSet(msgspec.Struct, tag="agenda.saved", kw_only=True):
+    """The agenda, whole, and the step the room is on after the change."""
+
+    agenda: list[Step]
+    step: str | None
+
+
+class StepSet(msgspec.Struct, tag="step.set", kw_only=True):
+    """The room moved to another step: nobody is done with it yet."""
+
+    step: str | None
+
+
+class DoneSet(msgspec.Struct, tag="done.set", kw_only=True):
+    """Who is done with the current step, whole."""
+
+    done: list[str]
+
+
 class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):
     """Notes written in private, now shown to everyone (full states, ``hidden`` false)."""
 
@@ -156,6 +176,9 @@ Event = (
     | EmotionSaved
     | LanesSet
     | FacilitationSet
+    | AgendaSet
+    | StepSet
+    | DoneSet
     | NotesRevealed
     | RoadmapItemSaved
     | RoadmapItemDeleted

@@ -18,7 +18,7 @@ from sessions.events import Event, FacilitationSet, NotesRevealed
 from sessions.model import Workshop, id_number
 
 
-def _controls(workshop: Workshop, **changes: object) -> FacilitationSet:
+def controls(workshop: Workshop, **changes: object) -> FacilitationSet:
     current: dict[str, object] = {
         "phase": workshop.phase,
         "timer_ends_at": workshop.timer_ends_at,
@@ -40,21 +40,21 @@ def _unchanged(workshop: Workshop, event: FacilitationSet) -> bool:
     )
 
 
-def _only_if_changed(workshop: Workshop, event: FacilitationSet) -> list[Event]:
+def only_if_changed(workshop: Workshop, event: FacilitationSet) -> list[Event]:
     return [] if _unchanged(workshop, event) else [event]
 
 
 def set_phase(workshop: Workshop, command: SetPhase) -> list[Event]:
-    return _only_if_changed(workshop, _controls(workshop, phase=command.phase))
+    return only_if_changed(workshop, controls(workshop, phase=command.phase))
 
 
 def set_timer(workshop: Workshop, command: SetTimer, now: float) -> list[Event]:
     ends = None if command.seconds is None else now + command.seconds
-    return _only_if_changed(workshop, _controls(workshop, timer_ends_at=ends))
+    return only_if_changed(workshop, controls(workshop, timer_ends_at=ends))
 
 
 def set_lock(workshop: Workshop, command: SetLock) -> list[Event]:
-    return _only_if_changed(workshop, _controls(workshop, locked=command.locked))
+    return only_if_changed(workshop, controls(workshop, locked=command.locked))
 
 
 def reveal_notes(workshop: Workshop, _command: RevealNotes | None = None) -> list[Event]:
@@ -66,7 +66,7 @@ def reveal_notes(workshop: Workshop, _command: RevealNotes | None = None) -> lis
 
 
 def set_private(workshop: Workshop, command: SetPrivate) -> list[Event]:
-    events: list[Event] = _only_if_changed(workshop, _controls(workshop, private=command.private))
+    events: list[Event] = only_if_changed(workshop, controls(workshop, private=command.private))
     if not command.private:
         events += reveal_notes(workshop)
     return events
@@ -75,7 +75,7 @@ def set_private(workshop: Workshop, command: SetPrivate) -> list[Event]:
 def set_follow(workshop: Workshop, command: SetFollow) -> list[Event]:
     if command.persona is not None and not any(p.id == command.persona for p in workshop.personas):
         raise errors.NotFound("This persona no longer exists.")
-    return _only_if_changed(workshop, _controls(workshop, follow=command.persona))
+    return only_if_changed(workshop, controls(workshop, follow=command.persona))
 
 
 def apply_facilitation(workshop: Workshop, event: FacilitationSet) -> None:

@@ -250,6 +250,46 @@ class Scenario(msgspec.Struct, kw_only=True, gc=False):
     fields: dict[str, str] = msgspec.field(default_factory=dict)
 
 
+STEP_KINDS: tuple[str, ...] = (
+    "framing",
+    "personas",
+    "journeys",
+    "emotions",
+    "channels",
+    "vote",
+    "roadmap",
+    "scenarios",
+    "restitution",
+)
+"""The method's steps, in their usual order: kick-off with the stakes, personas, journeys, the
+emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, and the
+restitution."""
+
+StepKind = Literal[
+    "framing",
+    "personas",
+    "journeys",
+    "emotions",
+    "channels",
+    "vote",
+    "roadmap",
+    "scenarios",
+    "restitution",
+]
+
+
+class Step(msgspec.Struct, kw_only=True, gc=False):
+    """One step of the facilitator's agenda; ``title`` empty means the kind's own name."""
+
+    id: str
+    kind: StepKind
+    title: str = ""
+    minutes: int | None = None
+    """Planned duration: moving to the step starts a countdown of that length."""
+    skipped: bool = False
+    """Kept in the agenda but passed over by Next and Previous."""
+
+
 PHASES: tuple[str, ...] = (
     "personas",
     "journeys",
@@ -285,6 +325,11 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """Private writing: participants' new notes are hidden from others until revealed."""
     follow: str | None = None
     """Persona tab the facilitator asks everyone to follow, if any."""
+    agenda: list[Step] = msgspec.field(default_factory=list)
+    step: str | None = None
+    """The agenda step the room is on; None before the first one (the join screen)."""
+    done: list[str] = msgspec.field(default_factory=list)
+    """Participants who said they are done with the current step, in the order they said it."""
 
 
 _encoder = msgspec.json.Encoder()

@@ -43,6 +43,8 @@ from sessions.commands import (
     EditRoadmapItem,
     EditScenario,
     FixEmotion,
+    GoToStep,
+    MarkDone,
     MoveLane,
     MoveNote,
     MovePersona,
@@ -66,6 +68,7 @@ from sessions.commands import (
     RoadmapClass,
     ScenarioField,
     ScoreRoadmapItem,
+    SetAgenda,
     SetFollow,
     SetLock,
     SetPhase,
@@ -75,10 +78,13 @@ from sessions.commands import (
     SetTimer,
     SolutionTag,
     StartRound,
+    StepDraft,
     TagNote,
     TakeDot,
 )
 from sessions.events import (
+    AgendaSet,
+    DoneSet,
     DotsSet,
     EmotionSaved,
     Entry,
@@ -101,6 +107,7 @@ from sessions.events import (
     ScenarioDeleted,
     ScenarioSaved,
     StagesSet,
+    StepSet,
     WorkshopRenamed,
 )
 from sessions.limits import (
@@ -115,6 +122,7 @@ from sessions.limits import (
     MAX_ROUND_ITEMS,
     MAX_SCENARIOS,
     MAX_STAGES,
+    MAX_STEPS,
     MIN_STAGES,
     NAME_MAX,
     NOTE_TEXT_MAX,
@@ -150,7 +158,11 @@ class Hello(msgspec.Struct, tag="hello", kw_only=True):
     epoch: Annotated[str, Meta(max_length=64)] | None = None
 
 
-ClientMessage = Hello | AnyCommand
+class Ping(msgspec.Struct, tag="ping", kw_only=True):
+    """A heartbeat: the server answers ``pong`` at once, so a browser knows its link is alive."""
+
+
+ClientMessage = Hello | Ping | AnyCommand
 
 
 # -- server -> client -------------------------------------------------------------------
@@ -198,7 +210,11 @@ class Presence(msgspec.Struct, tag="presence", kw_only=True):
     online: list[Online]
 
 
-ServerMessage = Welcome | EventMessage | Ack | Error | Presence
+class Pong(msgspec.Struct, tag="pong", kw_only=True):
+    pass
+
+
+ServerMessage = Welcome | EventMessage | Ack | Error | Presence | Pong
 
 client_decoder = msgspec.json.Decoder(ClientMessage)
 entry_decoder = msgspec.json.Decoder(Entry)
@@ -225,6 +241,7 @@ __all__ = [
     "MAX_ROUND_ITEMS",
     "MAX_SCENARIOS",
     "MAX_STAGES",
+    "MAX_STEPS",
     "MIN_STAGES",
     "NAME_MAX",
     "NOTE_TEXT_MAX",
@@ -242,6 +259,7 @@ __all__ = [
     "AddScenario",
     "AddStage",
     "AdjustRoadmapItem",
+    "AgendaSet",
     "AnyCommand",
     "CastDot",
     "ClassifyRoadmapItem",
@@ -249,6 +267,7 @@ __all__ = [
     "Command",
     "Criterion",
     "DeleteNote",
+    "DoneSet",
     "DotsSet",
     "EditNote",
     "EditObjective",
@@ -263,10 +282,12 @@ __all__ = [
     "EventMessage",
     "FacilitationSet",
     "FixEmotion",
+    "GoToStep",
     "Hello",
     "Index",
     "ItemId",
     "LanesSet",
+    "MarkDone",
     "MoveLane",
     "MoveNote",
     "MovePersona",
@@ -286,7 +307,9 @@ __all__ = [
     "PersonaSaved",
     "PersonasOrdered",
     "Phase",
+    "Ping",
     "PlaceRoadmapItem",
+    "Pong",
     "Presence",
     "Quarter",
     "RateStage",
@@ -316,6 +339,7 @@ __all__ = [
     "ScoreRoadmapItem",
     "Seq",
     "ServerMessage",
+    "SetAgenda",
     "SetFollow",
     "SetLock",
     "SetPhase",
@@ -327,6 +351,8 @@ __all__ = [
     "SolutionTag",
     "StagesSet",
     "StartRound",
+    "StepDraft",
+    "StepSet",
     "TagNote",
     "TakeDot",
     "Title",

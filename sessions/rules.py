@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors, facilitation, personas, roadmap, voting
+from sessions import agenda, errors, facilitation, personas, roadmap, voting
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -37,10 +37,12 @@ from sessions.protocol import (
     AddScenario,
     AddStage,
     AdjustRoadmapItem,
+    AgendaSet,
     CastDot,
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    DoneSet,
     EditNote,
     EditObjective,
     EditPersona,
@@ -50,7 +52,9 @@ from sessions.protocol import (
     Event,
     FacilitationSet,
     FixEmotion,
+    GoToStep,
     LanesSet,
+    MarkDone,
     MoveLane,
     MoveNote,
     MovePersona,
@@ -81,6 +85,7 @@ from sessions.protocol import (
     ScenarioDeleted,
     ScenarioSaved,
     ScoreRoadmapItem,
+    SetAgenda,
     SetFollow,
     SetLock,
     SetPhase,
@@ -90,6 +95,7 @@ from sessions.protocol import (
     SetTimer,
     StagesSet,
     StartRound,
+    StepSet,
     TagNote,
     TakeDot,
     WorkshopRenamed,
@@ -122,7 +128,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
     if (
         workshop.locked
         and actor.role != "facilitator"
-        and not isinstance(command, (Join, CastDot, TakeDot, RenameSelf))
+        and not isinstance(command, (Join, CastDot, TakeDot, RenameSelf, MarkDone))
     ):
         raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
     _check_can_see_note(workshop, actor, getattr(command, "note", None))
@@ -204,6 +210,12 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return facilitation.reveal_notes(workshop, command)
         case SetFollow():
             return facilitation.set_follow(workshop, command)
+        case SetAgenda():
+            return agenda.set_agenda(workshop, command)
+        case GoToStep():
+            return agenda.go_to_step(workshop, command, now)
+        case MarkDone():
+            return agenda.mark_done(workshop, actor.id, command)
         case AddRoadmapItem():
             return roadmap.add_item(workshop, command)
         case EditRoadmapItem():
@@ -262,6 +274,8 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             facilitation.apply_facilitation(workshop, event)
         case NotesRevealed():
             facilitation.apply_notes_revealed(workshop, event)
+        case AgendaSet() | StepSet() | DoneSet():
+            agenda.apply_agenda(workshop, event)
         case WorkshopRenamed(title=title):
             workshop.title = title
         case ParticipantSaved(participant=participant):

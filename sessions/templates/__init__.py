@@ -14,6 +14,7 @@ from typing import Literal
 import msgspec
 
 from sessions import errors
+from sessions.agenda import default_agenda
 from sessions.model import (
     PERSONA_FIELDS,
     SCENARIO_FIELDS,
@@ -222,12 +223,15 @@ def build_from(
             stage=stages[sc.stage].id if sc.stage is not None else "",
             fields={f: v.pick(lang) for f, v in sc.fields.items() if f in SCENARIO_FIELDS},
         )
+    agenda = default_agenda(counter + 1)
+    counter += len(agenda)
     return Workshop(
         id=workshop_id,
         title=title,
         lang=lang,
         template=template.name,
         counter=counter,
+        agenda=agenda,
         stages=stages,
         lanes=lanes,
         personas=personas,

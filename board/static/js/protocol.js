@@ -6,6 +6,7 @@ export const PROTOCOL_VERSION = 1;
 /** Client -> server. */
 export const Command = Object.freeze({
   HELLO: "hello",
+  PING: "ping",
   NOTE_ADD: "note.add",
   NOTE_EDIT: "note.edit",
   NOTE_MOVE: "note.move",
@@ -41,6 +42,9 @@ export const Command = Object.freeze({
   PRIVATE_SET: "private.set",
   NOTES_REVEAL: "notes.reveal",
   FOLLOW_SET: "follow.set",
+  AGENDA_SET: "agenda.set",
+  STEP_GO: "step.go",
+  STEP_DONE: "step.done",
   ROADMAP_ADD: "roadmap.add",
   ROADMAP_EDIT: "roadmap.edit",
   ROADMAP_SCORE: "roadmap.score",
@@ -71,6 +75,9 @@ export const Event = Object.freeze({
   EMOTION_SAVED: "emotion.saved",
   LANES_SET: "lanes.set",
   FACILITATION_SET: "facilitation.set",
+  AGENDA_SAVED: "agenda.saved",
+  STEP_SET: "step.set",
+  DONE_SET: "done.set",
   NOTES_REVEALED: "notes.revealed",
   ROADMAP_SAVED: "roadmap.saved",
   ROADMAP_DELETED: "roadmap.deleted",
@@ -87,6 +94,7 @@ export const Message = Object.freeze({
   ACK: "ack",
   ERROR: "error",
   PRESENCE: "presence",
+  PONG: "pong",
 });
 
 export const Limits = Object.freeze({

@@ -1,10 +1,11 @@
 // @ts-check
 // The board's state and its pure `apply`: the browser only upserts what the server decided.
-import { Event } from "./protocol.js";
+import { Command, Event } from "./protocol.js";
 
 /**
  * @typedef {{id: string, title: string}} Stage
  * @typedef {{id: string, kind: string, title: string}} Lane
+ * @typedef {{id: string, kind: string, title: string, minutes: number | null, skipped: boolean}} Step
  * @typedef {{id: string, name: string, emoji: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
  *            channel: string, pos: number, author: string, version: number,
@@ -31,6 +32,7 @@ import { Event } from "./protocol.js";
  *            timer_ends_at: number | null, private: boolean, follow: string | null,
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
  *            rules: {strong: number, light: number, expected: number},
+ *            agenda: Step[], step: string | null, done: string[],
  *            emotions: Record<string, {persona: string, stage: string,
  *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
@@ -122,6 +124,17 @@ export function apply(workshop, event) {
         follow: event.follow,
       });
       break;
+    case Event.AGENDA_SAVED:
+      workshop.agenda = event.agenda;
+      workshop.step = event.step;
+      break;
+    case Event.STEP_SET:
+      workshop.step = event.step;
+      workshop.done = [];
+      break;
+    case Event.DONE_SET:
+      workshop.done = event.done;
+      break;
     case Event.NOTES_REVEALED:
       for (const note of event.notes) workshop.notes[note.id] = note;
       break;
@@ -205,4 +218,69 @@ export function itemTitle(workshop, id) {
   const objective = workshop.objectives.find((o) => o.id === id);
   if (objective) return objective.title;
   return workshop.notes[id]?.text ?? "?";
+}
+
+/** The agenda step the room is on, or null. @param {Workshop} workshop */
+export function currentStep(workshop) {
+  return (workshop.agenda ?? []).find((s) => s.id === workshop.step) ?? null;
+}
+
+/**
+ * The next (or previous) step that is not skipped, from the current one; from the start when
+ * the room is on none.
+ * @param {Workshop} workshop @param {1 | -1} direction
+ */
+export function neighbourStep(workshop, direction) {
+  const steps = workshop.agenda ?? [];
+  const at = steps.findIndex((s) => s.id === workshop.step);
+  for (let i = at === -1 ? (direction > 0 ? 0 : -1) : at + direction; i >= 0 && i < steps.length; i += direction) {
+    if (!steps[i].skipped) return steps[i];
+  }
+  return null;
+}
+
+/**
+ * The board as its author sees it: the server's state with their own changes that are still
+ * waiting (offline, or not acknowledged yet) shown at once. Only notes are predicted, and only
+ * from the author's own commands; the server's events replace the prediction when they arrive.
+ * Returns the workshop itself when nothing is waiting.
+ * @param {Workshop} workshop
+ * @param {Iterable<{type: string, op_id: string, [key: string]: any}>} waiting
+ * @param {string} me
+ */
+export function withPending(workshop, waiting, me) {
+  /** @type {Record<string, Note> | null} */
+  let notes = null;
+  const own = () => (notes ??= { ...workshop.notes });
+  for (const command of waiting) {
+    switch (command.type) {
+      case Command.NOTE_ADD: {
+        const id = `pending-${command.op_id}`;
+        own()[id] = {
+          id, persona: command.persona, stage: command.stage, lane: command.lane,
+          text: command.text ?? "", channel: command.channel ?? "web", pos: Number.MAX_SAFE_INTEGER,
+          author: me, version: 0, tags: [], hidden: false, votes: null,
+        };
+        break;
+      }
+      case Command.NOTE_EDIT: {
+        const note = (notes ?? workshop.notes)[command.note];
+        if (!note) break;
+        own()[note.id] = { ...note, text: command.text ?? note.text, channel: command.channel ?? note.channel };
+        break;
+      }
+      case Command.NOTE_MOVE: {
+        const note = (notes ?? workshop.notes)[command.note];
+        if (!note) break;
+        own()[note.id] = { ...note, stage: command.stage, lane: command.lane, pos: Number.MAX_SAFE_INTEGER };
+        break;
+      }
+      case Command.NOTE_DELETE:
+        if ((notes ?? workshop.notes)[command.note]) delete own()[command.note];
+        break;
+      default:
+        break;
+    }
+  }
+  return notes ? { ...workshop, notes } : workshop;
 }
