@@ -8,13 +8,14 @@ import { onLangChange, t } from "./i18n.js";
 import { CHANNELS, Command, Limits, Message } from "./protocol.js";
 import { BoardView, channelName, h, laneName } from "./render.js";
 import { applyEntry, cellNotes, currentRound } from "./state.js";
-import { results, VoteView } from "./vote.js";
+import { VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
 import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
+import { renderScreen } from "./screen.js";
 
 const SECTIONS = ["personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
 
@@ -64,6 +65,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let section = sectionFromHash();
   /** @type {string | null} */
   let followed = null;
+  /** @type {{id: string, name: string, role: string}[]} */
+  let online = [];
 
   const facilitationRoot = h("div", { class: "facilitation" });
   const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
@@ -207,7 +210,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         break;
       }
       case Message.PRESENCE:
+        online = message.online;
         showPresence(message.online);
+        if (mode === "screen") render();
         break;
       case Message.ERROR:
         if (!message.op_id) toast(message.message);
@@ -242,7 +247,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   function render() {
     if (!workshop) return;
     if (mode === "screen") {
-      renderScreen(screenRoot, workshop, code);
+      renderScreen(screenRoot, workshop, { code, online });
       return;
     }
     const facilitator = me?.role === "facilitator";
@@ -480,43 +485,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   }
 }
 
-/**
- * The projector: title, how to join, participation, and the results once revealed.
- * @param {HTMLElement} root @param {Workshop} workshop @param {string | null} code
- */
-function renderScreen(root, workshop, code) {
-  const round = currentRound(workshop);
-  const people = Object.values(workshop.participants).filter((p) => p.role !== "facilitator").length;
-  const parts = [h("h2", { class: "screen-title", text: workshop.title })];
-  if (round?.status === "revealed") {
-    parts.push(h("p", { class: "screen-status", text: t("vote.revealed") }), results(workshop, round));
-  } else {
-    if (code) {
-      parts.push(
-        h("div", { class: "screen-join" }, [
-          h("img", { class: "qr big", src: `/api/join/${code}/qr.svg`, alt: `QR code: ${location.origin}/j/${code}`, width: "320", height: "320" }),
-          h("div", {}, [
-            h("p", { class: "screen-url", text: t("projector.join", { url: location.host }) }),
-            h("p", { class: "big-code huge", text: code.replace(/(...)(...)/, "$1 $2") }),
-          ]),
-        ]),
-      );
-    }
-    if (round) {
-      const voted = round.anonymous ? round.voters : Object.values(round.spent).filter((n) => n > 0).length;
-      parts.push(
-        h("p", { class: "screen-count", "aria-live": "polite" }, [
-          h("strong", { text: `${voted} / ${people}` }),
-          ` ${t("projector.voted")} · ${round.status === "open" ? t("vote.open") : round.status === "paused" ? t("vote.paused") : t("vote.closed")}`,
-        ]),
-      );
-    }
-  }
-  root.replaceChildren(...parts);
-}
-
 /** @param {string} name */
-function initials(name) {
+export function initials(name) {
   return name
     .split(/\s+/)
     .filter(Boolean)
