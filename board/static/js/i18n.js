@@ -325,6 +325,101 @@ const en = {
   "proxy.name": "Their name",
   "projector.join": "Join at {url} with the code",
   "projector.voted": "have voted",
+  // -- the agenda, the phone shell, the connection, refusals (issue 18) --
+  "step.framing": "Kick-off and stakes",
+  "step.personas": "Personas",
+  "step.journeys": "Journeys",
+  "step.emotions": "Emotion curve",
+  "step.channels": "Channel review",
+  "step.vote": "Objectives vote",
+  "step.roadmap": "Roadmap",
+  "step.scenarios": "Scenarios",
+  "step.restitution": "Restitution",
+  "step.help.framing": "Why we are here: the stakes, the objectives, and how the workshop will run.",
+  "step.help.personas": "Give each persona a face: profile, motivations, frictions, what they say.",
+  "step.help.journeys": "Add notes to your persona's journey: what delights, what irritates, what they expect, what we could do.",
+  "step.help.emotions": "For each stage, say how the persona feels, from very negative to very positive.",
+  "step.help.channels": "See where the enchantments and the irritants gather, channel by channel.",
+  "step.help.vote": "Spend your dots on the objectives that matter most.",
+  "step.help.roadmap": "Score the solutions (impact, effort, expectations): the classes follow.",
+  "step.help.scenarios": "Fill in each scenario's checklist for its key moment.",
+  "step.help.restitution": "What we built together. The facilitator downloads the restitution.",
+  "step.none": "The workshop starts soon",
+  "step.none.help": "The facilitator will take you through the steps: your screen follows.",
+  "step.of": "Step {i} of {n}",
+  "step.next": "Next",
+  "step.next.label": "Next step: {step}",
+  "step.prev": "Previous",
+  "step.prev.label": "Previous step: {step}",
+  "step.start": "Start the workshop",
+  "step.back": "Back to the current step",
+  "step.done": "I'm done",
+  "step.done.pressed": "Done ✓",
+  "step.done.count.other": "{n} of {total} done",
+  "step.notdone": "Not done yet",
+  "step.everyone": "Everyone is done.",
+  "step.current": "Current step",
+  "agenda.title": "Agenda",
+  "agenda.help": "The steps of the workshop. Next and Previous move the whole room; skipped steps are passed over.",
+  "agenda.now": "now",
+  "agenda.skipped": "skipped",
+  "agenda.minutes": "{n} min",
+  "agenda.edit": "Edit the agenda",
+  "agenda.go": "Go to this step",
+  "agenda.name": "Name",
+  "agenda.duration": "Minutes",
+  "agenda.skip": "Skip",
+  "agenda.up": "Move up",
+  "agenda.down": "Move down",
+  "agenda.remove": "Remove",
+  "agenda.add": "Add a step",
+  "agenda.kind": "Kind of step",
+  "agenda.save": "Save the agenda",
+  "agenda.reset": "Use the method's agenda",
+  "agenda.empty": "No agenda yet.",
+  "agenda.join": "Join screen",
+  "shell.menu": "Menu",
+  "shell.controls": "Controls",
+  "shell.more": "More",
+  "nav.agenda": "Agenda",
+  "nav.short.personas": "Personas",
+  "nav.short.journeys": "Journeys",
+  "nav.short.heatmap": "Channels",
+  "nav.short.vote": "Vote",
+  "nav.short.roadmap": "Roadmap",
+  "nav.short.scenarios": "Scenarios",
+  "conn.lost": "Offline",
+  "conn.waiting.one": "{n} waiting",
+  "conn.waiting.other": "{n} waiting",
+  "conn.waiting.long.one": "{n} change waiting to be sent",
+  "conn.waiting.long.other": "{n} changes waiting to be sent",
+  "note.pending": "waiting",
+  "note.pending.help": "This note waits for the connection to be saved.",
+  "note.refused": "Not saved: {reason}",
+  "locked.reason": "The facilitator has locked the board: you can look, not change. What you typed is kept.",
+  "facilitate.more": "More controls",
+  "facilitate.timer.none": "No countdown",
+  "error.code.invalid": "This change is not valid, so it was not saved.",
+  "error.code.limit": "The workshop has reached a size limit: this was not saved.",
+  "error.code.not_found": "This no longer exists: someone may have removed it.",
+  "error.code.forbidden": "Only the facilitator can do this.",
+  "error.code.locked": "The facilitator has locked the board: this was not saved.",
+  "error.code.conflict": "This does not fit the board as it is now: nothing was changed.",
+  "error.code.vote_refused": "This dot cannot be placed: the vote is closed or your dots are spent.",
+  "error.code.rate": "Too many changes at once: slow down a little.",
+  "error.code.unavailable": "The board cannot save right now; it will try again.",
+  "error.code.too_large": "This is too large.",
+  "error.code.unknown": "Something went wrong: nothing was changed.",
+  "error.join.not_found": "No workshop has this code: check it with your facilitator.",
+  "error.join.rate": "Too many wrong codes: wait a minute, then try again.",
+  "error.join.invalid": "A join code has 6 letters or digits.",
+  "error.create.invalid": "Please give the workshop a title.",
+  "error.import.invalid": "This file is not a Parcours snapshot.",
+  "presenter.label": "Presenter view",
+  "presenter.joined.one": "{n} person has joined",
+  "presenter.joined.other": "{n} people have joined",
+  "presenter.voted.one": "{n} of {total} has voted",
+  "presenter.voted.other": "{n} of {total} have voted",
 };
 
 /** @type {typeof en} */
@@ -651,6 +746,102 @@ const fr = {
   "proxy.name": "Son nom",
   "projector.join": "Rejoignez sur {url} avec le code",
   "projector.voted": "ont voté",
+  // -- l'agenda, l'écran du téléphone, la connexion, les refus (issue 18) --
+  "step.framing": "Lancement et enjeux",
+  "step.personas": "Personas",
+  "step.journeys": "Parcours",
+  "step.emotions": "Courbe des émotions",
+  "step.channels": "Revue des canaux",
+  "step.vote": "Vote des objectifs",
+  "step.roadmap": "Feuille de route",
+  "step.scenarios": "Scénarios",
+  "step.restitution": "Restitution",
+  "step.help.framing": "Pourquoi nous sommes là : les enjeux, les objectifs, et le déroulé de l'atelier.",
+  "step.help.personas": "Donnez un visage à chaque persona : profil, motivations, freins, ce qu'il dit.",
+  "step.help.journeys": "Ajoutez des notes au parcours de votre persona : ce qui enchante, ce qui irrite, ce qu'il attend, ce que nous pourrions faire.",
+  "step.help.emotions": "Pour chaque étape, dites ce que ressent le persona, de très négatif à très positif.",
+  "step.help.channels": "Voyez où se concentrent les enchantements et les irritants, canal par canal.",
+  "step.help.vote": "Placez vos gommettes sur les objectifs qui comptent le plus.",
+  "step.help.roadmap": "Notez les solutions (impact, effort, attentes) : les classes suivent.",
+  "step.help.scenarios": "Remplissez la check-list de chaque scénario pour son moment clé.",
+  "step.help.restitution": "Ce que nous avons construit ensemble. L'animateur télécharge la restitution.",
+  "step.none": "L'atelier commence bientôt",
+  "step.none.help": "L'animateur vous guide d'étape en étape : votre écran suit.",
+  "step.of": "Étape {i} sur {n}",
+  "step.next": "Suivant",
+  "step.next.label": "Étape suivante : {step}",
+  "step.prev": "Précédent",
+  "step.prev.label": "Étape précédente : {step}",
+  "step.start": "Lancer l'atelier",
+  "step.back": "Revenir à l'étape en cours",
+  "step.done": "J'ai fini",
+  "step.done.pressed": "Fini ✓",
+  "step.done.count.one": "{n} sur {total} a fini",
+  "step.done.count.other": "{n} sur {total} ont fini",
+  "step.notdone": "Pas encore fini",
+  "step.everyone": "Tout le monde a fini.",
+  "step.current": "Étape en cours",
+  "agenda.title": "Agenda",
+  "agenda.help": "Les étapes de l'atelier. Suivant et Précédent font avancer toute la salle ; les étapes passées sont sautées.",
+  "agenda.now": "en cours",
+  "agenda.skipped": "passée",
+  "agenda.minutes": "{n} min",
+  "agenda.edit": "Modifier l'agenda",
+  "agenda.go": "Aller à cette étape",
+  "agenda.name": "Nom",
+  "agenda.duration": "Minutes",
+  "agenda.skip": "Passer",
+  "agenda.up": "Monter",
+  "agenda.down": "Descendre",
+  "agenda.remove": "Retirer",
+  "agenda.add": "Ajouter une étape",
+  "agenda.kind": "Type d'étape",
+  "agenda.save": "Enregistrer l'agenda",
+  "agenda.reset": "Reprendre l'agenda de la méthode",
+  "agenda.empty": "Pas encore d'agenda.",
+  "agenda.join": "Écran d'accueil",
+  "shell.menu": "Menu",
+  "shell.controls": "Commandes",
+  "shell.more": "Plus",
+  "nav.agenda": "Agenda",
+  "nav.short.personas": "Personas",
+  "nav.short.journeys": "Parcours",
+  "nav.short.heatmap": "Canaux",
+  "nav.short.vote": "Vote",
+  "nav.short.roadmap": "Roadmap",
+  "nav.short.scenarios": "Scénarios",
+  "conn.lost": "Hors ligne",
+  "conn.waiting.one": "{n} en attente",
+  "conn.waiting.other": "{n} en attente",
+  "conn.waiting.long.one": "{n} modification en attente d'envoi",
+  "conn.waiting.long.other": "{n} modifications en attente d'envoi",
+  "note.pending": "en attente",
+  "note.pending.help": "Cette note attend la connexion pour être enregistrée.",
+  "note.refused": "Non enregistré : {reason}",
+  "locked.reason": "L'animateur a verrouillé le tableau : vous pouvez regarder, pas modifier. Ce que vous avez saisi est gardé.",
+  "facilitate.more": "Autres commandes",
+  "facilitate.timer.none": "Pas de compte à rebours",
+  "error.code.invalid": "Cette modification n'est pas valable : elle n'a pas été enregistrée.",
+  "error.code.limit": "L'atelier a atteint une limite de taille : rien n'a été enregistré.",
+  "error.code.not_found": "Cet élément n'existe plus : quelqu'un l'a peut-être supprimé.",
+  "error.code.forbidden": "Seul l'animateur peut faire cela.",
+  "error.code.locked": "L'animateur a verrouillé le tableau : rien n'a été enregistré.",
+  "error.code.conflict": "Cela ne correspond plus au tableau actuel : rien n'a été modifié.",
+  "error.code.vote_refused": "Cette gommette ne peut pas être placée : le vote est clos ou vos gommettes sont épuisées.",
+  "error.code.rate": "Trop de modifications d'un coup : ralentissez un peu.",
+  "error.code.unavailable": "Le tableau ne peut pas enregistrer pour l'instant ; il réessaiera.",
+  "error.code.too_large": "C'est trop volumineux.",
+  "error.code.unknown": "Un problème est survenu : rien n'a été modifié.",
+  "error.join.not_found": "Aucun atelier n'a ce code : vérifiez-le auprès de l'animateur.",
+  "error.join.rate": "Trop de codes erronés : attendez une minute, puis réessayez.",
+  "error.join.invalid": "Un code d'accès a 6 lettres ou chiffres.",
+  "error.create.invalid": "Donnez un titre à l'atelier.",
+  "error.import.invalid": "Ce fichier n'est pas un instantané Parcours.",
+  "presenter.label": "Vue présentateur",
+  "presenter.joined.one": "{n} personne a rejoint",
+  "presenter.joined.other": "{n} personnes ont rejoint",
+  "presenter.voted.one": "{n} sur {total} a voté",
+  "presenter.voted.other": "{n} sur {total} ont voté",
 };
 
 const dictionaries = { en, fr };
@@ -691,11 +882,59 @@ export function onLangChange(listener) {
  * @param {Record<string, string | number>} [vars]
  */
 export function t(key, vars) {
-  let text = dictionaries[lang][key] ?? en[key] ?? key;
+  let text = typography(dictionaries[lang][key] ?? en[key] ?? key);
   if (vars) {
     for (const [name, value] of Object.entries(vars)) text = text.replaceAll(`{${name}}`, String(value));
   }
   return text;
+}
+
+/**
+ * French puts a non-breaking space before « : ; ! ? » and inside « », so that a line never
+ * breaks there; applied to our sentences only, before user text is put in.
+ * @param {string} text
+ */
+function typography(text) {
+  if (lang !== "fr") return text;
+  return text.replace(/ :/g, "\u00a0:").replace(/ ([;!?»])/g, "\u202f$1").replace(/« /g, "«\u202f");
+}
+
+/**
+ * A sentence with a count in it, in the right plural form of the language (Intl.PluralRules):
+ * the dictionary holds `key.one` and `key.other` (`key.other` alone where both are the same).
+ * The count is written with the language's digits and separators.
+ * @param {string} key
+ * @param {number} n
+ * @param {Record<string, string | number>} [vars]
+ */
+export function tn(key, n, vars = {}) {
+  const form = new Intl.PluralRules(lang).select(n) === "one" ? "one" : "other";
+  const dictionary = /** @type {Record<string, string>} */ (dictionaries[lang]);
+  const fallback = /** @type {Record<string, string>} */ (en);
+  let text = typography(dictionary[`${key}.${form}`] ?? dictionary[`${key}.other`] ?? fallback[`${key}.${form}`] ?? fallback[`${key}.other`] ?? key);
+  for (const [name, value] of Object.entries({ n: formatNumber(n), ...vars })) {
+    text = text.replaceAll(`{${name}}`, typeof value === "number" ? formatNumber(value) : String(value));
+  }
+  return text;
+}
+
+/**
+ * A number as the board's language writes it (a decimal comma in French).
+ * @param {number} value @param {number} [digits] at most this many decimals
+ */
+export function formatNumber(value, digits = 1) {
+  return new Intl.NumberFormat(lang === "fr" ? "fr-FR" : "en-GB", { maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * What a refusal from the server means, in the board's language: the server's `code` picks the
+ * sentence (`error.<context>.<code>`, then `error.code.<code>`); the server's English sentence
+ * is never shown in French.
+ * @param {string} code @param {string} [context] e.g. "join", "create", "import"
+ */
+export function errorText(code, context) {
+  const dictionary = /** @type {Record<string, string>} */ (dictionaries[lang]);
+  return (context && dictionary[`error.${context}.${code}`]) || dictionary[`error.code.${code}`] || dictionary["error.code.unknown"];
 }
 
 /** Fill every [data-i18n] (text) and [data-i18n-attr="attr:key,..."] below root. */
