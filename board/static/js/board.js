@@ -4,10 +4,11 @@ import { Connection } from "./connection.js";
 import { askText, confirmAction, editNote, showInvite } from "./dialogs.js";
 import { enableDragAndDrop } from "./dnd.js";
 import { readAccess, saveAccess } from "./home.js";
-import { onLangChange, t } from "./i18n.js";
+import { errorText, onLangChange, t, tn } from "./i18n.js";
 import { CHANNELS, Command, Limits, Message } from "./protocol.js";
-import { BoardView, channelName, h, laneName } from "./render.js";
-import { applyEntry, cellNotes, currentRound } from "./state.js";
+import { BoardView, channelName, h, initialsOf, laneName } from "./render.js";
+import { applyEntry, cellNotes, currentRound, currentStep, withPending } from "./state.js";
+import { AgendaView, sectionOf, StepBar } from "./agenda.js";
 import { VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
@@ -17,7 +18,18 @@ import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
 import { renderScreen } from "./screen.js";
 
-const SECTIONS = ["personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
+const SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
+
+/** The sections as the navigation shows them: a glyph, and a short label for the phone's bar. */
+const NAV = [
+  ["agenda", "🗓️"],
+  ["personas", "👥"],
+  ["journeys", "🗺️"],
+  ["heatmap", "📡"],
+  ["vote", "🔴"],
+  ["roadmap", "🧭"],
+  ["scenarios", "✉️"],
+];
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 
@@ -60,16 +72,26 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const narrowQuery = matchMedia("(max-width: 720px)");
   const sectionFromHash = () => {
     const wanted = location.hash.slice(1);
-    return SECTIONS.includes(wanted) ? wanted : "journeys";
+    return SECTIONS.includes(wanted) ? wanted : null;
   };
-  let section = sectionFromHash();
+  /** Where the person chose to be (a link, the URL); null until they do: follow the step. */
+  let section = sectionFromHash() ?? "journeys";
+  let chosenByUrl = sectionFromHash() !== null;
+  /** @type {string | null | undefined} the step last followed (undefined: none yet) */
+  let followedStep = undefined;
+  /** @type {string} the round state last followed: id and status */
+  let followedRound = "";
+  let wasReadOnly = false;
   /** @type {string | null} */
   let followed = null;
   /** @type {{id: string, name: string, role: string}[]} */
   let online = [];
 
   const facilitationRoot = h("div", { class: "facilitation" });
+  const stepRoot = h("div", { class: "stepbar", id: "stepbar", role: "region", "aria-label": t("step.current") });
+  stepRoot.hidden = true;
   const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
+  const agendaRoot = h("div", { class: "section-agenda" });
   const personasRoot = h("div", { class: "section-personas" });
   const journeyRoot = h("div", { class: "section-journeys" });
   const gridRoot = h("div", { class: "journey-grid" });
@@ -82,6 +104,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const screenRoot = h("div", { class: "screen" });
   /** @type {Record<string, HTMLElement>} */
   const roots = {
+    agenda: agendaRoot,
     personas: personasRoot,
     journeys: journeyRoot,
     heatmap: heatRoot,
@@ -90,7 +113,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     scenarios: scenariosRoot,
   };
   if (mode === "screen") main.replaceChildren(screenRoot);
-  else main.replaceChildren(facilitationRoot, nav, ...Object.values(roots));
+  else main.replaceChildren(facilitationRoot, stepRoot, nav, ...Object.values(roots));
   for (const root of Object.values(roots)) root.hidden = true;
   /** @param {Record<string, any>} command */
   const send = (command) => {
@@ -103,6 +126,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const curveView = new CurveView(curveRoot, { send });
   const roadmapView = new RoadmapView(roadmapRoot, { send });
   const scenariosView = new ScenariosView(scenariosRoot, { send });
+  const agendaView = new AgendaView(agendaRoot, { send });
+  const stepBar = new StepBar(stepRoot, { send, go: (wanted) => goTo(wanted, true) });
   const facilitationView = new FacilitationView(facilitationRoot, {
     send,
     persona: () => persona,
@@ -117,9 +142,33 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     },
   });
   addEventListener("hashchange", () => {
-    section = sectionFromHash();
+    const wanted = sectionFromHash();
+    if (!wanted || wanted === section) return;
+    section = wanted;
+    chosenByUrl = true;
     render();
   });
+
+  /**
+   * Show a section. The room's moves (a new step, a vote that opens) call it without focus;
+   * "Back to the current step" moves the focus to the section's heading.
+   * @param {string} wanted @param {boolean} [focus]
+   */
+  function goTo(wanted, focus = false) {
+    if (wanted !== section) {
+      section = wanted;
+      history.replaceState(null, "", `#${wanted}`);
+    }
+    render();
+    const lost = !document.activeElement || document.activeElement === document.body || !document.activeElement.isConnected;
+    if (focus || lost) {
+      const root = roots[wanted];
+      const heading = /** @type {HTMLElement | null} */ (root.querySelector("h2, h3, [tabindex='-1']"));
+      const target = heading ?? main;
+      if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+      target.focus({ preventScroll: false });
+    }
+  }
 
   const view = new BoardView(gridRoot, {
     onAdd: (stage, lane) => addNote(stage, lane),
@@ -149,7 +198,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     resume: () => ({ last_seq: workshop ? seq : null, epoch }),
     onMessage: receive,
     onStatus: showStatus,
-    onRefused: (_command, error) => toast(error.message),
+    onRefused: (_command, error) => toast(t("note.refused", { reason: errorText(error.code) })),
     onFatal: (closeCode) => {
       main.replaceChildren(
         h("section", { class: "card narrow" }, [
@@ -215,7 +264,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         if (mode === "screen") render();
         break;
       case Message.ERROR:
-        if (!message.op_id) toast(message.message);
+        if (!message.op_id) toast(errorText(message.code));
         break;
       case "resync":
         epoch = null; // the next welcome brings a fresh snapshot
@@ -240,8 +289,37 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   function pendingNotes() {
     const ids = new Set();
-    for (const command of connection.outbox.values()) if (command.note) ids.add(command.note);
+    for (const command of connection.outbox.values()) {
+      if (command.note) ids.add(command.note);
+      if (command.type === Command.NOTE_ADD) ids.add(`pending-${command.op_id}`);
+    }
     return ids;
+  }
+
+  /**
+   * Phones follow the room: a new step takes everyone to its section, a vote that opens or
+   * closes takes participants to the ballot or the result. Between two moves people roam.
+   * @param {Workshop} board @param {boolean} facilitator
+   */
+  function follow(board, facilitator) {
+    const step = currentStep(board);
+    if (board.step !== followedStep) {
+      const first = followedStep === undefined;
+      followedStep = board.step;
+      if (step && !(first && chosenByUrl)) section = sectionOf(step);
+      else if (!step && first && !chosenByUrl) section = "agenda";
+      if (step && !first) history.replaceState(null, "", `#${section}`);
+    }
+    const round = currentRound(board);
+    const roundKey = round ? `${round.id}:${round.status === "paused" ? "open" : round.status}` : "";
+    if (roundKey !== followedRound) {
+      const first = followedRound === "";
+      followedRound = roundKey;
+      if (!facilitator && round && !first && round.status !== "paused") {
+        section = "vote";
+        history.replaceState(null, "", "#vote");
+      }
+    }
   }
 
   function render() {
@@ -251,19 +329,41 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     const facilitator = me?.role === "facilitator";
+    follow(workshop, facilitator);
     if (!facilitator && workshop.follow && workshop.follow !== followed) {
       persona = workshop.follow; // follow-me: the facilitator's persona tab
       if (section !== "journeys" && section !== "personas") location.hash = "journeys";
     }
     followed = workshop.follow;
     facilitationView.render(workshop, { facilitator });
+    stepBar.render(workshop, { facilitator, me: me?.id ?? "", section, online });
     renderNav();
     for (const [name, root] of Object.entries(roots)) root.hidden = name !== section;
+    const html = document.documentElement;
+    html.dataset.section = section;
+    html.dataset.step = workshop.step ?? "";
     const title = /** @type {HTMLElement} */ (document.getElementById("workshop-title"));
     title.textContent = workshop.title;
     document.title = `${workshop.title} · Parcours`;
     const readOnly = workshop.locked && !facilitator;
-    document.documentElement.dataset.locked = String(workshop.locked);
+    html.dataset.locked = String(workshop.locked);
+    html.dataset.readonly = String(readOnly);
+    if (readOnly !== wasReadOnly) {
+      wasReadOnly = readOnly;
+      document.dispatchEvent(new CustomEvent("parcours:readonly"));
+    }
+    renderSection(facilitator, readOnly);
+    if (readOnly && section !== "vote" && section !== "agenda") lockControls(roots[section]);
+    if (!readOnly) unlockControls(main);
+  }
+
+  /** @param {boolean} facilitator @param {boolean} readOnly */
+  function renderSection(facilitator, readOnly) {
+    if (!workshop) return;
+    if (section === "agenda") {
+      agendaView.render(workshop, { facilitator });
+      return;
+    }
     if (section === "vote") {
       voteView.render(workshop, { me: me?.id ?? "", facilitator, code });
       return;
@@ -273,7 +373,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     if (section === "heatmap") {
-      heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName));
+      heatRoot.replaceChildren(
+        h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.heatmap") }, [heatmap(workshop, [...CHANNELS], channelName)]),
+      );
       return;
     }
     if (section === "roadmap") {
@@ -286,7 +388,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     }
     const narrow = narrowQuery.matches;
     stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
-    view.render(workshop, {
+    const shown = withPending(workshop, connection.outbox.values(), me?.id ?? "");
+    view.render(shown, {
       persona,
       facilitator,
       narrow,
@@ -307,21 +410,18 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop) return;
     const round = currentRound(workshop);
     const live = round && (round.status === "open" || round.status === "paused");
-    /** @type {[string, string][]} */
-    const items = [
-      ["personas", t("nav.personas")],
-      ["journeys", t("nav.journeys")],
-      ["heatmap", t("nav.heatmap")],
-      ["vote", t("nav.vote")],
-      ["roadmap", t("nav.roadmap")],
-      ["scenarios", t("nav.scenarios")],
-    ];
-    const key = JSON.stringify([section, live, document.documentElement.lang]);
+    const narrow = narrowQuery.matches;
+    const key = JSON.stringify([section, live, narrow, document.documentElement.lang]);
     if (nav.dataset.key === key) return;
     nav.dataset.key = key;
+    nav.setAttribute("aria-label", t("nav.label"));
     nav.replaceChildren(
-      ...items.map(([id, label]) => {
-        const link = h("a", { href: `#${id}`, class: "section-link", "data-section": id, text: label });
+      ...NAV.map(([id, glyph]) => {
+        // The phone's bottom bar: a glyph and a short word; the desktop's tabs: the whole name.
+        const label = narrow
+          ? [h("span", { class: "nav-glyph", "aria-hidden": "true", text: glyph }), h("span", { class: "nav-short", text: t(/** @type {any} */ (id === "agenda" ? "nav.agenda" : `nav.short.${id}`)) })]
+          : [t(/** @type {any} */ (`nav.${id}`))];
+        const link = h("a", { href: `#${id}`, class: "section-link", "data-section": id }, label);
         if (id === section) link.setAttribute("aria-current", "page");
         if (id === "vote" && live && section !== "vote") link.append(h("span", { class: "badge", text: t("vote.open") }));
         return link;
@@ -332,9 +432,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   /** @param {string} status @param {number} pending */
   function showStatus(status, pending) {
     const box = /** @type {HTMLElement} */ (document.getElementById("conn"));
-    const label = status === "online" ? t("conn.online") : status === "connecting" ? t("conn.connecting") : t("conn.offline");
-    box.replaceChildren(h("span", { class: `dot ${status}`, "aria-hidden": "true" }), label);
-    if (pending) box.append(h("span", { class: "pending-count", text: ` · ${t("conn.pending", { n: pending })}` }));
+    const label = status === "online" ? t("conn.online") : status === "connecting" ? t("conn.connecting") : t("conn.lost");
+    box.replaceChildren(h("span", { class: `dot ${status}`, "aria-hidden": "true" }), h("span", { class: "conn-label", text: label }));
+    if (pending) {
+      box.append(h("span", { class: "pending-count", title: tn("conn.waiting.long", pending), text: ` · ${tn("conn.waiting", pending)}` }));
+    }
+    box.dataset.pending = String(pending);
     render();
   }
 
@@ -344,7 +447,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     const list = h("ul", { class: "people" });
     for (const person of online) {
       const tags = [person.id === me?.id ? t("presence.you") : "", person.role === "facilitator" ? t("role.facilitator") : ""].filter(Boolean);
-      list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initials(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
+      list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initialsOf(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
     }
     const details = h("details", { class: "presence-box" }, [
       h("summary", { "aria-label": `${t("presence.label")}: ${t("presence.count", { n: online.length })}`, text: t("presence.count", { n: online.length }) }),
@@ -378,6 +481,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {string} id */
   async function openNote(id) {
+    if (id.startsWith("pending-")) {
+      toast(t("note.pending.help"));
+      return;
+    }
+    if (document.documentElement.dataset.readonly === "true") {
+      toast(t("locked.reason"));
+      return;
+    }
     const note = workshop?.notes[id];
     if (!workshop || !note) return;
     const result = await editNote({
@@ -485,12 +596,32 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   }
 }
 
-/** @param {string} name */
-export function initials(name) {
-  return name
-    .split(/\s+/)
-    .filter(Boolean)
-    .slice(0, 2)
-    .map((part) => part[0]?.toUpperCase() ?? "")
-    .join("");
+/**
+ * While the board is locked, a participant's edit controls in a section are disabled (the
+ * ways to look around stay: persona tabs, stage arrows, disclosure).
+ * @param {HTMLElement} root
+ */
+function lockControls(root) {
+  for (const el of root.querySelectorAll("input, select, textarea, button")) {
+    const control = /** @type {HTMLInputElement} */ (el);
+    if (control.closest(".personas, .stage-nav, [data-keep]")) continue;
+    if (control.classList.contains("note")) {
+      control.setAttribute("aria-disabled", "true");
+    } else if (!control.disabled) {
+      control.disabled = true;
+    } else {
+      continue;
+    }
+    control.dataset.lockOff = "1";
+  }
+}
+
+/** Give back what lockControls took. @param {HTMLElement} root */
+function unlockControls(root) {
+  for (const el of root.querySelectorAll("[data-lock-off]")) {
+    const control = /** @type {HTMLInputElement} */ (el);
+    delete control.dataset.lockOff;
+    if (control.classList.contains("note")) control.removeAttribute("aria-disabled");
+    else control.disabled = false;
+  }
 }

@@ -4,6 +4,9 @@
 import { Close, Command, Message, PROTOCOL_VERSION } from "./protocol.js";
 
 const RETRY_CODES = new Set(["unavailable", "rate"]);
+/** A ping when the link has been quiet this long; declared dead when nothing came for DEAD_MS. */
+const PING_MS = 4000;
+const DEAD_MS = 9000;
 
 /**
  * @typedef {{type: string, op_id: string, [key: string]: any}} OutgoingCommand
@@ -33,7 +36,9 @@ export class Connection {
     this.lastMessageAt = Date.now();
     this.retryTimer = 0;
     this.watchSleep();
+    this.heartbeat();
     addEventListener("online", () => this.kick());
+    addEventListener("offline", () => this.lost());
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "visible" && this.status !== "online") this.kick();
     });
@@ -46,12 +51,19 @@ export class Connection {
 
   open() {
     clearTimeout(this.retryTimer);
+    if (navigator.onLine === false) {
+      // No network at all: say so and wait for the "online" event (or the next retry).
+      this.setStatus("offline");
+      this.retryTimer = window.setTimeout(() => this.open(), 2000);
+      return;
+    }
     this.ready = false;
     this.setStatus(this.attempt === 0 ? "connecting" : "offline");
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
     const socket = new WebSocket(`${scheme}//${location.host}/ws`);
     this.socket = socket;
     socket.addEventListener("open", () => {
+      this.lastMessageAt = Date.now();
       const { last_seq, epoch } = this.options.resume();
       /** @type {Record<string, any>} */
       const hello = {
@@ -75,6 +87,7 @@ export class Connection {
         this.flush();
         return;
       }
+      if (message.type === Message.PONG) return;
       if (message.type === Message.ACK) this.settle(message.op_id);
       if (message.type === Message.ERROR && message.op_id) this.refused(message);
       this.options.onMessage(message);
@@ -112,6 +125,29 @@ export class Connection {
       old.close();
     }
     this.open();
+  }
+
+  /** The link is gone (the browser says so, or the heartbeat went unanswered). */
+  lost() {
+    if (this.stopped) return;
+    const old = this.socket;
+    this.socket = null;
+    this.ready = false;
+    old?.close();
+    this.retry();
+  }
+
+  /**
+   * Our own heartbeat: the browser's online flag does not see a dead Wi-Fi or a server gone
+   * quiet. A ping when nothing came for a while; no answer at all for DEAD_MS: offline.
+   */
+  heartbeat() {
+    setInterval(() => {
+      if (!this.ready || !this.socket) return;
+      const quiet = Date.now() - this.lastMessageAt;
+      if (quiet > DEAD_MS) this.lost();
+      else if (quiet > PING_MS) this.socket.send(JSON.stringify({ type: Command.PING }));
+    }, 1000);
   }
 
   /** A laptop that slept keeps a dead socket that looks open: notice the clock jump. */

@@ -95,6 +95,7 @@ export async function editNote({ title, draft, workshop, canDelete }) {
     lane.addEventListener("change", showTags);
     showTags();
     const save = () => {
+      if (document.documentElement.dataset.readonly === "true") return;
       outcome = {
         action: "save",
         draft: {
@@ -134,7 +135,22 @@ export async function editNote({ title, draft, workshop, canDelete }) {
       save();
     });
     actions.append(h("span", { class: "spacer" }), cancel, ok);
-    form.append(actions);
+    // Locked while the dialog is open: keep what was typed, say why it cannot be saved yet.
+    const lockNote = h("p", { class: "lock-note", role: "alert" });
+    const syncLock = () => {
+      if (!form.isConnected && lockNote.dataset.started) {
+        document.removeEventListener("parcours:readonly", syncLock);
+        return;
+      }
+      const readOnly = document.documentElement.dataset.readonly === "true";
+      for (const button of actions.querySelectorAll("button.primary, button.danger")) /** @type {HTMLButtonElement} */ (button).disabled = readOnly;
+      lockNote.textContent = readOnly ? t("locked.reason") : "";
+      lockNote.hidden = !readOnly;
+    };
+    document.addEventListener("parcours:readonly", syncLock);
+    form.append(lockNote, actions);
+    syncLock();
+    lockNote.dataset.started = "1";
     queueMicrotask(() => text.focus());
   });
   return outcome;

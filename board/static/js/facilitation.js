@@ -6,8 +6,6 @@ import { t } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
 
-const PHASES = ["personas", "journeys", "vote", "roadmap", "scenarios", "restitution"];
-
 /** @typedef {import("./state.js").Workshop & {phase: string, timer_ends_at: number | null,
  *   private: boolean, follow: string | null}} Workshop */
 
@@ -21,7 +19,6 @@ export class FacilitationView {
     this.root = root;
     this.handlers = handlers;
     this.key = "";
-    window.setInterval(() => this.tick(), 1000);
   }
 
   /** @param {Workshop} workshop @param {{facilitator: boolean}} ctx */
@@ -35,73 +32,60 @@ export class FacilitationView {
     parts.push(this.banners(workshop, ctx));
     this.root.replaceChildren(...parts);
     if (focused) document.getElementById(focused)?.focus();
-    this.tick();
   }
 
-  /** @param {Workshop} workshop */
+  /** One line of controls; on phones it folds behind a "Controls" button. @param {Workshop} workshop */
   toolbar(workshop) {
-    const phase = h("select", { id: "phase-select" });
-    for (const p of PHASES) {
-      const option = h("option", { value: p, text: t(/** @type {any} */ (`phase.${p}`)) });
-      option.selected = p === workshop.phase;
-      phase.append(option);
-    }
-    phase.addEventListener("change", () => this.handlers.send({ type: Command.PHASE_SET, phase: phase.value }));
-    const timer = h("select", { id: "timer-select" });
-    timer.append(h("option", { value: "", text: "—" }));
+    const timer = h("select", { id: "timer-select", "aria-label": t("facilitate.timer") });
+    timer.append(h("option", { value: "", text: `⏱ ${t("facilitate.timer")}` }));
     for (const minutes of [1, 2, 3, 5, 10, 15, 20]) timer.append(h("option", { value: String(minutes * 60), text: t("round.minutes", { n: minutes }) }));
     timer.addEventListener("change", () => {
       if (timer.value) this.handlers.send({ type: Command.TIMER_SET, seconds: Number(timer.value) });
     });
-    const stop = h("button", { type: "button", class: "btn small", id: "timer-stop", text: t("facilitate.timer.stop") });
+    const stop = h("button", { type: "button", class: "btn icon", id: "timer-stop", "aria-label": t("facilitate.timer.stop"), title: t("facilitate.timer.stop"), text: "⏹" });
     stop.hidden = !workshop.timer_ends_at;
     stop.addEventListener("click", () => this.handlers.send({ type: Command.TIMER_SET, seconds: null }));
     const toggle = (/** @type {string} */ id, /** @type {string} */ label, /** @type {boolean} */ on, /** @type {(v: boolean) => void} */ change) => {
-      const box = h("input", { type: "checkbox", id, role: "switch" });
-      box.checked = on;
-      box.addEventListener("change", () => change(box.checked));
-      return h("div", { class: "check" }, [box, h("label", { for: id, text: label })]);
+      const button = h("button", { type: "button", class: `btn toggle${on ? " on" : ""}`, id, "aria-pressed": String(on), text: label });
+      button.addEventListener("click", () => change(!on));
+      return button;
     };
     const hiddenCount = Object.values(workshop.notes).filter((n) => n.hidden).length;
-    const reveal = h("button", { type: "button", class: "btn small", id: "reveal-notes", text: `${t("facilitate.reveal")} (${hiddenCount})` });
+    const reveal = h("button", { type: "button", class: "btn", id: "reveal-notes", text: `${t("facilitate.reveal")} (${hiddenCount})` });
     reveal.disabled = hiddenCount === 0;
     reveal.addEventListener("click", () => this.handlers.send({ type: Command.NOTES_REVEAL }));
-    const save = h("button", { type: "button", class: "btn small", id: "save-template", text: t("facilitate.saveTemplate") });
+    const save = h("button", { type: "button", class: "btn ghost", id: "save-template", text: t("facilitate.saveTemplate") });
     save.addEventListener("click", async () => {
       const label = await askText(t("facilitate.saveTemplate"), t("facilitate.templateName"), workshop.title, Limits.WORKSHOP_TITLE_MAX);
       if (label) await this.handlers.saveTemplate(label);
     });
-    return h("details", { class: "facilitate card", open: "" }, [
-      h("summary", { text: t("facilitate.label") }),
-      h("div", { class: "facilitate-row" }, [
-        h("div", { class: "field inline" }, [h("label", { for: "phase-select", text: t("facilitate.phase") }), phase]),
-        h("div", { class: "field inline" }, [h("label", { for: "timer-select", text: t("facilitate.timer") }), timer, stop]),
-        toggle("lock-toggle", t("facilitate.lock"), workshop.locked, (v) => this.handlers.send({ type: Command.BOARD_LOCK, locked: v })),
+    const open = this.root.querySelector(".facilitate")?.classList.contains("open") ?? false;
+    const fold = h("button", { type: "button", class: "btn facilitate-fold", id: "controls-btn", "aria-expanded": String(open), "aria-controls": "facilitate-row", text: t("shell.controls") });
+    const bar = h("div", { class: `facilitate${open ? " open" : ""}`, role: "toolbar", "aria-label": t("facilitate.label") }, [
+      fold,
+      h("div", { class: "facilitate-row", id: "facilitate-row" }, [
+        h("span", { class: "timer-tools" }, [timer, stop]),
+        toggle("lock-toggle", `🔒 ${t("facilitate.lock.short")}`, workshop.locked, (v) => this.handlers.send({ type: Command.BOARD_LOCK, locked: v })),
         toggle("private-toggle", t("facilitate.private"), workshop.private, (v) => this.handlers.send({ type: Command.PRIVATE_SET, private: v })),
         reveal,
-        toggle("follow-toggle", t("facilitate.follow"), Boolean(workshop.follow), (v) => this.handlers.send({ type: Command.FOLLOW_SET, persona: v ? this.handlers.persona() : null })),
+        toggle("follow-toggle", t("facilitate.follow.short"), Boolean(workshop.follow), (v) => this.handlers.send({ type: Command.FOLLOW_SET, persona: v ? this.handlers.persona() : null })),
         save,
       ]),
     ]);
+    fold.addEventListener("click", () => {
+      const now = !bar.classList.contains("open");
+      bar.classList.toggle("open", now);
+      fold.setAttribute("aria-expanded", String(now));
+    });
+    return bar;
   }
 
   /** @param {Workshop} workshop @param {{facilitator: boolean}} ctx */
   banners(workshop, ctx) {
     const box = h("div", { class: "banners", role: "status", "aria-live": "polite" });
-    box.append(h("span", { class: "banner phase", text: t("banner.phase", { phase: t(/** @type {any} */ (`phase.${workshop.phase}`)) }) }));
-    if (workshop.timer_ends_at) box.append(h("span", { class: "banner timer", "data-ends": String(workshop.timer_ends_at) }));
-    if (workshop.locked) box.append(h("span", { class: "banner warn", id: "locked-banner", text: t("banner.locked") }));
+    if (workshop.locked) box.append(h("span", { class: "banner warn", id: "locked-banner", text: ctx.facilitator ? t("banner.locked") : t("locked.reason") }));
     if (workshop.private) box.append(h("span", { class: "banner info", id: "private-banner", text: t("banner.private") }));
     if (workshop.follow && !ctx.facilitator) box.append(h("span", { class: "banner info", text: t("banner.follow") }));
     return box;
-  }
-
-  tick() {
-    for (const el of this.root.querySelectorAll(".banner.timer")) {
-      const ends = Number(/** @type {HTMLElement} */ (el).dataset.ends);
-      const left = Math.max(0, Math.round(ends - Date.now() / 1000));
-      el.textContent = left > 0 ? `⏱ ${t("timer.left", { time: `${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")}` })}` : `⏱ ${t("timer.over")}`;
-      el.classList.toggle("over", left === 0);
-    }
   }
 }

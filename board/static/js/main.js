@@ -36,6 +36,23 @@ function route() {
 }
 
 function wireHeader() {
+  // On phones the header is one line: the tools open from the menu button.
+  const menu = /** @type {HTMLButtonElement} */ (document.getElementById("menu-btn"));
+  const tools = /** @type {HTMLElement} */ (document.getElementById("top-tools"));
+  const setMenu = (/** @type {boolean} */ open) => {
+    menu.setAttribute("aria-expanded", String(open));
+    tools.classList.toggle("open", open);
+  };
+  menu.addEventListener("click", () => setMenu(menu.getAttribute("aria-expanded") !== "true"));
+  tools.addEventListener("click", (event) => {
+    if (/** @type {HTMLElement} */ (event.target).closest("button:not(#lang-btn), a")) setMenu(false);
+  });
+  document.addEventListener("keydown", (event) => {
+    if (event.key === "Escape" && tools.classList.contains("open")) {
+      setMenu(false);
+      menu.focus();
+    }
+  });
   const lang = /** @type {HTMLButtonElement} */ (document.getElementById("lang-btn"));
   lang.addEventListener("click", () => {
     setLang(currentLang() === "fr" ? "en" : "fr");

@@ -27,6 +27,16 @@ export function h(tag, attrs = {}, children = []) {
   return el;
 }
 
+/** Up to two initials of a display name. @param {string} name */
+export function initialsOf(name) {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((part) => part[0]?.toUpperCase() ?? "")
+    .join("");
+}
+
 /** @param {string} kind @param {string} title */
 export function laneName(kind, title) {
   if (kind === "custom") return title || t("lane.custom");
@@ -145,7 +155,7 @@ export class BoardView {
   /**
    * @param {Workshop} workshop
    * @param {import("./state.js").Stage[]} stages
-   * @param {{persona: string, facilitator: boolean, readOnly: boolean}} view
+   * @param {{persona: string, facilitator: boolean, readOnly: boolean, narrow: boolean}} view
    */
   buildGrid(workshop, stages, view) {
     const persona = workshop.personas.find((p) => p.id === view.persona);
@@ -184,13 +194,11 @@ export class BoardView {
       }
       headRow.append(th);
     }
-    if (view.facilitator) {
-      const th = h("td", { class: "add-stage" });
-      const add = h("button", { type: "button", class: "btn ghost", id: "add-stage", text: `+ ${t("stage.add")}` });
-      add.addEventListener("click", () => this.handlers.onAddStage());
-      th.append(add);
-      headRow.append(th);
-    }
+    // On a phone the grid shows one stage: "Add a stage" goes under it, with "Add a lane".
+    const wide = view.facilitator && !view.narrow;
+    const addStage = h("button", { type: "button", class: "btn ghost", id: "add-stage", text: `+ ${t("stage.add")}` });
+    addStage.addEventListener("click", () => this.handlers.onAddStage());
+    if (wide) headRow.append(h("td", { class: "add-stage" }, [addStage]));
     table.append(h("thead", {}, [headRow]));
     const body = h("tbody");
     this.cells.clear();
@@ -222,7 +230,7 @@ export class BoardView {
         this.cells.set(`${stage.id}|${lane.id}`, list);
         row.append(td);
       }
-      if (view.facilitator) row.append(h("td", { class: "filler" }));
+      if (wide) row.append(h("td", { class: "filler" }));
       body.append(row);
     }
     table.append(body);
@@ -230,7 +238,7 @@ export class BoardView {
     if (view.facilitator) {
       const addLane = h("button", { type: "button", class: "btn ghost", id: "add-lane", text: `+ ${t("lane.add")}` });
       addLane.addEventListener("click", () => this.handlers.onAddLane());
-      this.scroller.append(addLane);
+      this.scroller.append(h("div", { class: "grid-adds" }, [addLane, ...(wide ? [] : [addStage])]));
     }
     this.rendered.clear();
   }
@@ -255,7 +263,8 @@ export class BoardView {
       const [stage, lane] = key.split("|");
       const wanted = cellNotes(workshop, view.persona, stage, lane).map((note) => {
         alive.add(note.id);
-        return /** @type {HTMLLIElement} */ (this.noteEl(note, view.pending.has(note.id)).parentElement);
+        const author = workshop.participants[note.author]?.name ?? "";
+        return /** @type {HTMLLIElement} */ (this.noteEl(note, view.pending.has(note.id), author).parentElement);
       });
       wanted.forEach((li, i) => {
         if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null);
@@ -274,8 +283,8 @@ export class BoardView {
     }
   }
 
-  /** @param {Note} note @param {boolean} pending */
-  noteEl(note, pending) {
+  /** @param {Note} note @param {boolean} pending @param {string} author */
+  noteEl(note, pending, author) {
     let el = this.noteEls.get(note.id);
     if (!el) {
       el = h("button", { type: "button", class: "note", "data-note": note.id });
@@ -296,7 +305,7 @@ export class BoardView {
       });
       this.noteEls.set(note.id, el);
     }
-    const stamp = `${note.version}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}`;
+    const stamp = `${note.version}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}|${author}|${note.channel}|${note.text}`;
     if (this.rendered.get(note.id) !== stamp || el.dataset.lang !== document.documentElement.lang) {
       this.rendered.set(note.id, stamp);
       el.dataset.lang = document.documentElement.lang;
@@ -305,7 +314,9 @@ export class BoardView {
       const meta = h("span", { class: "note-meta" }, [h("span", { class: "note-channel", text: channelName(note.channel) })]);
       for (const tag of note.tags ?? []) meta.append(h("span", { class: `tag tag-${tag}`, text: t(/** @type {any} */ (`tag.${tag}`)) }));
       if (note.hidden) meta.append(h("span", { class: "tag private", text: `🔒 ${t("note.hidden")}` }));
-      if (note.votes) meta.append(h("span", { class: "tag votes", text: `● ${note.votes}` }));
+      if (note.votes) meta.append(h("span", { class: "tag votes", text: `${"●".repeat(Math.min(note.votes, 5))}${note.votes > 5 ? "+" : ""} ${note.votes}` }));
+      if (pending) meta.append(h("span", { class: "tag waiting", text: `⏳ ${t("note.pending")}` }));
+      if (author) meta.append(h("span", { class: "note-author", title: author, "aria-hidden": "true", text: initialsOf(author) }));
       el.replaceChildren(h("span", { class: "note-text", text }), meta);
       el.setAttribute("aria-label", t("note.aria", { text, channel: channelName(note.channel) }));
     }
