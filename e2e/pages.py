@@ -9,11 +9,11 @@ from axe_playwright_python.async_playwright import Axe
 from playwright.async_api import BrowserContext, Locator, Page, expect
 
 _axe = Axe()
-SERIOUS = {"serious", "critical"}
+SERIOUS = {"moderate", "serious", "critical"}
 
 
 async def serious_violations(page: Page) -> list[dict[str, Any]]:
-    """axe-core's serious and critical violations on the page as it is now."""
+    """axe-core's moderate, serious and critical violations on the page as it is now."""
     results = await _axe.run(page)
     return [v for v in results.response["violations"] if v.get("impact") in SERIOUS]
 

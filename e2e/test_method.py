@@ -70,7 +70,7 @@ async def test_private_writing_hides_then_reveals(
     other_context = await browser.new_context(viewport={"width": 1200, "height": 800})
     try:
         other = await BoardPage.join(other_context, app_server.base, code, "Noé")
-        await facilitator.page.check("#private-toggle")
+        await facilitator.page.click("#private-toggle")
         await expect(participant.page.locator("#private-banner")).to_be_visible()
         await participant.add_note(0, 0, "My secret idea")
         await expect(participant.note("My secret idea")).to_contain_text("private")
@@ -94,10 +94,10 @@ async def test_lock_makes_the_board_read_only_for_participants(
 ) -> None:
     """When the facilitator locks the board, participants see a banner and cannot add notes."""
     facilitator, participant, _code = await _travel(app_server, desktop, phone)
-    await facilitator.page.check("#lock-toggle")
+    await facilitator.page.click("#lock-toggle")
     await expect(participant.page.locator("#locked-banner")).to_be_visible()
     await expect(participant.page.locator(".add-note:visible")).to_have_count(0)
-    await facilitator.page.uncheck("#lock-toggle")
+    await facilitator.page.click("#lock-toggle")
     await expect(participant.page.locator("#locked-banner")).to_have_count(0)
     await participant.add_note(0, 0, "Unlocked again")
     await expect(facilitator.note("Unlocked again")).to_be_visible()

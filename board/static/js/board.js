@@ -79,8 +79,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let chosenByUrl = sectionFromHash() !== null;
   /** @type {string | null | undefined} the step last followed (undefined: none yet) */
   let followedStep = undefined;
-  /** @type {string} the round state last followed: id and status */
-  let followedRound = "";
+  /** @type {string | undefined} the round state last followed: id and status */
+  let followedRound = undefined;
   let wasReadOnly = false;
   /** @type {string | null} */
   let followed = null;
@@ -307,13 +307,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       const first = followedStep === undefined;
       followedStep = board.step;
       if (step && !(first && chosenByUrl)) section = sectionOf(step);
-      else if (!step && first && !chosenByUrl) section = "agenda";
       if (step && !first) history.replaceState(null, "", `#${section}`);
     }
     const round = currentRound(board);
     const roundKey = round ? `${round.id}:${round.status === "paused" ? "open" : round.status}` : "";
     if (roundKey !== followedRound) {
-      const first = followedRound === "";
+      const first = followedRound === undefined;
       followedRound = roundKey;
       if (!facilitator && round && !first && round.status !== "paused") {
         section = "vote";
@@ -373,9 +372,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     if (section === "heatmap") {
-      heatRoot.replaceChildren(
-        h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.heatmap") }, [heatmap(workshop, [...CHANNELS], channelName)]),
-      );
+      heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName));
       return;
     }
     if (section === "roadmap") {

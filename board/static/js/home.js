@@ -1,6 +1,6 @@
 // @ts-check
 // The pages around the board: home (create or join), the join page, and "your workshop is ready".
-import { currentLang, t } from "./i18n.js";
+import { currentLang, errorText, t } from "./i18n.js";
 import { Limits } from "./protocol.js";
 import { copyRow } from "./dialogs.js";
 import { h } from "./render.js";
@@ -29,9 +29,23 @@ async function post(url, body) {
     headers: { "content-type": "application/json" },
     body: JSON.stringify(body),
   });
-  const data = await answer.json().catch(() => ({ message: answer.statusText }));
-  if (!answer.ok) throw new Error(data.message || answer.statusText);
+  const data = await answer.json().catch(() => ({ code: answer.status >= 500 ? "unavailable" : "unknown" }));
+  if (!answer.ok) throw new Refusal(data.code ?? "unknown");
   return data;
+}
+
+/** A refusal from the server, by its stable code (the sentence is the board's, in its language). */
+class Refusal extends Error {
+  /** @param {string} code */
+  constructor(code) {
+    super(code);
+    this.code = code;
+  }
+}
+
+/** @param {unknown} failure @param {string} context */
+function refusalText(failure, context) {
+  return errorText(failure instanceof Refusal ? failure.code : "unavailable", context);
 }
 
 /** @param {HTMLElement} box @param {string} message */
@@ -73,7 +87,7 @@ export async function renderHome(main) {
       saveAccess(made.workshop, { token: made.token, title: title.value });
       renderCreated(main, made);
     } catch (error) {
-      showError(createError, String(/** @type {Error} */ (error).message));
+      showError(createError, refusalText(error, "create"));
     }
   });
 
@@ -107,12 +121,12 @@ export async function renderHome(main) {
     if (!chosen) return;
     try {
       const answer = await fetch("/api/import", { method: "POST", headers: { "content-type": "application/json" }, body: await chosen.text() });
-      const made = await answer.json().catch(() => ({ message: answer.statusText }));
-      if (!answer.ok) throw new Error(made.message || answer.statusText);
+      const made = await answer.json().catch(() => ({ code: "invalid" }));
+      if (!answer.ok) throw new Refusal(made.code ?? "invalid");
       saveAccess(made.workshop, { token: made.token });
       renderCreated(main, made);
     } catch (error) {
-      showError(importError, String(/** @type {Error} */ (error).message));
+      showError(importError, refusalText(error, "import"));
     }
   });
 
@@ -196,7 +210,7 @@ export function renderJoin(main, code) {
       saveAccess(joined.workshop, { token: joined.token });
       location.assign(`/w/${joined.workshop}`);
     } catch (failure) {
-      showError(error, String(/** @type {Error} */ (failure).message));
+      showError(error, refusalText(failure, "join"));
     }
   });
   main.replaceChildren(form);

@@ -402,7 +402,7 @@ export class RoadmapView {
     box.replaceChildren(
       h("h3", { id: "timeline-title", text: t("roadmap.timeline") }),
       h("div", { class: "field inline" }, [h("label", { for: "timeline-group", text: t("roadmap.groupBy") }), group]),
-      h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("roadmap.timeline") }, [table]),
+      h("div", { class: "grid-scroll", tabindex: "0" }, [table]),
     );
     this.enableTimelineDrag(table);
     if (focused) document.getElementById(focused)?.focus();
