@@ -4,6 +4,7 @@ the connection, a locked board, in French and English."""
 from __future__ import annotations
 
 import json
+import re
 import statistics
 import time
 from pathlib import Path
@@ -17,9 +18,18 @@ from tests.servers import ServerProcess
 ROOT = Path(__file__).resolve().parent.parent
 PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
 WORDS = {
-    "en": {"done": "I'm done", "count": "2 of 3 done", "offline": "Offline", "waiting": "1 waiting"},
-    "fr": {"done": "J'ai fini", "count": "2 sur 3 ont fini", "offline": "Hors ligne",
-           "waiting": "1 en attente"},
+    "en": {
+        "done": "I'm done",
+        "count": "2 of 3 done",
+        "offline": "Offline",
+        "waiting": "1 waiting",
+    },
+    "fr": {
+        "done": "J'ai fini",
+        "count": "2 sur 3 ont fini",
+        "offline": "Hors ligne",
+        "waiting": "1 en attente",
+    },
 }
 SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"]
 LONG = "Une étape au titre très long pour vérifier que rien ne déborde sur un petit écran".ljust(
@@ -33,9 +43,9 @@ async def _context(browser: Browser, lang: str, **options: object) -> BrowserCon
     return context
 
 
-async def _facilitator(server: ServerProcess, context: BrowserContext, title: str) -> tuple[
-    BoardPage, str
-]:
+async def _facilitator(
+    server: ServerProcess, context: BrowserContext, title: str
+) -> tuple[BoardPage, str]:
     page = await context.new_page()
     created = await (await HomePage(page, server.base).open()).create(title, "travel")
     await page.click("#open-board")
@@ -93,8 +103,9 @@ async def test_phones_follow_the_facilitators_agenda(
 
         await page.click("#step-next")  # the emotion curve: back on the journeys, done reset
         for board in boards:
-            await expect(board.page.locator("#step-done")).to_have_attribute("aria-pressed", "false")
-            await expect(board.page.locator("#step-done")).to_have_text(words["done"])
+            done = board.page.locator("#step-done")
+            await expect(done).to_have_attribute("aria-pressed", "false")
+            await expect(done).to_have_text(words["done"])
 
         await page.click("a[data-section=vote]")
         await page.fill("#objective-title", "Reassure families")
@@ -241,9 +252,8 @@ async def test_offline_is_said_and_notes_wait_visibly(
         await phone.close()
 
 
-def lambda_class(name: str) -> object:
-    import re
-
+def lambda_class(name: str) -> re.Pattern[str]:
+    """A class-list pattern that matches one whole class name."""
     return re.compile(rf"(^|\s){name}(\s|$)")
 
 

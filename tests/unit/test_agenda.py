@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sessions import agenda, errors
+from sessions import agenda
 from sessions.model import STEP_KINDS, clone
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -26,7 +26,7 @@ from tests.unit.workshops import FACILITATOR, fresh
 
 
 def test_new_workshops_carry_the_method_agenda() -> None:
-    """Every template starts with the method's steps in order, each with a duration, none current."""
+    """Every template starts with the method's steps in order, each timed, none current."""
     for template in ("blank", "travel", "aarrr", "loop"):
         workshop = fresh(template)
         assert [s.kind for s in workshop.agenda] == list(STEP_KINDS)
