@@ -270,9 +270,15 @@ export function withPending(workshop, waiting, me) {
         break;
       }
       case Command.NOTE_MOVE: {
-        const note = (notes ?? workshop.notes)[command.note];
+        const all = notes ?? workshop.notes;
+        const note = all[command.note];
         if (!note) break;
-        own()[note.id] = { ...note, stage: command.stage, lane: command.lane, pos: Number.MAX_SAFE_INTEGER };
+        const others = cellNotes({ ...workshop, notes: all }, note.persona, command.stage, command.lane).filter((n) => n.id !== note.id);
+        const at = Math.min(command.index, others.length);
+        const before = others[at - 1]?.pos;
+        const after = others[at]?.pos;
+        const pos = before === undefined ? (after === undefined ? 1 : after - 1) : after === undefined ? before + 1 : (before + after) / 2;
+        own()[note.id] = { ...note, stage: command.stage, lane: command.lane, pos };
         break;
       }
       case Command.NOTE_DELETE:
