@@ -59,7 +59,7 @@ async def test_rating_from_a_phone_moves_the_curve(
     await participant.page.locator(".stage-nav button").nth(1).tap()  # next stage on the phone
     await participant.page.select_option(f"#rate-{stage_id}", "2")
     await expect(chart).to_have_attribute("aria-label", re.compile(r"I book: very positive \(2\)"))
-    await expect(page.locator(".curve-stage").nth(1)).to_contain_text("from 2 to 2, 1 rating(s)")
+    await expect(page.locator(".curve-stage").nth(1)).to_contain_text("from 2 to 2, 1 rating")
 
 
 async def test_private_writing_hides_then_reveals(

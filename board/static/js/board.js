@@ -90,6 +90,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const facilitationRoot = h("div", { class: "facilitation" });
   const stepRoot = h("div", { class: "stepbar", id: "stepbar", role: "region", "aria-label": t("step.current") });
   stepRoot.hidden = true;
+  const leadRow = h("div", { class: "lead-row" }, [stepRoot, facilitationRoot]);
   const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
   const agendaRoot = h("div", { class: "section-agenda" });
   const personasRoot = h("div", { class: "section-personas" });
@@ -113,7 +114,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     scenarios: scenariosRoot,
   };
   if (mode === "screen") main.replaceChildren(screenRoot);
-  else main.replaceChildren(facilitationRoot, stepRoot, nav, ...Object.values(roots));
+  else main.replaceChildren(leadRow, nav, ...Object.values(roots));
   for (const root of Object.values(roots)) root.hidden = true;
   /** @param {Record<string, any>} command */
   const send = (command) => {
@@ -400,6 +401,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       me: me?.id ?? "",
       facilitator,
       stages: narrow ? [workshop.stages[stageIndex]?.id] : workshop.stages.map((s) => s.id),
+      slots: view.curveCell ? { chart: view.curveCell, cells: view.ratingCells } : null,
     });
   }
 

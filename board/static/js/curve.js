@@ -2,7 +2,7 @@
 // The emotion curve of one persona: everyone rates each stage from -2 to +2; the chart draws the
 // median line (or the facilitator's value) with the spread of the room as a band, so that stages
 // where people disagree stand out. The same rules as sessions/summary.py's `curve`.
-import { t } from "./i18n.js";
+import { formatNumber, t, tn } from "./i18n.js";
 import { Command } from "./protocol.js";
 import { h } from "./render.js";
 
@@ -57,41 +57,85 @@ export class CurveView {
 
   /**
    * @param {Workshop} workshop
-   * @param {{persona: string, me: string, facilitator: boolean, stages: string[]}} ctx
+   * @param {{persona: string, me: string, facilitator: boolean, stages: string[],
+   *          slots?: {chart: HTMLElement, cells: Map<string, HTMLElement>} | null}} ctx
    */
   render(workshop, ctx) {
     const persona = workshop.personas.find((p) => p.id === ctx.persona);
     if (!persona) return;
     const points = curve(workshop, persona.id);
-    const key = JSON.stringify([points, ctx, workshop.stages, document.documentElement.lang,
+    const slots = ctx.slots ?? null;
+    const width = slots ? Math.round(slots.chart.getBoundingClientRect().width) : 0;
+    const key = JSON.stringify([points, { ...ctx, slots: Boolean(slots) }, width, workshop.stages, document.documentElement.lang,
       workshop.stages.map((s) => workshop.emotions?.[`${persona.id}:${s.id}`]?.ratings?.[ctx.me] ?? null)]);
-    if (this.root.dataset.key === key) return;
+    if (this.root.dataset.key === key && (!slots || slots.chart.firstChild)) return;
     this.root.dataset.key = key;
     const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.id;
     const section = h("section", { class: "curve card", "aria-labelledby": "curve-title" }, [
       h("h2", { id: "curve-title", text: `${t("curve.title")} · ${persona.name}` }),
       h("p", { class: "hint", text: t("curve.help", { persona: persona.name }) }),
-      this.chart(workshop, points),
-      this.controls(workshop, persona.id, points, ctx),
     ]);
+    const controls = this.controls(workshop, persona.id, points, ctx);
+    if (slots) {
+      // On the grid: the chart spans the stage columns, each rating sits under its stage.
+      slots.chart.replaceChildren(this.chart(workshop, points, width));
+      for (const item of [...controls.children]) {
+        const cell = slots.cells.get(/** @type {HTMLElement} */ (item).dataset.stage ?? "");
+        if (cell) cell.replaceChildren(h("div", { class: "curve-stage in-grid" }, [...item.childNodes]));
+      }
+      this.watch(slots.chart, () => this.render(workshop, ctx));
+    } else {
+      section.append(this.chart(workshop, points, 0), controls);
+    }
     this.root.replaceChildren(section);
     if (focused) document.getElementById(focused)?.focus();
   }
 
-  /** @param {Workshop} workshop @param {Point[]} points */
-  chart(workshop, points) {
-    const width = Math.max(320, points.length * 120);
-    const height = 170;
-    const pad = 28;
-    const x = (/** @type {number} */ i) => pad + ((width - 2 * pad) * (i + 0.5)) / Math.max(points.length, 1);
+  /** Draw again when the grid's width changes, so the points stay under their columns. @param {HTMLElement} cell @param {() => void} redraw */
+  watch(cell, redraw) {
+    this.resize?.disconnect();
+    let last = Math.round(cell.getBoundingClientRect().width);
+    this.resize = new ResizeObserver(() => {
+      const now = Math.round(cell.getBoundingClientRect().width);
+      if (now !== last && cell.isConnected) {
+        last = now;
+        redraw();
+      }
+    });
+    this.resize.observe(cell);
+  }
+
+  /**
+   * @param {Workshop} workshop @param {Point[]} points
+   * @param {number} fit the pixel width of the stage columns to line up with (0: a chart of its own)
+   */
+  chart(workshop, points, fit) {
+    const n = Math.max(points.length, 1);
+    const width = fit || Math.max(320, points.length * 120);
+    const height = fit ? 150 : 170;
+    const pad = fit ? 20 : 28;
+    const gap = 6; // the grid's border-spacing between stage columns
+    const column = fit ? (width - (n - 1) * gap) / n : 0;
+    const x = (/** @type {number} */ i) => (fit ? i * (column + gap) + column / 2 : pad + ((width - 2 * pad) * (i + 0.5)) / n);
     const y = (/** @type {number} */ v) => pad + ((2 - v) * (height - 2 * pad)) / 4;
-    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: "curve-chart", role: "img" });
+    const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: fit ? "curve-chart fit" : "curve-chart", role: "img" });
+    if (fit) chart.setAttribute("height", String(height));
     const summary = points
       .map((p, i) => `${workshop.stages[i].title}: ${p.value === null ? t("curve.none") : `${valueName(p.value)} (${p.value})`}`)
       .join("; ");
     chart.setAttribute("aria-label", `${t("curve.title")}: ${summary}`);
+    const left = fit ? 22 : pad;
     for (const v of VALUES) {
-      chart.append(svg("line", { x1: String(pad), x2: String(width - pad), y1: String(y(v)), y2: String(y(v)), class: v === 0 ? "axis zero" : "axis" }));
+      chart.append(svg("line", { x1: String(left), x2: String(width - (fit ? 0 : pad)), y1: String(y(v)), y2: String(y(v)), class: v === 0 ? "axis zero" : "axis" }));
+      const label = svg("text", { x: "2", y: String(y(v) + 4), class: "axis-value" });
+      label.textContent = v > 0 ? `+${v}` : v < 0 ? `−${-v}` : "0";
+      chart.append(label);
+    }
+    if (fit) {
+      for (let i = 1; i < n; i += 1) {
+        const at = i * (column + gap) - gap / 2;
+        chart.append(svg("line", { x1: String(at), x2: String(at), y1: String(pad - 6), y2: String(height - pad + 6), class: "column-edge" }));
+      }
     }
     const band = points
       .map((p, i) => (p.low === null ? null : [x(i), y(/** @type {number} */ (p.high)), y(p.low)]))
@@ -107,7 +151,11 @@ export class CurveView {
     points.forEach((p, i) => {
       if (p.value === null) return;
       chart.append(svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" }));
+      const value = svg("text", { x: String(x(i) + 10), y: String(y(p.value) + (p.value >= 1.5 ? 16 : -8)), class: "point-value" });
+      value.textContent = `${p.value > 0 ? "+" : p.value < 0 ? "−" : ""}${formatNumber(Math.abs(p.value))}`;
+      chart.append(value);
     });
+    if (fit) return chart;
     return h("div", { class: "curve-scroll", tabindex: "0", role: "region", "aria-label": t("curve.title") }, [chart]);
   }
 
@@ -133,8 +181,8 @@ export class CurveView {
         this.handlers.send({ type: Command.EMOTION_RATE, persona, stage: stage.id, value: select.value === "" ? null : Number(select.value) });
       });
       const p = points[i];
-      const info = p.count ? t("curve.spread", { low: p.low ?? "", high: p.high ?? "", n: p.count }) : t("curve.none");
-      const item = h("li", { class: "curve-stage" }, [
+      const info = p.count ? tn("curve.spread", p.count, { low: p.low ?? "", high: p.high ?? "" }) : t("curve.none");
+      const item = h("li", { class: "curve-stage", "data-stage": stage.id }, [
         h("span", { class: "curve-stage-title", text: stage.title }),
         h("label", { for: id, class: "sr-only", text: t("curve.rate", { stage: stage.title }) }),
         select,

@@ -42,7 +42,7 @@ export class FacilitationView {
     timer.addEventListener("change", () => {
       if (timer.value) this.handlers.send({ type: Command.TIMER_SET, seconds: Number(timer.value) });
     });
-    const stop = h("button", { type: "button", class: "btn icon", id: "timer-stop", "aria-label": t("facilitate.timer.stop"), title: t("facilitate.timer.stop"), text: "⏹" });
+    const stop = h("button", { type: "button", class: "btn icon", id: "timer-stop", "aria-label": t("facilitate.timer.stop"), title: t("facilitate.timer.stop"), text: "⏹\uFE0E" });
     stop.hidden = !workshop.timer_ends_at;
     stop.addEventListener("click", () => this.handlers.send({ type: Command.TIMER_SET, seconds: null }));
     const toggle = (/** @type {string} */ id, /** @type {string} */ label, /** @type {boolean} */ on, /** @type {(v: boolean) => void} */ change) => {
@@ -59,6 +59,13 @@ export class FacilitationView {
       const label = await askText(t("facilitate.saveTemplate"), t("facilitate.templateName"), workshop.title, Limits.WORKSHOP_TITLE_MAX);
       if (label) await this.handlers.saveTemplate(label);
     });
+    const follow = toggle("follow-toggle", t("facilitate.follow.short"), Boolean(workshop.follow), (v) => this.handlers.send({ type: Command.FOLLOW_SET, persona: v ? this.handlers.persona() : null }));
+    const wasMore = this.root.querySelector(".more")?.hasAttribute("open") ?? false;
+    const more = h("details", { class: "more" }, [
+      h("summary", { class: "btn", id: "more-controls", text: `${t("shell.more")} ▾` }),
+      h("div", { class: "more-list" }, [...(workshop.private || hiddenCount ? [] : [reveal]), follow, save]),
+    ]);
+    if (wasMore) more.open = true;
     const open = this.root.querySelector(".facilitate")?.classList.contains("open") ?? false;
     const fold = h("button", { type: "button", class: "btn facilitate-fold", id: "controls-btn", "aria-expanded": String(open), "aria-controls": "facilitate-row", text: t("shell.controls") });
     const bar = h("div", { class: `facilitate${open ? " open" : ""}`, role: "toolbar", "aria-label": t("facilitate.label") }, [
@@ -67,9 +74,8 @@ export class FacilitationView {
         h("span", { class: "timer-tools" }, [timer, stop]),
         toggle("lock-toggle", `🔒 ${t("facilitate.lock.short")}`, workshop.locked, (v) => this.handlers.send({ type: Command.BOARD_LOCK, locked: v })),
         toggle("private-toggle", t("facilitate.private"), workshop.private, (v) => this.handlers.send({ type: Command.PRIVATE_SET, private: v })),
-        reveal,
-        toggle("follow-toggle", t("facilitate.follow.short"), Boolean(workshop.follow), (v) => this.handlers.send({ type: Command.FOLLOW_SET, persona: v ? this.handlers.persona() : null })),
-        save,
+        ...(workshop.private || hiddenCount ? [reveal] : []),
+        more,
       ]),
     ]);
     fold.addEventListener("click", () => {

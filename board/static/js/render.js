@@ -77,6 +77,10 @@ export class BoardView {
     this.scroller = h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.journeys") });
     this.legend = h("section", { class: "legend", "aria-labelledby": "legend-title" });
     this.root.append(this.tabs, this.stageNav, this.scroller, this.legend);
+    /** @type {HTMLElement | null} where the curve is drawn inside the grid (null on a phone) */
+    this.curveCell = null;
+    /** @type {Map<string, HTMLElement>} each stage's rating control, under its column */
+    this.ratingCells = new Map();
     /** @type {Map<string, HTMLUListElement>} */
     this.cells = new Map();
   }
@@ -234,6 +238,27 @@ export class BoardView {
       body.append(row);
     }
     table.append(body);
+    // The emotion curve is a row of the journey, drawn under its columns (not on a phone, where
+    // one stage shows: there the curve has its own card under the grid).
+    this.curveCell = null;
+    /** @type {Map<string, HTMLElement>} */
+    this.ratingCells = new Map();
+    if (!view.narrow) {
+      const curveCell = h("td", { class: "curve-cell", colspan: String(stages.length) });
+      const curveRow = h("tr", { class: "curve-row" }, [h("th", { scope: "row", class: "lane lane-curve" }, [h("span", { text: t("curve.title") })]), curveCell]);
+      const ratingRow = h("tr", { class: "rating-row" }, [h("th", { scope: "row", class: "lane lane-rating" }, [h("span", { text: t("curve.yours") })])]);
+      for (const stage of stages) {
+        const cell = h("td", { class: "rating-cell", "data-stage": stage.id });
+        this.ratingCells.set(stage.id, cell);
+        ratingRow.append(cell);
+      }
+      if (wide) {
+        curveRow.append(h("td", { class: "filler" }));
+        ratingRow.append(h("td", { class: "filler" }));
+      }
+      this.curveCell = curveCell;
+      table.append(h("tbody", { class: "curve-body" }, [curveRow, ratingRow]));
+    }
     this.scroller.replaceChildren(table);
     if (view.facilitator) {
       const addLane = h("button", { type: "button", class: "btn ghost", id: "add-lane", text: `+ ${t("lane.add")}` });
