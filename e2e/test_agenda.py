@@ -4,6 +4,7 @@ the connection, a locked board, in French and English."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import statistics
 import time
@@ -87,6 +88,8 @@ async def test_phones_follow_the_facilitators_agenda(
         for board in boards:
             await expect(board.page.locator("html")).to_have_attribute("data-step", step)
 
+        if lang == "fr" and os.environ.get("PARCOURS_UPDATE_SCREENSHOT"):
+            await boards[1].page.screenshot(path=str(ROOT / "docs" / "phone.png"))
         wanderer = boards[0].page
         await wanderer.click("a[data-section=roadmap]")
         await _section(wanderer, "roadmap")

@@ -284,6 +284,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     }
     applyEntry(workshop, entry);
     seq = entry.seq;
+    // Our own change is in: it stops waiting now, so its prediction and the real note never
+    // show side by side (the ack may come a moment later).
+    if (entry.op_id) connection.settle(entry.op_id);
     document.documentElement.dataset.seq = String(seq);
     return true;
   }

@@ -25,7 +25,10 @@ function modal(title, build) {
     dialog.append(form);
     dialog.addEventListener("close", () => {
       dialog.remove();
-      if (opener?.isConnected) opener.focus();
+      // Back to the control that opened it; if a change from the room rebuilt it, to the same
+      // control by its id or note, else to the board.
+      const again = opener?.isConnected ? opener : opener?.id ? document.getElementById(opener.id) : opener?.dataset?.note ? document.querySelector(`[data-note="${CSS.escape(opener.dataset.note)}"]`) : null;
+      /** @type {HTMLElement | null} */ (again ?? document.getElementById("main"))?.focus();
       resolve(result);
     });
     dialog.addEventListener("click", (event) => {
