@@ -69,7 +69,8 @@ async def test_phones_follow_the_facilitators_agenda(
     desk = await _context(browser, lang, viewport={"width": 1440, "height": 900})
     phones = [await _context(browser, lang, **PHONE) for _ in range(3)]
     try:
-        facilitator, code = await _facilitator(app_server, desk, "Agenda walk")
+        title = "Atelier voyages en famille" if lang == "fr" else "Family trips workshop"
+        facilitator, code = await _facilitator(app_server, desk, title)
         boards = [
             await BoardPage.join(context, app_server.base, code, name)
             for context, name in zip(phones, ["Ana", "Bruno", "Chloé"], strict=True)

@@ -84,7 +84,7 @@ async def test_phones_vote_and_everyone_sees_the_same_ranking(
         for viewer in (page, ana, bruno):
             first = viewer.locator(".ballot .result").first
             await expect(first).to_contain_text(OBJECTIVES[1])
-            await expect(first).to_contain_text("2 dot(s)")
+            await expect(first).to_contain_text("2 dots")
             await expect(viewer.locator(".ballot .result").nth(1)).to_contain_text("#2")
         await page.screenshot(path=str(SHOTS / "facilitator-results.png"), full_page=True)
     finally:

@@ -452,7 +452,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initialsOf(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
     }
     const details = h("details", { class: "presence-box" }, [
-      h("summary", { "aria-label": `${t("presence.label")}: ${t("presence.count", { n: online.length })}`, text: t("presence.count", { n: online.length }) }),
+      h("summary", { "aria-label": `${t("presence.label")}: ${tn("presence.count", online.length)}`, text: tn("presence.count", online.length) }),
       list,
     ]);
     const wasOpen = box.querySelector("details")?.open;
@@ -566,7 +566,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       connection.send({ type: Command.STAGE_MOVE, stage: id, index: index + (action === "left" ? -1 : 1) });
     } else if (action === "remove") {
       const inside = Object.values(workshop.notes).filter((n) => n.stage === id).length;
-      if (await confirmAction(t("stage.remove.confirm", { stage: stage.title, n: inside }), t("stage.remove"))) {
+      if (await confirmAction(tn("stage.remove.confirm", inside, { stage: stage.title }), t("stage.remove"))) {
         connection.send({ type: Command.STAGE_REMOVE, stage: id, with_notes: true });
       }
     }
@@ -581,7 +581,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       if (title && title !== lane.title) connection.send({ type: Command.LANE_RENAME, lane: id, title });
     } else if (action === "remove") {
       const inside = Object.values(workshop.notes).filter((n) => n.lane === id).length;
-      if (await confirmAction(t("lane.remove.confirm", { lane: lane.title, n: inside }), t("lane.remove"))) {
+      if (await confirmAction(tn("lane.remove.confirm", inside, { lane: lane.title }), t("lane.remove"))) {
         connection.send({ type: Command.LANE_REMOVE, lane: id, with_notes: true });
       }
     }

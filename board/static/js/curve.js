@@ -236,7 +236,7 @@ export function heatmap(workshop, channels, channelName) {
     const row = h("tr", {}, [h("th", { scope: "row" }, [h("span", { class: `chip ch-${channel}`, text: channelName(channel) })])]);
     for (const stage of workshop.stages) {
       const cell = counts.get(`${channel}|${stage.id}`) ?? { plus: 0, minus: 0 };
-      const td = h("td", { class: "heat", "aria-label": t("heatmap.cell", { plus: cell.plus, minus: cell.minus }) });
+      const td = h("td", { class: "heat", "aria-label": `${tn("heatmap.plus", cell.plus)}, ${tn("heatmap.minus", cell.minus)}` });
       if (cell.plus || cell.minus) {
         td.append(h("span", { class: "plus", text: `+${cell.plus}` }), " ", h("span", { class: "minus", text: `−${cell.minus}` }));
         const weight = (cell.plus + cell.minus) / top;

@@ -4,7 +4,7 @@
 // by a change arriving from others; it takes the room's value once they leave it.
 import { confirmAction } from "./dialogs.js";
 import { bindField, syncField } from "./fields.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
 
@@ -111,7 +111,7 @@ export class PersonasView {
         const current = workshop.personas.findIndex((p) => p.id === persona.id);
         if (action === "remove") {
           const notes = Object.values(workshop.notes).filter((n) => n.persona === persona.id).length;
-          if (await confirmAction(t("persona.remove.confirm", { name: persona.name, n: notes }), t("persona.remove"))) {
+          if (await confirmAction(tn("persona.remove.confirm", notes, { name: persona.name }), t("persona.remove"))) {
             this.handlers.send({ type: Command.PERSONA_REMOVE, persona: persona.id, with_notes: true });
           }
           return;

@@ -4,7 +4,7 @@
 // two-year timeline. Every control has a keyboard and thumb path; dragging is a shortcut.
 import { confirmAction } from "./dialogs.js";
 import { bindField, syncField } from "./fields.js";
-import { t } from "./i18n.js";
+import { formatNumber, t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { channelName, h } from "./render.js";
 
@@ -271,7 +271,7 @@ export class RoadmapView {
       if (document.activeElement !== select) select.value = mine === undefined ? "" : String(mine);
       const values = Object.values(item.scores[criterion] ?? {});
       /** @type {HTMLElement} */ (card.querySelector(`[data-median=${criterion}]`)).textContent = values.length
-        ? t("roadmap.median", { m: median(values), low: Math.min(...values), high: Math.max(...values), n: values.length })
+        ? tn("roadmap.median", values.length, { m: median(values), low: Math.min(...values), high: Math.max(...values) })
         : "";
     }
   }
@@ -291,7 +291,7 @@ export class RoadmapView {
     const described = items
       .map((item, i) => {
         const placed = position(item);
-        return placed ? `${i + 1}. ${item.title}: ${t("roadmap.impact")} ${placed[1].toFixed(1)}, ${t("roadmap.effort")} ${placed[0].toFixed(1)}` : "";
+        return placed ? `${i + 1}. ${item.title}: ${t("roadmap.impact")} ${formatNumber(placed[1])}, ${t("roadmap.effort")} ${formatNumber(placed[0])}` : "";
       })
       .filter(Boolean)
       .join("; ");

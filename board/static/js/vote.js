@@ -3,7 +3,7 @@
 // controls (objectives, rounds, participation, proxies). Forms are built once; the lists below
 // them are rebuilt on every change, keeping focus on the same control.
 import { askText, confirmAction } from "./dialogs.js";
-import { t } from "./i18n.js";
+import { t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
 import { currentRound, itemTitle } from "./state.js";
@@ -84,9 +84,9 @@ export class VoteView {
     if (canVote) {
       ballot.append(
         h("p", { class: "dots-left", "aria-live": "polite" }, [
-          h("strong", { text: t("vote.left", { n: round.budget - used, budget: round.budget }) }),
+          h("strong", { text: tn("vote.left", round.budget - used, { budget: round.budget }) }),
           " · ",
-          h("span", { class: pending ? "saving" : "saved", text: pending ? t("vote.saving") : t("vote.saved", { n: saved, budget: round.budget }) }),
+          h("span", { class: pending ? "saving" : "saved", text: pending ? t("vote.saving") : tn("vote.saved", saved, { budget: round.budget }) }),
         ]),
       );
     }
@@ -102,7 +102,7 @@ export class VoteView {
       plus.disabled = !canVote || !open || used >= round.budget || count >= round.per_item;
       minus.addEventListener("click", () => this.dot(round, item, voter, Command.DOT_REMOVE));
       plus.addEventListener("click", () => this.dot(round, item, voter, Command.DOT_ADD));
-      const pips = h("span", { class: "pips", "aria-label": t("vote.dots", { n: count }), role: "img" });
+      const pips = h("span", { class: "pips", "aria-label": tn("vote.dots", count), role: "img" });
       pips.textContent = "●".repeat(count) || "○";
       const body = h("div", { class: "vote-item-body" }, [h("span", { class: "vote-item-title", text: name })]);
       if (objective?.kpis) body.append(h("span", { class: "vote-item-sub", text: objective.kpis }));
@@ -161,7 +161,7 @@ export class VoteView {
       const people = Object.values(workshop.participants).filter((p) => p.role !== "facilitator");
       const voted = round.anonymous ? round.voters : people.filter((p) => (round.spent[p.id] ?? 0) > 0).length;
       const card = h("section", { class: "card", "aria-labelledby": "round-ctl" }, [
-        h("h3", { id: "round-ctl", text: t("vote.participation", { n: voted, total: people.length }) }),
+        h("h3", { id: "round-ctl", text: tn("vote.participation", voted, { total: people.length }) }),
       ]);
       if (!round.anonymous) {
         const waiting = people.filter((p) => !(round.spent[p.id] > 0)).map((p) => p.name);
@@ -350,7 +350,7 @@ export function results(workshop, round) {
       h("li", { class: "result" }, [
         h("span", { class: "rank", text: `${t("vote.rank", { rank: tally.rank })}${tie ? ` (${t("vote.tie")})` : ""}` }),
         h("span", { class: "result-title", text: itemTitle(workshop, tally.item) }),
-        h("span", { class: "result-dots", text: t("vote.dots", { n: tally.dots }) }),
+        h("span", { class: "result-dots", text: tn("vote.dots", tally.dots) }),
         h("span", { class: "bar-track" }, [bar]),
       ]),
     );
