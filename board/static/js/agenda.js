@@ -98,7 +98,7 @@ export class StepBar {
       parts.push(done);
     }
     if (step && ctx.facilitator) {
-      const count = h("details", { class: "done-count", id: "done-count" }, [
+      const count = h("details", { class: "done-count popover", id: "done-count" }, [
         h("summary", { text: tn("step.done.count", tally.done, { total: tally.total }) }),
         h("div", { class: "done-list" }, tally.waiting.length
           ? [h("p", { class: "label", text: t("step.notdone") }), h("ul", {}, tally.waiting.map((name) => h("li", { text: name })))]

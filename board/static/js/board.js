@@ -451,7 +451,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       const tags = [person.id === me?.id ? t("presence.you") : "", person.role === "facilitator" ? t("role.facilitator") : ""].filter(Boolean);
       list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initialsOf(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
     }
-    const details = h("details", { class: "presence-box" }, [
+    const details = h("details", { class: "presence-box popover" }, [
       h("summary", { "aria-label": `${t("presence.label")}: ${tn("presence.count", online.length)}`, text: tn("presence.count", online.length) }),
       list,
     ]);

@@ -61,7 +61,7 @@ export class FacilitationView {
     });
     const follow = toggle("follow-toggle", t("facilitate.follow.short"), Boolean(workshop.follow), (v) => this.handlers.send({ type: Command.FOLLOW_SET, persona: v ? this.handlers.persona() : null }));
     const wasMore = this.root.querySelector(".more")?.hasAttribute("open") ?? false;
-    const more = h("details", { class: "more" }, [
+    const more = h("details", { class: "more popover" }, [
       h("summary", { class: "btn", id: "more-controls", text: `${t("shell.more")} ▾` }),
       h("div", { class: "more-list" }, [...(workshop.private || hiddenCount ? [] : [reveal]), follow, save]),
     ]);

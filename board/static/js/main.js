@@ -35,6 +35,18 @@ function route() {
   }
 }
 
+/**
+ * Close the open disclosure menus that do not hold `inside`.
+ * @param {Node | null} inside @param {boolean} refocus give the focus back to its summary
+ */
+function closePopovers(inside, refocus) {
+  for (const open of document.querySelectorAll("details.popover[open]")) {
+    if (inside && open.contains(inside)) continue;
+    open.removeAttribute("open");
+    if (refocus && open.contains(document.activeElement)) /** @type {HTMLElement | null} */ (open.querySelector("summary"))?.focus();
+  }
+}
+
 function wireHeader() {
   // On phones the header is one line: the tools open from the menu button.
   const menu = /** @type {HTMLButtonElement} */ (document.getElementById("menu-btn"));
@@ -52,7 +64,10 @@ function wireHeader() {
       setMenu(false);
       menu.focus();
     }
+    if (event.key === "Escape") closePopovers(null, true);
   });
+  // Little menus (who is done, more controls, who is online) close on a tap elsewhere.
+  document.addEventListener("pointerdown", (event) => closePopovers(/** @type {Node} */ (event.target), false));
   const lang = /** @type {HTMLButtonElement} */ (document.getElementById("lang-btn"));
   lang.addEventListener("click", () => {
     setLang(currentLang() === "fr" ? "en" : "fr");
