@@ -12,7 +12,9 @@ import msgspec
 from msgspec import Meta
 
 from sessions.limits import (
+    MAX_GROUPS,
     MAX_ITEM_NOTES,
+    MAX_PARTICIPANTS,
     MAX_ROUND_ITEMS,
     MAX_STEPS,
     NAME_MAX,
@@ -316,6 +318,56 @@ class MarkDone(Command, tag="step.done"):
     done: bool = True
 
 
+GroupCount = Annotated[int, Meta(ge=1, le=MAX_GROUPS)]
+GroupSize = Annotated[int, Meta(ge=1, le=MAX_PARTICIPANTS)]
+
+
+class SplitGroups(Command, tag="groups.split"):
+    """Split the room into ``count`` groups, or groups of about ``size`` people (one of the two),
+    balanced, each given a persona in turn; replaces the groups there were."""
+
+    count: GroupCount | None = None
+    size: GroupSize | None = None
+
+
+class EditGroup(Command, tag="group.edit"):
+    group: ItemId
+    name: Title | None = None
+    persona: ItemId | None = None
+    """A persona id, or "" (the empty string) for none."""
+
+
+class MoveToGroup(Command, tag="group.move"):
+    """The facilitator moves someone to another group (None: out of every group)."""
+
+    participant: ItemId
+    group: ItemId | None
+
+
+class SetGroupWork(Command, tag="groups.set"):
+    """Group work on or off (off brings everyone back to the whole room), and whether people
+    may pick their group."""
+
+    grouped: bool | None = None
+    pick: bool | None = None
+
+
+class ClearGroups(Command, tag="groups.clear"):
+    pass
+
+
+class JoinGroup(Command, tag="group.join"):
+    """A participant picks a group (when the facilitator lets people pick)."""
+
+    group: ItemId
+
+
+class AskHelp(Command, tag="group.help"):
+    """A member raises (or lowers) their group's "needs help" signal."""
+
+    help: bool = True
+
+
 # -- roadmap and scenarios ----------------------------------------------------------------
 
 Criterion = Literal["impact", "cost", "delay", "complexity", "customer", "internal", "external"]
@@ -450,6 +502,13 @@ AnyCommand = (
     | SetAgenda
     | GoToStep
     | MarkDone
+    | SplitGroups
+    | EditGroup
+    | MoveToGroup
+    | SetGroupWork
+    | ClearGroups
+    | JoinGroup
+    | AskHelp
     | AddObjective
     | EditObjective
     | RemoveObjective
@@ -498,6 +557,11 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         SetFollow,
         SetAgenda,
         GoToStep,
+        SplitGroups,
+        EditGroup,
+        MoveToGroup,
+        SetGroupWork,
+        ClearGroups,
         ClassifyRoadmapItem,
         AdjustRoadmapItem,
         RemoveRoadmapItem,

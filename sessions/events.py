@@ -12,6 +12,7 @@ import msgspec
 from sessions.model import (
     ClassRules,
     Emotion,
+    Group,
     Lane,
     Note,
     Objective,
@@ -134,6 +135,14 @@ class DoneSet(msgspec.Struct, tag="done.set", kw_only=True):
     done: list[str]
 
 
+class GroupsSet(msgspec.Struct, tag="groups.saved", kw_only=True):
+    """The groups, whole, and whether group work is on and people may pick."""
+
+    groups: list[Group]
+    grouped: bool
+    pick: bool
+
+
 class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):
     """Notes written in private, now shown to everyone (full states, ``hidden`` false)."""
 
@@ -179,6 +188,7 @@ Event = (
     | AgendaSet
     | StepSet
     | DoneSet
+    | GroupsSet
     | NotesRevealed
     | RoadmapItemSaved
     | RoadmapItemDeleted

@@ -30,6 +30,7 @@ MAX_ROADMAP_ITEMS = 300
 MAX_SCENARIOS = 60
 MAX_ITEM_NOTES = 20
 MAX_STEPS = 20
+MAX_GROUPS = 40
 
 # Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
 OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]

@@ -290,6 +290,19 @@ class Step(msgspec.Struct, kw_only=True, gc=False):
     """Kept in the agenda but passed over by Next and Previous."""
 
 
+class Group(msgspec.Struct, kw_only=True, gc=False):
+    """A small group of the room working on its own persona (one group per persona, usually)."""
+
+    id: str
+    name: str
+    members: list[str] = msgspec.field(default_factory=list)
+    """Participant ids, in the order they joined the group."""
+    persona: str = ""
+    """The persona the group works on ("" while none is assigned)."""
+    help: bool = False
+    """The group asks the facilitator for help."""
+
+
 PHASES: tuple[str, ...] = (
     "personas",
     "journeys",
@@ -330,6 +343,11 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """The agenda step the room is on; None before the first one (the join screen)."""
     done: list[str] = msgspec.field(default_factory=list)
     """Participants who said they are done with the current step, in the order they said it."""
+    groups: list[Group] = msgspec.field(default_factory=list)
+    grouped: bool = False
+    """Group work is on: each participant works on their group's persona, the others' read-only."""
+    group_pick: bool = False
+    """Participants may pick (or change) their group themselves."""
 
 
 _encoder = msgspec.json.Encoder()

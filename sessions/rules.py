@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import agenda, errors, facilitation, personas, roadmap, voting
+from sessions import agenda, errors, facilitation, groups, personas, roadmap, voting
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -38,11 +38,14 @@ from sessions.protocol import (
     AddStage,
     AdjustRoadmapItem,
     AgendaSet,
+    AskHelp,
     CastDot,
     ClassifyRoadmapItem,
+    ClearGroups,
     Command,
     DeleteNote,
     DoneSet,
+    EditGroup,
     EditNote,
     EditObjective,
     EditPersona,
@@ -53,12 +56,15 @@ from sessions.protocol import (
     FacilitationSet,
     FixEmotion,
     GoToStep,
+    GroupsSet,
+    JoinGroup,
     LanesSet,
     MarkDone,
     MoveLane,
     MoveNote,
     MovePersona,
     MoveStage,
+    MoveToGroup,
     NoteDeleted,
     NoteSaved,
     NotesRevealed,
@@ -87,12 +93,14 @@ from sessions.protocol import (
     ScoreRoadmapItem,
     SetAgenda,
     SetFollow,
+    SetGroupWork,
     SetLock,
     SetPhase,
     SetPrivate,
     SetRound,
     SetRules,
     SetTimer,
+    SplitGroups,
     StagesSet,
     StartRound,
     StepSet,
@@ -132,6 +140,8 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
     ):
         raise errors.Locked("The facilitator has locked the board: it is read-only for now.")
     _check_can_see_note(workshop, actor, getattr(command, "note", None))
+    if actor.role != "facilitator" and workshop.grouped:
+        _check_own_group(workshop, actor, command)
     match command:
         case AddNote():
             return _add_note(workshop, actor, command)
@@ -216,6 +226,20 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return agenda.go_to_step(workshop, command, now)
         case MarkDone():
             return agenda.mark_done(workshop, actor.id, command)
+        case SplitGroups():
+            return groups.split(workshop, command)
+        case EditGroup():
+            return groups.edit(workshop, command)
+        case MoveToGroup():
+            return groups.move(workshop, command)
+        case SetGroupWork():
+            return groups.set_work(workshop, command)
+        case ClearGroups():
+            return groups.clear(workshop, command)
+        case JoinGroup():
+            return groups.join(workshop, actor.id, command)
+        case AskHelp():
+            return groups.ask_help(workshop, actor.id, command)
         case AddRoadmapItem():
             return roadmap.add_item(workshop, command)
         case EditRoadmapItem():
@@ -262,6 +286,7 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case PersonaDeleted():
             personas.apply_persona_deleted(workshop, event)
             roadmap.forget_links(workshop)
+            groups.forget_persona(workshop)
         case RoadmapItemSaved() | RoadmapItemDeleted() | RulesSet() | ScenarioSaved():
             roadmap.apply_roadmap(workshop, event)
         case ScenarioDeleted():
@@ -276,6 +301,8 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             facilitation.apply_notes_revealed(workshop, event)
         case AgendaSet() | StepSet() | DoneSet():
             agenda.apply_agenda(workshop, event)
+        case GroupsSet():
+            groups.apply_groups(workshop, event)
         case WorkshopRenamed(title=title):
             workshop.title = title
         case ParticipantSaved(participant=participant):
@@ -293,6 +320,18 @@ def apply_all(workshop: Workshop, events: list[Event]) -> Workshop:
 
 
 # -- notes ------------------------------------------------------------------------------
+
+
+def _check_own_group(workshop: Workshop, actor: Actor, command: Command) -> None:
+    """During group work, what a participant changes on a journey must be their group's."""
+    persona: str | None = None
+    if isinstance(command, (AddNote, EditPersona, RateStage)):
+        persona = command.persona
+    elif isinstance(command, (EditNote, MoveNote, DeleteNote, TagNote)):
+        note = workshop.notes.get(command.note)
+        persona = note.persona if note is not None else None
+    if persona is not None:
+        groups.check_own_persona(workshop, actor.id, persona)
 
 
 def _check_can_see_note(workshop: Workshop, actor: Actor, note_id: object) -> None:
@@ -463,7 +502,7 @@ def _join(workshop: Workshop, command: Join) -> list[Event]:
     participant = Participant(
         id=f"p{workshop.counter + 1}", name=_clean_name(command.name), role=command.role
     )
-    return [ParticipantSaved(participant=participant)]
+    return [ParticipantSaved(participant=participant), *groups.welcome(workshop, participant)]
 
 
 def _rename_self(workshop: Workshop, actor: Actor, name: str) -> list[Event]:

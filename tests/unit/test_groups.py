@@ -1,0 +1,219 @@
+"""Groups: balanced splits, personas in turn, moves, picking, help, group work and latecomers."""
+
+from __future__ import annotations
+
+from sessions import groups
+from sessions.model import Workshop, clone
+from sessions.protocol import (
+    FACILITATOR_COMMANDS,
+    AddNote,
+    AddProxy,
+    AskHelp,
+    ClearGroups,
+    DeleteNote,
+    EditGroup,
+    EditPersona,
+    GroupsSet,
+    JoinGroup,
+    MoveToGroup,
+    RateStage,
+    SetGroupWork,
+    SplitGroups,
+    client_decoder,
+)
+from sessions.rules import Actor, apply_all
+from tests.unit.ballots import play, refused
+from tests.unit.method import lane_of
+from tests.unit.workshops import FACILITATOR, enter, fresh
+
+
+def _room(people: int, template: str = "travel") -> tuple[Workshop, list[Actor]]:
+    workshop = fresh(template)
+    return workshop, [enter(workshop, f"P{i}") for i in range(people)]
+
+
+def _sizes(workshop: Workshop) -> list[int]:
+    return [len(g.members) for g in workshop.groups]
+
+
+def test_split_into_n_groups_is_balanced_and_deals_personas_in_turn() -> None:
+    """7 people in 3 groups: sizes 3, 2, 2; personas given in turn; everyone in exactly one."""
+    workshop, actors = _room(7)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=3))
+    assert _sizes(workshop) == [3, 2, 2]
+    members = [m for g in workshop.groups for m in g.members]
+    assert sorted(members) == sorted(a.id for a in actors)
+    personas = [p.id for p in workshop.personas]
+    assert [g.persona for g in workshop.groups] == [personas[i % len(personas)] for i in range(3)]
+
+
+def test_split_by_size() -> None:
+    """Groups of about 4 for 10 people: 3 groups of 4, 3 and 3."""
+    workshop, _actors = _room(10)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", size=4))
+    assert _sizes(workshop) == [4, 3, 3]
+
+
+def test_split_leaves_out_the_facilitator_and_proxies() -> None:
+    """Only people with a device are dealt into groups."""
+    workshop, actors = _room(2)
+    play(workshop, FACILITATOR, AddProxy(op_id="p", name="Zoé"))
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    assert sorted(m for g in workshop.groups for m in g.members) == sorted(a.id for a in actors)
+
+
+def test_split_needs_exactly_one_of_count_and_size() -> None:
+    """Neither or both is invalid and changes nothing."""
+    workshop, _ = _room(3)
+    assert refused(workshop, FACILITATOR, SplitGroups(op_id="s")).code == "invalid"
+    both = SplitGroups(op_id="s", count=2, size=2)
+    assert refused(workshop, FACILITATOR, both).code == "invalid"
+
+
+def test_too_many_groups_is_a_limit() -> None:
+    """Groups of 1 in a room of 50 would make 50 groups: over the limit."""
+    workshop, _ = _room(50, "blank")
+    assert refused(workshop, FACILITATOR, SplitGroups(op_id="s", size=1)).code == "limit"
+
+
+def test_groups_are_the_facilitators_but_joining_and_help_are_everyones() -> None:
+    """Split, edit, move, set and clear are facilitator-only; join and help are not."""
+    assert {SplitGroups, EditGroup, MoveToGroup, SetGroupWork, ClearGroups} <= FACILITATOR_COMMANDS
+    assert JoinGroup not in FACILITATOR_COMMANDS and AskHelp not in FACILITATOR_COMMANDS
+    workshop, actors = _room(2)
+    assert refused(workshop, actors[0], SplitGroups(op_id="s", count=2)).code == "forbidden"
+
+
+def test_rename_and_assign_a_persona() -> None:
+    """A group gets a name (tidied) and another persona, or none."""
+    workshop, _ = _room(4)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    group = workshop.groups[0].id
+    other = workshop.personas[1].id
+    play(
+        workshop,
+        FACILITATOR,
+        EditGroup(op_id="e", group=group, name="  Les   bleus ", persona=other),
+    )
+    assert workshop.groups[0].name == "Les bleus"
+    assert workshop.groups[0].persona == other
+    play(workshop, FACILITATOR, EditGroup(op_id="e2", group=group, persona=""))
+    assert workshop.groups[0].persona == ""
+    missing = EditGroup(op_id="e3", group=group, persona="a999")
+    assert refused(workshop, FACILITATOR, missing).code == "not_found"
+
+
+def test_move_someone_to_another_group_and_out() -> None:
+    """A move takes the person out of their group and into the other, once."""
+    workshop, actors = _room(4)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    first, second = workshop.groups
+    who = first.members[0]
+    play(workshop, FACILITATOR, MoveToGroup(op_id="m", participant=who, group=second.id))
+    assert who not in workshop.groups[0].members
+    assert workshop.groups[1].members.count(who) == 1
+    play(workshop, FACILITATOR, MoveToGroup(op_id="m2", participant=who, group=None))
+    assert groups.group_of(workshop, who) is None
+    facilitator = MoveToGroup(op_id="m3", participant=FACILITATOR.id, group=second.id)
+    assert refused(workshop, FACILITATOR, facilitator).code == "not_found"
+    assert actors
+
+
+def test_picking_a_group_only_when_allowed() -> None:
+    """A participant picks a group only when the facilitator lets people pick."""
+    workshop, actors = _room(2)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    target = workshop.groups[1].id
+    assert refused(workshop, actors[0], JoinGroup(op_id="j", group=target)).code == "forbidden"
+    play(workshop, FACILITATOR, SetGroupWork(op_id="p", pick=True))
+    play(workshop, actors[0], JoinGroup(op_id="j2", group=target))
+    assert groups.group_of(workshop, actors[0].id) == workshop.groups[1]
+
+
+def test_help_signal_of_a_member() -> None:
+    """A member raises and lowers their group's help signal; someone in no group cannot."""
+    workshop, actors = _room(2)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=1))
+    play(workshop, actors[0], AskHelp(op_id="h"))
+    assert workshop.groups[0].help
+    play(workshop, actors[1], AskHelp(op_id="h2", help=False))
+    assert not workshop.groups[0].help
+    play(workshop, FACILITATOR, MoveToGroup(op_id="m", participant=actors[0].id, group=None))
+    assert refused(workshop, actors[0], AskHelp(op_id="h3")).code == "conflict"
+
+
+def test_a_latecomer_goes_to_the_smallest_group() -> None:
+    """Someone who joins while there are groups lands in the smallest one."""
+    workshop, _ = _room(3)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    late = enter(workshop, "Late")
+    assert late.id in workshop.groups[1].members
+    assert _sizes(workshop) == [2, 2]
+
+
+def test_group_work_makes_the_other_groups_read_only() -> None:
+    """While group work is on, a participant edits only their group's persona."""
+    workshop, actors = _room(2)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    play(workshop, FACILITATOR, SetGroupWork(op_id="g", grouped=True))
+    me = actors[0]
+    mine = groups.group_of(workshop, me.id)
+    assert mine is not None
+    theirs = next(p.id for p in workshop.personas if p.id != mine.persona)
+    stage = workshop.stages[0].id
+    lane = lane_of(workshop, "irritants")
+    add = AddNote(op_id="a", persona=theirs, stage=stage, lane=lane, text="x")
+    assert refused(workshop, me, add).code == "forbidden"
+    play(workshop, me, AddNote(op_id="b", persona=mine.persona, stage=stage, lane=lane, text="y"))
+    other_note = next(n for n in workshop.notes.values() if n.persona == theirs)
+    assert refused(workshop, me, DeleteNote(op_id="d", note=other_note.id)).code == "forbidden"
+    sheet = EditPersona(op_id="e", persona=theirs, field="tagline", value="no")
+    assert refused(workshop, me, sheet).code == "forbidden"
+    rate = RateStage(op_id="r", persona=theirs, stage=stage, value=1)
+    assert refused(workshop, me, rate).code == "forbidden"
+    play(workshop, FACILITATOR, SetGroupWork(op_id="g2", grouped=False))
+    play(workshop, me, AddNote(op_id="c", persona=theirs, stage=stage, lane=lane, text="z"))
+
+
+def test_group_work_needs_groups() -> None:
+    """Turning group work on with no groups is a conflict."""
+    workshop, _ = _room(2)
+    assert refused(workshop, FACILITATOR, SetGroupWork(op_id="g", grouped=True)).code == (
+        "conflict"
+    )
+
+
+def test_clear_brings_everyone_back() -> None:
+    """Clearing removes the groups and ends group work."""
+    workshop, _ = _room(2)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    play(workshop, FACILITATOR, SetGroupWork(op_id="g", grouped=True, pick=True))
+    events = play(workshop, FACILITATOR, ClearGroups(op_id="c"))
+    assert events == [GroupsSet(groups=[], grouped=False, pick=False)]
+    assert not workshop.grouped and not workshop.group_pick
+
+
+def test_removing_a_persona_unassigns_it() -> None:
+    """A group whose persona is removed keeps its members and has no persona."""
+    from sessions.protocol import RemovePersona
+
+    workshop, _ = _room(2)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=1))
+    persona = workshop.groups[0].persona
+    play(workshop, FACILITATOR, RemovePersona(op_id="r", persona=persona, with_notes=True))
+    assert workshop.groups[0].persona == ""
+
+
+def test_replicas_agree_and_commands_decode() -> None:
+    """Applying the logged events on a copy gives the same workshop; the wire form decodes."""
+    workshop, actors = _room(5)
+    copy = clone(workshop)
+    log = []
+    log += play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    log += play(workshop, FACILITATOR, SetGroupWork(op_id="g", grouped=True, pick=True))
+    log += play(workshop, actors[0], JoinGroup(op_id="j", group=workshop.groups[1].id))
+    log += play(workshop, actors[1], AskHelp(op_id="h"))
+    apply_all(copy, log)
+    assert copy == workshop
+    decoded = client_decoder.decode(b'{"type":"groups.split","op_id":"x","count":3}')
+    assert decoded == SplitGroups(op_id="x", count=3)
