@@ -340,7 +340,7 @@ export class BoardView {
       for (const tag of note.tags ?? []) meta.append(h("span", { class: `tag tag-${tag}`, text: t(/** @type {any} */ (`tag.${tag}`)) }));
       if (note.hidden) meta.append(h("span", { class: "tag private", text: `🔒 ${t("note.hidden")}` }));
       if (note.votes) meta.append(h("span", { class: "tag votes", text: `${"●".repeat(Math.min(note.votes, 5))}${note.votes > 5 ? "+" : ""} ${note.votes}` }));
-      if (pending) meta.append(h("span", { class: "tag waiting", text: `⏳ ${t("note.pending")}` }));
+      if (pending) meta.append(h("span", { class: "tag waiting", text: `⏳ ${t("note.waiting")}` }));
       if (author) meta.append(h("span", { class: "note-author", title: author, "aria-hidden": "true", text: initialsOf(author) }));
       el.replaceChildren(h("span", { class: "note-text", text }), meta);
       el.setAttribute("aria-label", t("note.aria", { text, channel: channelName(note.channel) }));

@@ -6,6 +6,7 @@ import { Command, Event } from "./protocol.js";
  * @typedef {{id: string, title: string}} Stage
  * @typedef {{id: string, kind: string, title: string}} Lane
  * @typedef {{id: string, kind: string, title: string, minutes: number | null, skipped: boolean}} Step
+ * @typedef {{id: string, name: string, members: string[], persona: string, help: boolean}} Group
  * @typedef {{id: string, name: string, emoji: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
  *            channel: string, pos: number, author: string, version: number,
@@ -33,6 +34,7 @@ import { Command, Event } from "./protocol.js";
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
  *            rules: {strong: number, light: number, expected: number},
  *            agenda: Step[], step: string | null, done: string[],
+ *            groups: Group[], grouped: boolean, group_pick: boolean,
  *            emotions: Record<string, {persona: string, stage: string,
  *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
@@ -135,6 +137,11 @@ export function apply(workshop, event) {
     case Event.DONE_SET:
       workshop.done = event.done;
       break;
+    case Event.GROUPS_SAVED:
+      workshop.groups = event.groups;
+      workshop.grouped = event.grouped;
+      workshop.group_pick = event.pick;
+      break;
     case Event.NOTES_REVEALED:
       for (const note of event.notes) workshop.notes[note.id] = note;
       break;
@@ -190,6 +197,7 @@ function forgetLinks(workshop) {
     if (linked.persona && !personas.has(linked.persona)) linked.persona = "";
     if (linked.stage && !stages.has(linked.stage)) linked.stage = "";
   }
+  for (const group of workshop.groups ?? []) if (group.persona && !personas.has(group.persona)) group.persona = "";
 }
 
 /** Number part of an id such as "n42". @param {string} id */
