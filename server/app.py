@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, ws
+from server import api, exports_api, reference, ws
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.settings import Settings
@@ -108,6 +108,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/join", api.join_workshop, methods=["POST"]),
         Route("/api/workshops/{workshop}/template", api.save_template, methods=["POST"]),
         Route("/api/join/{code}/qr.svg", api.join_qr),
+        Route(reference.URL, reference.serve),
         *exports_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
