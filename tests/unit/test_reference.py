@@ -10,6 +10,7 @@ import pkgutil
 import re
 from pathlib import Path
 
+import jsonschema
 import msgspec
 import pytest
 
@@ -17,6 +18,7 @@ import sessions
 from server import reference
 from sessions import errors, snapshot
 from sessions.protocol import CLOSE_CODES, ERROR_CODES, ClientMessage, Event, ServerMessage, tags
+from tests.browser_fixtures import cases
 
 ROOT = Path(__file__).resolve().parents[2]
 HTTP_ONLY: set[type[errors.DomainError]] = {snapshot.InvalidSnapshot}
@@ -156,3 +158,30 @@ def test_every_tag_is_in_the_tables():
     doc = reference.DOC_FILE.read_text(encoding="utf-8")
     for tag in [*tags(ClientMessage), *tags(ServerMessage), *tags(Event)]:
         assert f"| `{tag}` |" in doc, tag
+
+
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    document = reference.schema()
+    return jsonschema.Draft202012Validator({"$defs": document["$defs"], "$ref": f"#/$defs/{name}"})
+
+
+def test_the_schema_is_valid_json_schema():
+    """A JSON Schema validator accepts the document as a draft 2020-12 schema."""
+    jsonschema.Draft202012Validator.check_schema(reference.schema())
+
+
+def test_real_snapshots_and_entries_validate_against_the_schema():
+    """Every snapshot and entry of the browser fixtures (made by the domain) is valid, and a
+    frame out of bounds is not: the schema describes what the server really sends."""
+    workshop, entry, command = validator("Workshop"), validator("Entry"), validator("ClientMessage")
+    found = cases()
+    for case in found:
+        workshop.validate(case["start"])
+        workshop.validate(case["expected"])
+        for sent in case["entries"]:
+            entry.validate(sent)
+    assert sum(len(case["entries"]) for case in found) > 500
+    good = {"type": "note.add", "op_id": "o1", "persona": "a1", "stage": "s2", "lane": "l3"}
+    command.validate(good)
+    for bad in ({**good, "text": "x" * 501}, {**good, "persona": "A1"}, {**good, "op_id": ""}):
+        assert not command.is_valid(bad), bad
