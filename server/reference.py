@@ -251,7 +251,7 @@ class _Renderer:
             elif field not in required:  # pragma: no cover - msgspec marks every such field
                 text += " (optional)"
             if "description" in node:
-                text += f" ({node['description']})"
+                text += f" — {node['description'].rstrip('.')}"
             found.append(text)
         return found
 

@@ -224,11 +224,15 @@ class FixEmotion(Command, tag="emotion.fix"):
 
 
 class AddLane(Command, tag="lane.add"):
+    """A lane of the facilitator's own (kind `custom`) beside the method's four."""
+
     title: Title
     index: Index | None = None
 
 
 class RenameLane(Command, tag="lane.rename"):
+    """Only a lane added by the facilitator (`custom`): the method's four keep their names."""
+
     lane: ItemId
     title: Title
 
@@ -239,6 +243,9 @@ class MoveLane(Command, tag="lane.move"):
 
 
 class RemoveLane(Command, tag="lane.remove"):
+    """Only a lane added by the facilitator (`custom`); refused while it holds notes unless
+    ``with_notes``."""
+
     lane: ItemId
     with_notes: bool = False
 
