@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from server import export
-from sessions import errors, views
+from sessions import errors, summary, views
 from sessions.model import Workshop
 from sessions.protocol import AddNote, CastDot, Command, Entry, SetRound, TakeDot
 from sessions.rules import apply_all, decide
@@ -146,3 +146,27 @@ def test_an_anonymous_ballot_reaches_others_with_a_blank_envelope():
         {"type": "dots.set", "round": entry.events[0].round, "voter": "", "dots": {}, "spent": 1,
          "voters": 1}
     ]  # fmt: skip
+
+
+def test_sealing_keeps_the_figures_and_drops_the_ballots():
+    """An export's anonymous round keeps its voters and tallies (what documents print), loses
+    who voted what, and the stored workshop is left whole; a named round is left as it is."""
+    workshop = with_objectives(3)
+    pat, bob = people(workshop, 2)
+    vote = start(workshop, anonymous=True, hidden=True, budget=2)
+    items = workshop.rounds[-1].items
+    for actor, item in ((pat, items[0]), (bob, items[0]), (bob, items[1])):
+        apply_all(workshop, decide(workshop, actor, CastDot(op_id="d", round=vote, item=item), NOW))
+    apply_all(
+        workshop, decide(workshop, FACILITATOR, SetRound(op_id="c", round=vote, action="close"))
+    )
+    before = msgspec.json.encode(workshop)
+    sealed = views.sealed(workshop).rounds[-1]
+    assert (sealed.spent, sealed.dots, sealed.voters) == ({}, {}, 2)
+    assert sealed.result == summary.ranked(workshop.rounds[-1])
+    assert [t.dots for t in sealed.result] == [2, 1, 0]
+    assert summary.voters(sealed) == summary.voters(workshop.rounds[-1]) == 2
+    assert msgspec.json.encode(workshop) == before
+    named = with_objectives(1)
+    start(named, anonymous=False)
+    assert views.sealed(named) is named
