@@ -17,6 +17,7 @@ from typing import Any
 import msgspec
 
 from sessions import errors, views
+from sessions import protocol as contract
 from sessions.model import (
     CHANNELS,
     CRITERIA,
@@ -335,7 +336,38 @@ class Walk:
             ),
             lambda: RemoveScenario(op_id="o", scenario=scenario) if scenario else None,
         ]
-        return rng.choice(makers + votes * 3)()
+        return rng.choice(makers + votes * 3 + self.agenda_makers() * 2)()
+
+    def agenda_makers(self) -> list[Callable[[], Command | None]]:
+        """The agenda's commands, where the protocol has them (they came with issue 18)."""
+        set_agenda = getattr(contract, "SetAgenda", None)
+        go_to = getattr(contract, "GoToStep", None)
+        mark_done = getattr(contract, "MarkDone", None)
+        draft = getattr(contract, "StepDraft", None)
+        if set_agenda is None or go_to is None or mark_done is None or draft is None:
+            return []
+        rng = self.rng
+        steps = list(getattr(self.workshop, "agenda", []))
+        ids = [step.id for step in steps]
+
+        def redrafted() -> Command:
+            kept = rng.sample(steps, max(0, len(steps) - rng.randrange(2)))
+            drafts = [
+                draft(id=s.id, kind=s.kind, title=rng.choice(["", s.title, "Step"]),
+                      minutes=rng.choice([None, s.minutes, 5]), skipped=rng.random() < 0.2)
+                for s in kept
+            ]  # fmt: skip
+            if rng.random() < 0.4:
+                drafts.insert(rng.randrange(len(drafts) + 1), draft(kind="vote", title="Extra"))
+            return set_agenda(op_id="o", steps=drafts)  # type: ignore[no-any-return]
+
+        return [
+            lambda: set_agenda(op_id="o", steps=None),
+            redrafted,
+            lambda: go_to(op_id="o", step=rng.choice([None, *ids])),
+            lambda: go_to(op_id="o", step=rng.choice(ids)) if ids else None,
+            lambda: mark_done(op_id="o", done=rng.random() < 0.7),
+        ]
 
     def step(self) -> None:
         actor = self.rng.choice(self.people)
