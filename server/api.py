@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import io
 import secrets
-import time
-from collections import defaultdict, deque
-from typing import TYPE_CHECKING, Annotated, Literal, TypeVar
+from typing import Annotated, Literal, TypeVar
 
 import msgspec
 import segno
@@ -14,17 +12,14 @@ from msgspec import Meta
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.context import Context
 from server.store import new_token
 from sessions import errors, templates
 from sessions.protocol import NAME_MAX, WORKSHOP_TITLE_MAX, ParticipantSaved
 from sessions.rules import Actor, Join
 
-if TYPE_CHECKING:
-    from server.app import Context
-
 _T = TypeVar("_T")
 _BODY_MAX = 16 * 1024
-_WRONG_CODES_PER_MINUTE = 20
 
 
 class CreateRequest(msgspec.Struct, kw_only=True):
@@ -60,22 +55,6 @@ async def _body(request: Request, kind: type[_T]) -> _T | Response:
         return msgspec.json.decode(raw, type=kind)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         return problem("invalid", f"This request is not valid: {exc}", 400)
-
-
-class WrongCodes:
-    """Per-address count of wrong join codes in the last minute (guessing is slowed down)."""
-
-    def __init__(self) -> None:
-        self._seen: defaultdict[str, deque[float]] = defaultdict(deque)
-
-    def too_many(self, address: str) -> bool:
-        seen = self._seen[address]
-        while seen and seen[0] < time.monotonic() - 60:
-            seen.popleft()
-        return len(seen) >= _WRONG_CODES_PER_MINUTE
-
-    def add(self, address: str) -> None:
-        self._seen[address].append(time.monotonic())
 
 
 class SaveTemplateRequest(msgspec.Struct, kw_only=True):

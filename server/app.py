@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import redis.asyncio as aioredis
 from starlette.applications import Starlette
@@ -17,7 +16,8 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, ws
+from server import api, exports_api, reference, ws
+from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.settings import Settings
 from server.store import Store
@@ -31,17 +31,6 @@ CSP = (
     "connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
     "form-action 'self'"
 )
-
-
-@dataclass(slots=True)
-class Context:
-    """What every route and socket of one process shares."""
-
-    settings: Settings
-    store: Store
-    hub: Hub
-    caps: ws.ConnectionCaps
-    wrong_codes: api.WrongCodes
 
 
 class SecurityHeaders:
@@ -96,8 +85,8 @@ def create_app(settings: Settings) -> Starlette:
             settings=settings,
             store=store,
             hub=hub,
-            caps=ws.ConnectionCaps(settings.max_connections_per_ip),
-            wrong_codes=api.WrongCodes(),
+            caps=ConnectionCaps(settings.max_connections_per_ip),
+            wrong_codes=WrongCodes(),
         )
         runner = asyncio.create_task(hub.run(), name="hub")
         try:
@@ -119,6 +108,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/join", api.join_workshop, methods=["POST"]),
         Route("/api/workshops/{workshop}/template", api.save_template, methods=["POST"]),
         Route("/api/join/{code}/qr.svg", api.join_qr),
+        Route(reference.URL, reference.serve),
         *exports_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),

@@ -11,7 +11,7 @@ most ``RENDERS_AT_ONCE`` at a time per process, so that sockets keep being serve
 from __future__ import annotations
 
 import asyncio
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 from urllib.parse import quote
 
 import msgspec
@@ -21,12 +21,10 @@ from starlette.routing import Route
 
 from server import export
 from server.api import problem
+from server.context import Context
 from server.export import transfer
 from sessions import snapshot
 from sessions.model import Workshop
-
-if TYPE_CHECKING:
-    from server.app import Context
 
 RENDERS_AT_ONCE = 2
 IMPORT_MAX = 16 * 1024 * 1024

@@ -12,13 +12,12 @@ import contextlib
 import logging
 import secrets
 import time
-from collections import Counter
-from typing import TYPE_CHECKING
 
 import msgspec
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from server.context import Context
 from server.mailbox import Mailbox
 from server.rooms import Member, Room, RoomGone
 from sessions import errors, views
@@ -38,9 +37,6 @@ from sessions.protocol import (
     entry_decoder,
 )
 from sessions.rules import Actor
-
-if TYPE_CHECKING:
-    from server.app import Context
 
 log = logging.getLogger("parcours.ws")
 
@@ -63,25 +59,6 @@ def _op_id_of(text: str) -> str | None:
         return _op_only.decode(text).op_id
     except _UNDECODABLE:
         return None
-
-
-class ConnectionCaps:
-    """How many sockets each address holds, capped (uvicorn's limit does not count sockets)."""
-
-    def __init__(self, per_address: int) -> None:
-        self.per_address = per_address
-        self._open: Counter[str] = Counter()
-
-    def take(self, address: str) -> bool:
-        if self._open[address] >= self.per_address:
-            return False
-        self._open[address] += 1
-        return True
-
-    def give_back(self, address: str) -> None:
-        self._open[address] -= 1
-        if self._open[address] <= 0:
-            del self._open[address]
 
 
 class _Bucket:

@@ -42,6 +42,8 @@ class Command(msgspec.Struct, kw_only=True):
 
 
 class AddNote(Command, tag="note.add"):
+    """A note in one cell of a persona's grid (hidden from others in private writing)."""
+
     persona: ItemId
     stage: ItemId
     lane: ItemId
@@ -57,10 +59,13 @@ class EditNote(Command, tag="note.edit"):
 
 
 class MoveNote(Command, tag="note.move"):
+    """Move a note to another cell of its persona's grid (or within its cell)."""
+
     note: ItemId
     stage: ItemId
     lane: ItemId
     index: Index
+    """Place in the target cell (beyond the end: last)."""
 
 
 class DeleteNote(Command, tag="note.delete"):
@@ -85,6 +90,7 @@ class MoveStage(Command, tag="stage.move"):
 class RemoveStage(Command, tag="stage.remove"):
     stage: ItemId
     with_notes: bool = False
+    """Refused (conflict) while the stage holds notes, unless true: then they go too."""
 
 
 class RenameWorkshop(Command, tag="workshop.rename"):
@@ -92,6 +98,8 @@ class RenameWorkshop(Command, tag="workshop.rename"):
 
 
 class RenameSelf(Command, tag="participant.rename"):
+    """The sender's own display name (allowed while the board is locked)."""
+
     name: Name
 
 
@@ -138,6 +146,8 @@ class SetRound(Command, tag="round.set"):
 
 
 class CastDot(Command, tag="dot.add"):
+    """One more dot of the sender's budget on an item of an open round."""
+
     round: ItemId
     item: ItemId
     proxy: ItemId | None = None
@@ -145,6 +155,8 @@ class CastDot(Command, tag="dot.add"):
 
 
 class TakeDot(Command, tag="dot.remove"):
+    """Take one of the sender's dots back from an item."""
+
     round: ItemId
     item: ItemId
     proxy: ItemId | None = None
@@ -215,11 +227,15 @@ class FixEmotion(Command, tag="emotion.fix"):
 
 
 class AddLane(Command, tag="lane.add"):
+    """A lane of the facilitator's own (kind `custom`) beside the method's four."""
+
     title: Title
     index: Index | None = None
 
 
 class RenameLane(Command, tag="lane.rename"):
+    """Only a lane added by the facilitator (`custom`): the method's four keep their names."""
+
     lane: ItemId
     title: Title
 
@@ -230,6 +246,9 @@ class MoveLane(Command, tag="lane.move"):
 
 
 class RemoveLane(Command, tag="lane.remove"):
+    """Only a lane added by the facilitator (`custom`); refused while it holds notes unless
+    ``with_notes``."""
+
     lane: ItemId
     with_notes: bool = False
 

@@ -29,14 +29,20 @@ from sessions.model import (
 
 
 class NoteSaved(msgspec.Struct, tag="note.saved", kw_only=True):
+    """A note's whole new state: added, edited, moved, tagged or renumbered in its cell."""
+
     note: Note
 
 
 class NoteDeleted(msgspec.Struct, tag="note.deleted", kw_only=True):
     note: str
+    """The id of the note that is gone."""
 
 
 class StagesSet(msgspec.Struct, tag="stages.set", kw_only=True):
+    """Every stage, in order (added, renamed, moved or removed: the emotions of a removed
+    stage go, and items stop naming it)."""
+
     stages: list[Stage]
 
 
@@ -49,6 +55,8 @@ class ParticipantSaved(msgspec.Struct, tag="participant.saved", kw_only=True):
 
 
 class ObjectivesSet(msgspec.Struct, tag="objectives.set", kw_only=True):
+    """Every objective, in order."""
+
     objectives: list[Objective]
 
 
@@ -75,7 +83,10 @@ class DotsSet(msgspec.Struct, tag="dots.set", kw_only=True):
 
     round: str
     voter: str
+    """The voter's participant id; "" for the others in an anonymous round."""
     dots: dict[str, int]
+    """item id -> this voter's dots on it (empty for the others in a hidden or anonymous
+    round)."""
     spent: int
     voters: int = 0
     """Voters with at least one dot in the round, after this change."""
@@ -90,6 +101,7 @@ class PersonaSaved(msgspec.Struct, tag="persona.saved", kw_only=True):
 
 class PersonasOrdered(msgspec.Struct, tag="personas.ordered", kw_only=True):
     order: list[str]
+    """Every persona id, in the new order."""
 
 
 class PersonaDeleted(msgspec.Struct, tag="persona.deleted", kw_only=True):
@@ -103,6 +115,8 @@ class EmotionSaved(msgspec.Struct, tag="emotion.saved", kw_only=True):
 
 
 class LanesSet(msgspec.Struct, tag="lanes.set", kw_only=True):
+    """Every lane, in order."""
+
     lanes: list[Lane]
 
 
@@ -111,6 +125,7 @@ class FacilitationSet(msgspec.Struct, tag="facilitation.set", kw_only=True):
 
     phase: str
     timer_ends_at: float | None
+    """When the countdown ends, in seconds since the epoch (the server's clock)."""
     locked: bool
     private: bool
     follow: str | None
@@ -202,6 +217,9 @@ class Entry(msgspec.Struct, kw_only=True):
     """One accepted command as stored in the op log and sent to clients."""
 
     seq: int
+    """Position in the workshop's log: 1, 2, 3... with no gap, in every view."""
     op_id: str
+    """The command's op id; "" for the others when it answers an anonymous ballot."""
     actor: str
+    """Participant id of the sender; "" for the others when it would name an anonymous voter."""
     events: list[Event]

@@ -98,9 +98,13 @@ class Note(msgspec.Struct, kw_only=True, gc=False):
     text: str
     channel: Channel = "web"
     pos: float = 0.0
+    """Order inside its cell (persona, stage, lane), ties broken by id."""
     author: str = ""
+    """Participant id of its writer."""
     version: int = 1
+    """Grows by one with every change of this note."""
     tags: list[str] = msgspec.field(default_factory=list)
+    """Of a solution note: customer, internal, external."""
     hidden: bool = False
     """Written in private mode: shown to its author and the facilitator until revealed."""
     votes: int | None = None
@@ -319,6 +323,7 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     lang: Literal["en", "fr"] = "en"
     template: str = "blank"
     counter: int = 0
+    """The last number used in an id: ids are never reused."""
     stages: list[Stage] = msgspec.field(default_factory=list)
     lanes: list[Lane] = msgspec.field(default_factory=list)
     personas: list[Persona] = msgspec.field(default_factory=list)
@@ -332,6 +337,7 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     scenarios: dict[str, Scenario] = msgspec.field(default_factory=dict)
     rules: ClassRules = msgspec.field(default_factory=ClassRules)
     phase: str = "journeys"
+    """The stage of the method: personas, journeys, vote, roadmap, scenarios, restitution."""
     timer_ends_at: float | None = None
     locked: bool = False
     private: bool = False

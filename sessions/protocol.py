@@ -160,6 +160,8 @@ PROTOCOL_VERSION = 1
 
 
 class Hello(msgspec.Struct, tag="hello", kw_only=True):
+    """The first frame of every socket (within 15 s); ``last_seq`` and ``epoch`` to resume."""
+
     protocol: int
     workshop: WorkshopId
     token: Token
@@ -184,6 +186,8 @@ class You(msgspec.Struct, kw_only=True):
 
 
 class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
+    """The answer to the hello: the entries after ``last_seq``, or the whole (redacted) workshop."""
+
     protocol: int
     seq: int
     epoch: str
@@ -195,16 +199,60 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
 
 
 class EventMessage(msgspec.Struct, tag="event", kw_only=True):
+    """One accepted command: its entry, as the viewer may see it."""
+
     entry: Entry
 
 
+class EventsMessage(msgspec.Struct, tag="events", kw_only=True):
+    """Several entries committed in the same turn of the server's loop, in one frame."""
+
+    entries: list[Entry]
+
+
 class Ack(msgspec.Struct, tag="ack", kw_only=True):
+    """The command is durable: ``seq`` is its entry's, or the room's when it changed nothing."""
+
     op_id: str
     seq: int
 
 
+ERROR_CODES: dict[str, str] = {
+    "invalid": "the command is malformed, out of bounds or makes no sense here",
+    "limit": "a size limit of the workshop would be exceeded",
+    "not_found": "an item it names does not exist (or is hidden from the sender)",
+    "forbidden": "the sender's role may not do this",
+    "locked": "the board is read-only for participants right now",
+    "conflict": "the command contradicts the current state",
+    "vote_refused": "a dot cannot be cast or taken back now (a kind of conflict)",
+    "rate": "too many messages: slow down, retry later",
+    "unavailable": "Redis cannot be reached: not saved, retry later",
+    "protocol": "the client speaks another protocol version: reload the page",
+}
+"""Every ``code`` an ``error`` frame of the socket can carry. The domain's codes are those of
+``sessions.errors``; ``rate``, ``unavailable`` and ``protocol`` come from the server. A test
+fails when code raises a code that is not here (or not in ``docs/protocol.md``)."""
+
+CLOSE_CODES: dict[int, str] = {
+    1003: "a binary frame instead of the hello",
+    1008: "policy: no hello in time, a bad hello, flooding, too many connections per address",
+    1009: "a frame over 64 KiB",
+    1011: "an internal error of the server",
+    1013: "try again later: the client reads too slowly, or Redis is unreachable (reconnect "
+    "and resume)",
+    4001: "resync: reconnect without last_seq (the log no longer reaches, or the data was "
+    "restored)",
+    4400: "another protocol version: reload the page",
+    4403: "the token's participant no longer exists in the workshop (after a restore)",
+    4404: "no such workshop, or the token is not valid for it (the same answer, on purpose)",
+}
+"""Every close code the server uses, with what the client should do."""
+
+
 class Error(msgspec.Struct, tag="error", kw_only=True):
-    code: str
+    """The command was refused and changed nothing (``op_id`` names it, when it had one)."""
+
+    code: Annotated[str, Meta(extra_json_schema={"enum": list(ERROR_CODES)})]
     message: str
     op_id: str | None = None
 
@@ -216,6 +264,8 @@ class Online(msgspec.Struct, kw_only=True):
 
 
 class Presence(msgspec.Struct, tag="presence", kw_only=True):
+    """Who is connected (volatile, never stored); sent again when someone comes or goes."""
+
     online: list[Online]
 
 
@@ -223,7 +273,7 @@ class Pong(msgspec.Struct, tag="pong", kw_only=True):
     pass
 
 
-ServerMessage = Welcome | EventMessage | Ack | Error | Presence | Pong
+ServerMessage = Welcome | EventMessage | EventsMessage | Ack | Error | Presence | Pong
 
 client_decoder = msgspec.json.Decoder(ClientMessage)
 entry_decoder = msgspec.json.Decoder(Entry)
@@ -238,6 +288,8 @@ def tags(union: object) -> list[str]:
 
 # The whole contract is importable from here, wherever each part is defined.
 __all__ = [
+    "CLOSE_CODES",
+    "ERROR_CODES",
     "FACILITATOR_COMMANDS",
     "FRAME_MAX",
     "MAX_GROUPS",
@@ -293,6 +345,7 @@ __all__ = [
     "Error",
     "Event",
     "EventMessage",
+    "EventsMessage",
     "FacilitationSet",
     "FixEmotion",
     "GoToStep",

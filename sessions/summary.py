@@ -161,7 +161,10 @@ def shown(vote: VoteRound) -> bool:
 
 
 def voters(vote: VoteRound) -> int:
-    """How many participants cast at least one dot."""
+    """How many participants cast at least one dot (the round's count once its ballots are
+    sealed away, see ``sessions.views.sealed``)."""
+    if not vote.dots:
+        return vote.voters
     return sum(1 for cast in vote.dots.values() if any(cast.values()))
 
 

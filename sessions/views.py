@@ -8,7 +8,10 @@ The server stores and decides on the full workshop; browsers only receive their 
   ranked result, not the ballots: with 1,000 voters they would make a frame of over 100 KB for
   every phone, for data no screen shows;
 - in an anonymous round nobody but the voter sees who spent what, even after the reveal: only
-  the number of voters and, once revealed, the ranked result;
+  the number of voters and, once revealed, the ranked result. The entry's envelope is masked
+  too: its ``actor`` and ``op_id`` (a client may make op ids that name it) become ``""`` for
+  everyone but the voter and whoever cast by proxy, and exports keep only the round's figures
+  (:func:`sealed`);
 - a note written in private (``hidden``) is seen by its author and the facilitators only, until
   it is revealed.
 
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import msgspec
 
+from sessions import summary
 from sessions.model import VoteRound, Workshop
 from sessions.protocol import DotsSet, Entry, Event, NoteSaved
 
@@ -58,7 +62,7 @@ def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
 def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
     """``entry`` as ``viewer`` may see it (``PUBLIC`` for anyone not named in it)."""
     events: list[Event] = []
-    changed = False
+    changed = anonymous = False
     facilitators: set[str] | None = None
     for event in entry.events:
         if isinstance(event, NoteSaved) and event.note.hidden and viewer != event.note.author:
@@ -70,11 +74,16 @@ def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
             vote = _round(workshop, event.round)
             if vote is None or not _dots_visible(vote):
                 masked = "" if vote is None or vote.anonymous else event.voter
+                anonymous = anonymous or not masked
                 events.append(msgspec.structs.replace(event, voter=masked, dots={}))
                 changed = True
                 continue
         events.append(event)
-    return msgspec.structs.replace(entry, events=events) if changed else entry
+    if not changed:
+        return entry
+    if anonymous:  # who sent it would name the voter the event no longer names
+        return msgspec.structs.replace(entry, actor=PUBLIC, op_id=PUBLIC, events=events)
+    return msgspec.structs.replace(entry, events=events)
 
 
 def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) -> Workshop:
@@ -107,4 +116,23 @@ def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) 
             spent = dict(vote.spent)
             dots = {v: dict(d) if v in mine else {} for v, d in vote.dots.items()}
         rounds.append(msgspec.structs.replace(vote, spent=spent, dots=dots))
+    return msgspec.structs.replace(workshop, rounds=rounds)
+
+
+def sealed(workshop: Workshop) -> Workshop:
+    """The workshop as exports show it: an anonymous round keeps its figures, not its ballots.
+
+    Its ``spent`` and ``dots`` are emptied (nobody, the facilitator included, learns who voted
+    what from a file); ``voters`` stays, and a round whose tallies may be shown (revealed,
+    closed, or never hidden) keeps them as its ``result``. The same object when no round is
+    anonymous; never changes its argument.
+    """
+    if not any(vote.anonymous and (vote.dots or vote.spent) for vote in workshop.rounds):
+        return workshop
+    rounds = []
+    for vote in workshop.rounds:
+        if vote.anonymous and (vote.dots or vote.spent):
+            result = summary.result(vote) if summary.shown(vote) else vote.result
+            vote = msgspec.structs.replace(vote, spent={}, dots={}, result=result)
+        rounds.append(vote)
     return msgspec.structs.replace(workshop, rounds=rounds)

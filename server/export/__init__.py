@@ -22,6 +22,7 @@ from server.export.anonymise import anonymised
 from server.export.options import Options
 from server.export.text import slug
 from server.export.words import Words
+from sessions import views
 from sessions.model import Workshop
 
 __all__ = ["FORMATS", "Format", "Options", "bundle", "export", "file_name", "prepare"]
@@ -97,7 +98,8 @@ FORMATS: dict[str, Format] = {
 
 
 def prepare(workshop: Workshop, options: Options) -> Workshop:
-    """The workshop an export is made from: anonymised when asked."""
+    """The workshop an export is made from: anonymous rounds sealed, anonymised when asked."""
+    workshop = views.sealed(workshop)
     return anonymised(workshop, Words(options.lang)) if options.anonymise else workshop
 
 

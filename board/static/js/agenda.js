@@ -83,6 +83,7 @@ export class StepBar {
       h("span", { class: "step-count", text: step ? t("step.of", { i: index, n: steps.length }) : t("agenda.title") }),
       h("span", { class: "step-name", text: step ? stepName(step) : t("step.none") }),
     ]);
+    /** @type {HTMLElement[]} */
     const parts = [where];
     if (workshop.timer_ends_at) parts.push(h("span", { class: "step-timer", id: "step-timer", role: "timer", "data-ends": String(workshop.timer_ends_at) }));
     const wanted = sectionOf(step);
@@ -155,6 +156,7 @@ export class AgendaView {
     if (key === this.key) return;
     this.key = key;
     const step = currentStep(workshop);
+    /** @type {HTMLElement[]} */
     const parts = [h("h2", { class: "section-title", id: "agenda-title", tabindex: "-1", text: t("agenda.title") })];
     parts.push(
       h("section", { class: "card step-now", "aria-labelledby": "step-now-title" }, [
@@ -185,6 +187,7 @@ export class AgendaView {
       }
       list.append(item);
     }
+    /** @type {HTMLElement[]} */
     const parts = [h("p", { class: "hint", text: t("agenda.help") })];
     parts.push((workshop.agenda ?? []).length ? list : h("p", { text: t("agenda.empty") }));
     if (ctx.facilitator) {

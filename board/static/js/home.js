@@ -16,7 +16,7 @@ export function readAccess(workshop) {
   }
 }
 
-/** @param {string} workshop @param {Access} access */
+/** @param {string} workshop @param {Partial<Access>} access */
 export function saveAccess(workshop, access) {
   const old = readAccess(workshop) || {};
   localStorage.setItem(`parcours:access:${workshop}`, JSON.stringify({ ...old, ...access, at: Date.now() }));

@@ -15,6 +15,7 @@ import { results } from "./vote.js";
 export function renderScreen(root, workshop, ctx) {
   const round = currentRound(workshop);
   const people = Object.values(workshop.participants).filter((p) => p.role !== "facilitator").length;
+  /** @type {HTMLElement[]} */
   const parts = [h("h2", { class: "screen-title", text: workshop.title })];
   if (round?.status === "revealed") {
     parts.push(h("p", { class: "screen-status", text: t("vote.revealed") }), results(workshop, round));

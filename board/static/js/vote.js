@@ -112,7 +112,7 @@ export class VoteView {
     this.tick();
   }
 
-  /** @param {VoteRound} round @param {string} voter */
+  /** @param {string} roundId @param {string} voter */
   pendingFor(roundId, voter) {
     return this.handlers.pending().filter(
       (c) => (c.type === Command.DOT_ADD || c.type === Command.DOT_REMOVE) && c.round === roundId && (c.proxy ?? this.ctx?.me) === voter,
