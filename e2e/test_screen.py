@@ -154,9 +154,13 @@ CUT = """() => {
     }
     const style = getComputedStyle(el);
     const clips = style.overflowX !== 'visible' || style.overflowY !== 'visible';
-    const allowed = el.classList.contains('clamp') || el.classList.contains('sr-only');
+    // Deliberate: clamped lines end with an ellipsis, names of 60 characters too.
+    const allowed = el.classList.contains('clamp') || el.classList.contains('sr-only')
+      || style.textOverflow === 'ellipsis';
     const over = el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1;
-    if (clips && !allowed && over) {
+    // A box whose content spills out of it (text wider than its column) is cut as well.
+    const boxed = style.display !== 'inline' && el.clientWidth > 0;
+    if ((clips || boxed) && !allowed && over) {
       const inside = `${el.clientWidth}x${el.clientHeight}`;
       found.push(`clipped ${name} ${el.scrollWidth}x${el.scrollHeight} in ${inside}`);
     }
@@ -171,6 +175,9 @@ async def check_fits_and_axe(page: Page, label: str, axe: bool = True) -> None:
         await page.set_viewport_size(size)
         await page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done(null)))")
         cut = await page.evaluate(CUT)
+        if size is HD:  # for a look at the smaller projector (e2e/results is not committed)
+            SHOTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(SHOTS / f"presenter-{label.replace(' ', '-')}-720p.png"))
         assert not cut, f"{label} at {size}: {cut}"
     await page.set_viewport_size(FULL_HD)
     if axe:
@@ -204,6 +211,9 @@ async def test_join_screen_shows_the_code_who_joined_and_how_many(
         await the_room.leave("Ana")
         await expect(page.locator(".screen-name")).to_have_text(["Bruno"])
         await expect(page.locator("html")).to_have_attribute("data-step", "")
+        # The one control: full screen, a button of at least 44 x 44 px.
+        box = await page.get_by_role("button", name="Full screen (F)").bounding_box()
+        assert box is not None and box["width"] >= 44 and box["height"] >= 44
 
 
 async def test_a_step_shows_its_title_countdown_and_who_is_done(
@@ -369,7 +379,7 @@ async def test_every_scene_fits_a_projector_and_passes_axe(
         for name in NAMES:
             await the_room.arrive(name)
         await expect(page.locator(".screen-name")).to_have_count(len(NAMES))
-        await check_fits_and_axe(page, "join")
+        await check_fits_and_axe(page, f"join {lang}")
         await page.screenshot(
             path=str(shots / ("presenter-join.png" if update else f"presenter-join-{lang}.png"))
         )
@@ -379,30 +389,86 @@ async def test_every_scene_fits_a_projector_and_passes_axe(
         for name in NAMES[:6]:
             await the_room.command(the_room.people[name], {"type": "step.done", "done": True})
         await expect(page.locator(".screen-big-count")).to_have_text("6 / 10")
-        await check_fits_and_axe(page, "step")
+        await check_fits_and_axe(page, f"step {lang}")
         await page.screenshot(path=str(SHOTS / f"presenter-step-{lang}.png"))
         await the_room.command(the_room.facilitator, {"type": "timer.set", "seconds": 1})
         await expect(page.locator(".screen-timer")).to_have_text(TIME_UP[lang])
-        await check_fits_and_axe(page, "time is up", axe=False)
+        await check_fits_and_axe(page, f"time is up {lang}", axe=False)
 
         await the_room.go("vote")
         ballots = {name: [i % 3, (i * 7) % 4] for i, name in enumerate(NAMES[:7])}
         round_id = await the_room.vote(lang, ballots)
         await scene(page, "vote")
         await expect(page.locator(".screen-vote-count")).to_have_text("7 / 10")
-        await check_fits_and_axe(page, "vote")
+        await check_fits_and_axe(page, f"vote {lang}")
         await page.screenshot(path=str(SHOTS / f"presenter-voting-{lang}.png"))
         for action in ("close", "reveal"):
             command = {"type": "round.set", "round": round_id, "action": action}
             await the_room.command(the_room.facilitator, command)
         await scene(page, "results")
         await page.emulate_media(reduced_motion="reduce")  # the bars at their final length
-        await check_fits_and_axe(page, "results")
+        await check_fits_and_axe(page, f"results {lang}")
         shot = "presenter-vote.png" if update else f"presenter-vote-{lang}.png"
         await page.screenshot(path=str(shots / shot))
 
         await _roadmap(the_room, the_room.people["Ana"])
         await the_room.go("roadmap")
         await scene(page, "roadmap")
-        await check_fits_and_axe(page, "roadmap")
+        await check_fits_and_axe(page, f"roadmap {lang}")
         await page.screenshot(path=str(SHOTS / f"presenter-roadmap-{lang}.png"))
+
+
+LONG = "Every traveller finds the right trip, the right date and the right price at once"[:80]
+
+
+async def test_long_titles_and_a_full_room_still_fit(
+    app_server: ServerProcess, browser: Browser
+) -> None:
+    """80-character titles, 40 people, 10 objectives, 12 items: the scenes still fit, uncut."""
+    async with (
+        room(app_server, "A" * 60 + " " + "B" * 59) as the_room,
+        projector(browser, "fr", HD) as page,
+    ):
+        await open_screen(page, the_room)
+        for i in range(40):
+            await the_room.arrive(
+                f"{NAMES[i % len(NAMES)]} {i + 1}" + (" Z" * 26 if i == 5 else "")
+            )
+        await expect(page.locator(".screen-joined")).to_have_text("40 personnes ont rejoint")
+        await expect(page.locator(".screen-name.more")).to_be_visible()  # "+ 12 autres"
+        await check_fits_and_axe(page, "crowded join", axe=False)
+        workshop = the_room.facilitator.workshop
+        assert workshop is not None
+        steps = [
+            {"id": s.id, "kind": s.kind, "title": LONG, "minutes": 90} for s in workshop.agenda
+        ]
+        await the_room.command(the_room.facilitator, {"type": "agenda.set", "steps": steps})
+        await the_room.go("journeys")
+        await expect(page.locator(".screen-step-title")).to_have_text(LONG)
+        await expect(page.locator(".screen-timer")).to_have_text(re.compile(r"^1:(30|29):\d\d$"))
+        await check_fits_and_axe(page, "long step", axe=False)
+        for i in range(10):
+            objective = {"type": "objective.add", "title": f"{i + 1}. {LONG}"[:80], "kpis": LONG}
+            await the_room.command(the_room.facilitator, objective)
+        await the_room.command(the_room.facilitator, {"type": "round.start", "budget": 3})
+        workshop = the_room.facilitator.workshop
+        round_id = workshop.rounds[-1].id
+        for i, client in enumerate(list(the_room.people.values())[:12]):
+            item = workshop.objectives[i % 10].id
+            await the_room.command(client, {"type": "dot.add", "round": round_id, "item": item})
+        for action in ("close", "reveal"):
+            command = {"type": "round.set", "round": round_id, "action": action}
+            await the_room.command(the_room.facilitator, command)
+        await the_room.go("vote")
+        await scene(page, "results")
+        await expect(page.locator(".screen-results .result")).to_have_count(8)
+        await expect(page.locator(".screen-more")).to_have_text("+ 2 autres")
+        await page.emulate_media(reduced_motion="reduce")
+        await check_fits_and_axe(page, "crowded results", axe=False)
+        for i in range(12):
+            item = {"type": "roadmap.add", "title": f"{i + 1} {LONG}"[:80]}
+            await the_room.command(the_room.facilitator, item)
+        await the_room.go("roadmap")
+        await scene(page, "roadmap")
+        await expect(page.locator(".screen-legend .screen-more")).to_be_visible()
+        await check_fits_and_axe(page, "crowded roadmap", axe=False)

@@ -442,6 +442,7 @@ const en = {
   "presenter.roadmap.none": "No roadmap item yet: they are made from the solutions.",
   "presenter.minutes.one": "of {n} minute",
   "presenter.minutes.other": "of {n} minutes",
+  "presenter.fullscreen": "Full screen (F)",
 };
 
 /** @type {typeof en} */
@@ -886,6 +887,7 @@ const fr = {
   "presenter.roadmap.none": "Pas encore de chantier : ils naissent des solutions.",
   "presenter.minutes.one": "sur {n} minute",
   "presenter.minutes.other": "sur {n} minutes",
+  "presenter.fullscreen": "Plein écran (F)",
 };
 
 const dictionaries = { en, fr };

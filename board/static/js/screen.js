@@ -131,12 +131,28 @@ function topBar(scene, workshop) {
   }
   if (scene.kind === "roadmap") right.append(h("span", { class: "screen-pill", "data-role": "done-pill" }));
   right.append(h("span", { class: "screen-pill screen-offline", text: t("conn.offline") }));
+  if (document.fullscreenEnabled) {
+    const full = h("button", { type: "button", class: "screen-pill screen-fullscreen", text: t("presenter.fullscreen") });
+    full.addEventListener("click", () => toggleFullscreen());
+    right.append(full);
+  }
   return h("header", { class: "screen-top" }, [
     h("span", { class: "screen-brand", "aria-hidden": "true", text: "◆ Parcours" }),
     h("h1", { class: "screen-workshop", text: workshop.title }),
     right,
   ]);
 }
+
+function toggleFullscreen() {
+  if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
+  else document.documentElement.requestFullscreen().catch(() => {});
+}
+
+// "F" fills the projector, as in slide software.
+addEventListener("keydown", (event) => {
+  if (document.body.dataset.page !== "screen" || event.ctrlKey || event.metaKey || event.altKey) return;
+  if (event.key === "f" || event.key === "F") toggleFullscreen();
+});
 
 /** @param {string | null} code */
 function spaced(code) {
@@ -422,6 +438,7 @@ function tick(root) {
     const wanted = over ? t("timer.over") : box.dataset.role === "timer" ? clock : t("timer.left", { time: clock });
     if (box.textContent !== wanted) box.textContent = wanted;
     box.classList.toggle("over", over);
+    box.classList.toggle("long", left >= 3600);
     card?.classList.toggle("over", over);
     const total = Math.max(Number(box.dataset.total) || 60, left);
     barEl?.style.setProperty("--share", String(left / total));
