@@ -443,6 +443,8 @@ const en = {
   "presenter.minutes.one": "of {n} minute",
   "presenter.minutes.other": "of {n} minutes",
   "presenter.fullscreen": "Full screen (F)",
+  "presenter.voters.one": "{n} voter",
+  "presenter.voters.other": "{n} voters",
 };
 
 /** @type {typeof en} */
@@ -888,6 +890,8 @@ const fr = {
   "presenter.minutes.one": "sur {n} minute",
   "presenter.minutes.other": "sur {n} minutes",
   "presenter.fullscreen": "Plein écran (F)",
+  "presenter.voters.one": "{n} votant",
+  "presenter.voters.other": "{n} votants",
 };
 
 const dictionaries = { en, fr };

@@ -26,6 +26,19 @@ const MAX_RESULTS = 8;
 /** @type {{key: string, names: Set<string>}} */
 const built = { key: "", names: new Set() };
 let ticking = 0;
+/** @type {{root: HTMLElement, workshop: Workshop, ctx: ScreenContext} | null} */
+let last = null;
+let resizing = 0;
+
+// What fits depends on the screen's shape: build again when the window changes.
+addEventListener("resize", () => {
+  clearTimeout(resizing);
+  resizing = window.setTimeout(() => {
+    if (!last) return;
+    built.key = "";
+    renderScreen(last.root, last.workshop, last.ctx);
+  }, 150);
+});
 
 /**
  * @param {HTMLElement} root
@@ -50,8 +63,12 @@ export function renderScreen(root, workshop, ctx) {
     built.names = new Set();
     root.replaceChildren(...build(scene, workshop, ctx));
     root.className = `screen scene-${scene.kind}`;
+    html.dataset.built = String(Number(html.dataset.built ?? 0) + 1);
     for (const list of root.querySelectorAll("[data-fit]")) fitList(/** @type {HTMLElement} */ (list));
+    const ranked = /** @type {HTMLElement | null} */ (root.querySelector(".screen-results"));
+    if (ranked) fitResults(ranked);
   }
+  last = { root, workshop, ctx };
   fill(root, scene, workshop, ctx);
   tick(root);
   if (!ticking) ticking = window.setInterval(() => tick(root), 1000);
@@ -247,6 +264,7 @@ function resultsScene(workshop, round, step) {
   const list = h("ol", { class: "screen-results results", "aria-labelledby": "results-title" });
   list.style.setProperty("--rows", String(Math.max(shown.length, 3)));
   list.classList.toggle("dense", shown.length > 5);
+  list.classList.toggle("roomy", shown.length <= 4);
   shown.forEach((tally, i) => {
     const objective = workshop.objectives.find((o) => o.id === tally.item);
     const tie = ranks.get(tally.rank) > 1;
@@ -268,7 +286,7 @@ function resultsScene(workshop, round, step) {
     list.append(row);
   });
   const parts = [
-    h("p", { class: "screen-kicker", text: t("presenter.results") }),
+    h("p", { class: "screen-kicker", text: `${t("presenter.results")} · ${tn("presenter.voters", round.voters)}` }),
     h("h2", { class: "screen-step-title clamp", id: "results-title", text: round.title || (step ? stepName(step) : t("vote.title")) }),
   ];
   if (!shown.length) parts.push(h("p", { class: "screen-help", text: t("presenter.results.none") }));
@@ -398,6 +416,13 @@ function fillNames(list, people) {
   built.names = new Set(ids);
   list.replaceChildren(...chips);
   fitList(list, "screen-name more");
+}
+
+/** Large rows when they fit, compact ones when they do not. @param {HTMLElement} list */
+function fitResults(list) {
+  const over = () => list.scrollHeight > list.clientHeight + 1;
+  if (list.classList.contains("roomy") && over()) list.classList.remove("roomy");
+  if (over()) list.classList.add("dense");
 }
 
 /** Drop a list's last items until it fits its box, saying how many are not shown. @param {HTMLElement} list @param {string} [moreClass] */
