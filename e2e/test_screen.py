@@ -253,6 +253,10 @@ async def test_a_step_shows_its_title_countdown_and_who_is_done(
         await expect(page.locator(".screen-step-title")).to_have_text("Courbe des émotions")
         await expect(done).to_have_text("0 sur 1 a fini")
         await expect(timer).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
+        # Between steps (no step), the join screen comes back for latecomers.
+        await the_room.go(None)
+        await scene(page, "join")
+        await expect(page.locator(".screen-joined")).to_have_text("1 personne a rejoint")
 
 
 async def test_a_vote_shows_who_voted_then_builds_the_ranked_bars(

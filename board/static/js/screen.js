@@ -54,7 +54,7 @@ export function renderScreen(root, workshop, ctx) {
   document.title = `${workshop.title} · ${t("presenter.label")}`;
   const key = JSON.stringify([
     scene.kind, scene.step?.id, scene.step?.title, scene.round?.id, currentLang(), workshop.title, ctx.code,
-    workshop.agenda.map((s) => [s.id, s.skipped]),
+    (workshop.agenda ?? []).map((s) => [s.id, s.skipped]),
     scene.kind === "results" ? [scene.round?.result, workshop.objectives] : null,
     scene.kind === "roadmap" ? roadmapKey(workshop) : null,
   ]);
@@ -109,7 +109,7 @@ function participantsOnline(workshop, online) {
 /** Who is done, out of the room: the participants online plus those done who have left. @param {Workshop} workshop @param {Person[]} online */
 export function doneCount(workshop, online) {
   const room = new Set(participantsOnline(workshop, online).keys());
-  const done = workshop.done.filter((id) => workshop.participants[id]?.role !== "facilitator");
+  const done = (workshop.done ?? []).filter((id) => workshop.participants[id]?.role !== "facilitator");
   for (const id of done) room.add(id);
   return { done: done.length, total: room.size };
 }
@@ -139,7 +139,7 @@ function build(scene, workshop, ctx) {
 
 /** @param {Scene} scene @param {Workshop} workshop */
 function topBar(scene, workshop) {
-  const steps = workshop.agenda.filter((s) => !s.skipped);
+  const steps = (workshop.agenda ?? []).filter((s) => !s.skipped);
   const at = steps.findIndex((s) => s.id === scene.step?.id);
   const right = h("div", { class: "screen-top-right" });
   if (at >= 0) right.append(h("span", { class: "screen-pill", text: t("step.of", { i: formatNumber(at + 1), n: formatNumber(steps.length) }) }));
@@ -427,15 +427,24 @@ function fitResults(list) {
 
 /** Drop a list's last items until it fits its box, saying how many are not shown. @param {HTMLElement} list @param {string} [moreClass] */
 function fitList(list, moreClass = "screen-more") {
-  const items = [...list.children];
-  const more = h("li", { class: moreClass });
   const fits = () => list.scrollHeight <= list.clientHeight + 1;
-  let hidden = 0;
-  while (!fits() && hidden < items.length) {
-    hidden += 1;
-    items[items.length - hidden].remove();
-    more.textContent = tn("presenter.more", hidden);
+  if (fits()) return;
+  const items = [...list.children];
+  // One measure finds the first item past the bottom; then a step back or two for "+ N more".
+  const bottom = list.getBoundingClientRect().top + list.clientHeight;
+  let keep = items.findIndex((item) => item.getBoundingClientRect().bottom > bottom + 1);
+  if (keep < 0) keep = items.length;
+  const more = h("li", { class: moreClass });
+  for (const item of items.slice(keep)) item.remove();
+  const show = () => {
+    more.textContent = tn("presenter.more", items.length - keep);
     if (!more.isConnected) list.append(more);
+  };
+  show();
+  while (!fits() && keep > 0) {
+    keep -= 1;
+    items[keep].remove();
+    show();
   }
 }
 
