@@ -325,8 +325,9 @@ function roadmapScene(workshop, step) {
     svg("rect", { x: String(pad), y: String(pad), width: String(sx - pad), height: String(sy - pad), class: "zone quick" }),
     svg("rect", { x: String(sx), y: String(pad), width: String(size - pad - sx), height: String(sy - pad), class: "zone waow" }),
     svg("rect", { x: String(pad), y: String(sy), width: String(inner), height: String(size - pad - sy), class: "zone nice" }),
-    svg("text", { x: String(pad + 18), y: String(pad + 44), class: "zone-label" }, t("class.quick_win")),
-    svg("text", { x: String(size - pad - 18), y: String(pad + 44), class: "zone-label end" }, t("class.waow")),
+    // The top zones are named above the frame, where no dot can cover their name.
+    svg("text", { x: String(pad + 6), y: String(pad - 20), class: "zone-label quick" }, t("class.quick_win")),
+    svg("text", { x: String(sx + 6), y: String(pad - 20), class: "zone-label waow" }, t("class.waow")),
     svg("text", { x: String(pad + 18), y: String(size - pad - 22), class: "zone-label" }, t("class.nice_to_have")),
     svg("text", { x: String(size / 2), y: String(size - 22), class: "axis-label" }, `${t("roadmap.effort")} →`),
     svg("text", { x: "40", y: String(size / 2), class: "axis-label", transform: `rotate(-90 40 ${size / 2})` }, `${t("roadmap.impact")} →`),
