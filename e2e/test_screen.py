@@ -275,6 +275,10 @@ async def test_a_vote_shows_who_voted_then_builds_the_ranked_bars(
         await scene(page, "vote")
         await expect(page.locator(".screen-vote-count")).to_have_text("1 / 3")
         await expect(page.locator("[data-role=vote-text]")).to_have_text("1 of 3 has voted")
+        # The round has no countdown of its own: the vote step's is shown.
+        await expect(page.locator("[data-role=vote-timer]")).to_have_text(
+            re.compile(r"^\d+:\d\d left$")
+        )
         share = page.locator("[data-role=vote-bar]")
         await expect(share).to_have_attribute("style", re.compile(r"--share: ?0\.333"))
         objectives = the_room.facilitator.workshop.objectives  # type: ignore[union-attr]

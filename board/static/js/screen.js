@@ -377,7 +377,8 @@ function fill(root, scene, workshop, ctx) {
   for (const role of ["timer", "timer-pill", "vote-timer"]) {
     const el = part(role);
     if (!el) continue;
-    const at = role === "vote-timer" ? scene.round?.ends_at : ends;
+    // A round's own countdown, else the step's.
+    const at = role === "vote-timer" ? (scene.round?.ends_at ?? (scene.step ? ends : null)) : ends;
     el.dataset.ends = at ? String(at) : "";
     el.dataset.total = String(Math.max(60, (scene.step?.minutes ?? 0) * 60));
   }
