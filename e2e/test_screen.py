@@ -482,3 +482,16 @@ async def test_long_titles_and_a_full_room_still_fit(
         await scene(page, "roadmap")
         await expect(page.locator(".screen-legend .screen-more")).to_be_visible()
         await check_fits_and_axe(page, "crowded roadmap", axe=False)
+
+
+async def test_without_the_facilitator_link_the_screen_says_so_readably(
+    app_server: ServerProcess, browser: Browser
+) -> None:
+    """A projector opened without the facilitator's link explains it, legible on the dark page."""
+    created = await create_workshop(app_server.base, "Dive trips")
+    async with projector(browser, "en", HD) as page:
+        await page.goto(f"{app_server.base}/w/{created['workshop']}/screen")
+        await expect(page.locator("html")).to_have_attribute("data-phase", "noaccess")
+        results = await _axe.run(page)
+        found = [v for v in results.response["violations"] if v.get("impact") in REFUSED]
+        assert not found, describe(found)
