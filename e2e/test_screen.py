@@ -247,11 +247,16 @@ async def test_a_step_shows_its_title_countdown_and_who_is_done(
         await expect(done).to_have_text("1 sur 2 a fini")
         await the_room.command(the_room.facilitator, {"type": "timer.set", "seconds": 1})
         await expect(timer).to_have_text(TIME_UP["fr"])
+        bruno = the_room.people["Bruno"]
+        await the_room.command(bruno, {"type": "step.done", "done": True})
+        await expect(done).to_have_text("Tout le monde a fini.")
+        await expect(page.locator(".done-card")).to_have_class(re.compile(r"\ball\b"))
         await expect(page.locator(".timer-card")).to_have_class(re.compile(r"\bover\b"))
         # The next step starts from nobody done, with its own countdown.
         await the_room.go("emotions")
         await expect(page.locator(".screen-step-title")).to_have_text("Courbe des émotions")
         await expect(done).to_have_text("0 sur 1 a fini")
+        await expect(page.locator(".done-card")).not_to_have_class(re.compile(r"\ball\b"))
         await expect(timer).to_have_text(re.compile(r"^(10:00|9:\d\d)$"))
         # Between steps (no step), the join screen comes back for latecomers.
         await the_room.go(None)

@@ -390,7 +390,9 @@ function fill(root, scene, workshop, ctx) {
   if (scene.kind === "step" || scene.kind === "roadmap") {
     const { done, total } = doneCount(workshop, ctx.online);
     text("done-fraction", `${formatNumber(done)} / ${formatNumber(total)}`);
-    text("done-text", tn("step.done.count", done, { total }));
+    const everyone = total > 0 && done >= total;
+    text("done-text", everyone ? t("step.everyone") : tn("step.done.count", done, { total }));
+    part("done-bar")?.closest(".done-card")?.classList.toggle("all", everyone);
     text("done-pill", tn("step.done.count", done, { total }));
     bar("done-bar", done, total);
   }
