@@ -104,10 +104,10 @@ async def test_projector_shows_code_and_participation(
     screen = await desktop.new_page()
     board_path = page.url.split("#")[0]
     await screen.goto(f"{board_path}/screen")
-    await expect(screen.locator(".big-code.huge")).to_have_text(
+    await expect(screen.locator(".screen-strip-code")).to_have_text(
         created["code"][:3] + " " + created["code"][3:]
     )
-    await expect(screen.locator("img.qr")).to_be_visible()
+    await expect(screen.locator("img.screen-qr")).to_be_visible()
     await expect(screen.locator(".screen-count")).to_contain_text("0 / 0")
     phone = await _phone(browser, playwright)
     try:
