@@ -52,6 +52,7 @@ from sessions.commands import (
     Phase,
     PlaceRoadmapItem,
     RateStage,
+    Redo,
     RemoveLane,
     RemoveObjective,
     RemovePersona,
@@ -62,6 +63,7 @@ from sessions.commands import (
     RenameSelf,
     RenameStage,
     RenameWorkshop,
+    RestoreTrashed,
     RevealNotes,
     RoadmapClass,
     ScenarioField,
@@ -77,6 +79,7 @@ from sessions.commands import (
     StartRound,
     TagNote,
     TakeDot,
+    Undo,
 )
 from sessions.events import (
     DotsSet,
@@ -84,6 +87,10 @@ from sessions.events import (
     Entry,
     Event,
     FacilitationSet,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryShown,
+    HistoryUndone,
     LanesSet,
     NoteDeleted,
     NoteSaved,
@@ -100,7 +107,10 @@ from sessions.events import (
     RulesSet,
     ScenarioDeleted,
     ScenarioSaved,
+    Skip,
     StagesSet,
+    TrashPut,
+    TrashTaken,
     WorkshopRenamed,
 )
 from sessions.limits import (
@@ -171,6 +181,8 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
     entries: list[Entry] | None = None
     code: str | None = None
     """The join code, sent to facilitators only (they show it to the room)."""
+    history: HistoryShown | None = None
+    """How deep this person's undo and redo stacks are (they live on the server)."""
 
 
 class EventMessage(msgspec.Struct, tag="event", kw_only=True):
@@ -264,6 +276,10 @@ __all__ = [
     "FacilitationSet",
     "FixEmotion",
     "Hello",
+    "HistoryPushed",
+    "HistoryRedone",
+    "HistoryShown",
+    "HistoryUndone",
     "Index",
     "ItemId",
     "LanesSet",
@@ -291,6 +307,7 @@ __all__ = [
     "Quarter",
     "RateStage",
     "Rating",
+    "Redo",
     "RemoveLane",
     "RemoveObjective",
     "RemovePersona",
@@ -301,6 +318,7 @@ __all__ = [
     "RenameSelf",
     "RenameStage",
     "RenameWorkshop",
+    "RestoreTrashed",
     "RevealNotes",
     "RoadmapClass",
     "RoadmapItemDeleted",
@@ -324,6 +342,7 @@ __all__ = [
     "SetRules",
     "SetTimer",
     "SheetText",
+    "Skip",
     "SolutionTag",
     "StagesSet",
     "StartRound",
@@ -331,6 +350,9 @@ __all__ = [
     "TakeDot",
     "Title",
     "Token",
+    "TrashPut",
+    "TrashTaken",
+    "Undo",
     "Welcome",
     "WorkshopId",
     "WorkshopRenamed",

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import errors, facilitation, personas, roadmap, voting
+from sessions import errors, facilitation, history, personas, roadmap, trash, voting
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -50,6 +50,10 @@ from sessions.protocol import (
     Event,
     FacilitationSet,
     FixEmotion,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryShown,
+    HistoryUndone,
     LanesSet,
     MoveLane,
     MoveNote,
@@ -92,6 +96,8 @@ from sessions.protocol import (
     StartRound,
     TagNote,
     TakeDot,
+    TrashPut,
+    TrashTaken,
     WorkshopRenamed,
 )
 
@@ -267,6 +273,12 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case ParticipantSaved(participant=participant):
             workshop.participants[participant.id] = participant
             workshop.counter = max(workshop.counter, id_number(participant.id))
+        case HistoryPushed() | HistoryUndone() | HistoryRedone():
+            history.apply_history(workshop, event)
+        case TrashPut() | TrashTaken():
+            trash.apply_trash(workshop, event)
+        case HistoryShown():
+            pass  # what a browser is told of its own history: nothing on the board
         case _:
             voting.apply_vote(workshop, event)
     return workshop
