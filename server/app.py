@@ -17,7 +17,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, ws
+from server import api, exports_api, keeping_api, ws
 from server.fanout import Hub
 from server.settings import Settings
 from server.store import Store
@@ -100,9 +100,16 @@ def create_app(settings: Settings) -> Starlette:
             wrong_codes=api.WrongCodes(),
         )
         runner = asyncio.create_task(hub.run(), name="hub")
+        purger = None
+        if settings.retention_days:
+            purger = asyncio.create_task(
+                keeping_api.retention(store, settings.retention_days), name="retention"
+            )
         try:
             yield
         finally:
+            if purger is not None:
+                purger.cancel()
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
@@ -112,6 +119,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/", _page, name="page_home"),
         Route("/w/{workshop}", _page, name="page_board"),
         Route("/w/{workshop}/screen", _page, name="page_screen"),
+        Route("/w/{workshop}/v/{version}", _page, name="page_version"),
         Route("/j/{code}", _page, name="page_join"),
         Route("/healthz", api.health),
         Route("/api/templates", api.list_templates),
@@ -120,6 +128,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/workshops/{workshop}/template", api.save_template, methods=["POST"]),
         Route("/api/join/{code}/qr.svg", api.join_qr),
         *exports_api.routes,
+        *keeping_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

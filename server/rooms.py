@@ -21,10 +21,21 @@ import msgspec
 from server.background import spawn
 from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
+from server.versions import save_quietly
 from sessions import errors, views
+from sessions.keeping import decide
 from sessions.model import Workshop, clone
-from sessions.protocol import Command, Entry, Event, Online, Presence, encoder, entry_decoder
-from sessions.rules import Actor, apply_all, decide
+from sessions.protocol import (
+    Command,
+    Entry,
+    Event,
+    Online,
+    Presence,
+    SetPhase,
+    encoder,
+    entry_decoder,
+)
+from sessions.rules import Actor, apply_all
 
 log = logging.getLogger("parcours.rooms")
 
@@ -151,6 +162,8 @@ class Room:
                 self.snap = max(self.snap, result.snap)
                 for _, entry, raw in accepted:
                     self._accept(entry, raw)
+                if any(isinstance(item.command, SetPhase) for item, _, _ in accepted):
+                    spawn(save_quietly(self, "phase"))
                 by_item = {id(item): entry.seq for item, entry, _ in accepted}
                 for index, item in enumerate(open_items):
                     if id(item) in by_item:
@@ -300,6 +313,12 @@ class Room:
         self.gone = True
         for member in list(self.members.values()):
             member.mailbox.close(4404, "workshop not found")
+
+    def deleted(self) -> None:
+        """The facilitator deleted the workshop: every board is told, with its own close code."""
+        self.gone = True
+        for member in list(self.members.values()):
+            member.mailbox.close(4410, "workshop deleted")
 
     def events_at(self, seq: int) -> list[Event]:
         """The events of entry ``seq`` if it is still in memory (empty otherwise)."""

@@ -28,6 +28,7 @@ from sessions.protocol import (
     Command,
     Error,
     Hello,
+    HistoryShown,
     OpId,
     Welcome,
     You,
@@ -165,6 +166,9 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
     )
     code = await ctx.store.code_of(room.id) if person.role == "facilitator" else None
     you = You(id=person.id, name=person.name, role=person.role)
+    if room.gone:
+        await ws.close(code=4410, reason="workshop deleted")
+        return
     mailbox.put(_welcome(room, hello, you, code))
     room.join(member)
     try:
@@ -182,7 +186,12 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
         raws = room.entries_after(hello.last_seq)
     if raws is not None:
         welcome = Welcome(
-            protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, code=code
+            protocol=PROTOCOL_VERSION,
+            seq=room.seq,
+            epoch=room.epoch,
+            you=you,
+            code=code,
+            history=_history(room, you.id),
         )
         head = encoder.encode(welcome)[:-1].decode()
         shown = [_seen_by(room, raw, you.id) for raw in raws]
@@ -194,12 +203,24 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
         you=you,
         snapshot=views.redact_workshop(room.workshop, you.id, you.role == "facilitator"),
         code=code,
+        history=_history(room, you.id),
     )
     return encoder.encode(welcome).decode()
 
 
+def _history(room: Room, person: str) -> HistoryShown:
+    stack = room.workshop.history.get(person)
+    return (
+        HistoryShown(undo=len(stack.undo), redo=len(stack.redo))
+        if stack
+        else HistoryShown(undo=0, redo=0)
+    )
+
+
 def _seen_by(room: Room, raw: bytes, viewer: str) -> str:
-    if b'"dots.set"' not in raw and b'"hidden":true' not in raw:  # nothing to hide
+    if (
+        b'"dots.set"' not in raw and b'"hidden":true' not in raw and b'"history.' not in raw
+    ):  # nothing to hide
         return raw.decode()
     entry = entry_decoder.decode(raw)
     return encoder.encode(views.redact(entry, room.workshop, viewer)).decode()

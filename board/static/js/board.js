@@ -15,6 +15,7 @@ import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
+import { KeepingBar } from "./history.js";
 
 const SECTIONS = ["personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
 
@@ -150,13 +151,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     onFatal: (closeCode) => {
       main.replaceChildren(
         h("section", { class: "card narrow" }, [
-          h("h2", { text: closeCode === 4400 ? t("error.generic", { message: "protocol" }) : t("error.not_found.workshop") }),
+          h("h2", { text: closeCode === 4400 ? t("error.generic", { message: "protocol" }) : closeCode === 4410 ? t("keep.deleted") : t("error.not_found.workshop") }),
           h("a", { class: "btn primary", href: "/", text: t("home.link") }),
         ]),
       );
       document.documentElement.dataset.phase = "error";
     },
   });
+  const keepingBar = mode === "screen" ? null : new KeepingBar({ send, workshop: () => workshop, me: () => me, workshopId, token: access.token, toast });
   connection.start();
   narrowQuery.addEventListener("change", render);
   onLangChange(() => {
@@ -187,6 +189,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         }
         epoch = message.epoch;
         for (const entry of message.entries ?? []) accept(entry);
+        keepingBar?.welcome(message);
         if (!workshop) return;
         if (!workshop.personas.some((p) => p.id === persona)) persona = workshop.personas[0]?.id ?? "";
         saveAccess(workshopId, { title: workshop.title });
@@ -228,6 +231,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return false;
     }
     applyEntry(workshop, entry);
+    keepingBar?.entry(entry);
     seq = entry.seq;
     document.documentElement.dataset.seq = String(seq);
     return true;
@@ -241,6 +245,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   function render() {
     if (!workshop) return;
+    keepingBar?.render();
     if (mode === "screen") {
       renderScreen(screenRoot, workshop, code);
       return;
