@@ -7,8 +7,10 @@ from typing import Any
 
 import msgspec
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from sessions import errors, history, keeping, views
+from sessions import errors, history, keeping, trash, versions, views
 from sessions.model import Workshop, clone
 from sessions.protocol import (
     AddNote,
@@ -46,6 +48,7 @@ from sessions.protocol import (
     Undo,
 )
 from sessions.rules import Actor, apply_all
+from tests.unit.test_replicas import check_invariants, draw_command
 from tests.unit.workshops import FACILITATOR, enter, fresh
 
 NOW = 1_000.0
@@ -358,3 +361,82 @@ def test_replicas_applying_undo_entries_stay_equal():
         events = play(w, actor, command)
         apply_all(replica, decoder.decode(msgspec.json.encode(events)))
     assert replica == w
+
+
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(st.data())
+def test_random_work_with_undo_and_redo_keeps_replicas_equal_and_the_board_sound(
+    data: st.DataObject,
+):
+    """Random work, undos and redos of three people: JSON-fed replicas agree, invariants hold."""
+    start = fresh("travel")
+    people = [FACILITATOR, enter(start, "Ann"), enter(start, "Bo")]
+    here, there = clone(start), clone(start)
+    decoder = msgspec.json.Decoder(list[Event])
+    for op in range(data.draw(st.integers(1, 50))):
+        actor: Actor = data.draw(st.sampled_from(people))
+        kind = data.draw(st.sampled_from(["command", "command", "undo", "redo"]))
+        command: Command
+        if kind == "undo":
+            command = Undo(op_id=f"u{op}")
+        elif kind == "redo":
+            command = Redo(op_id=f"r{op}")
+        else:
+            command = draw_command(data, here, op)
+        try:
+            events = keeping.decide(here, actor, command, NOW + op)
+        except errors.DomainError:
+            continue
+        apply_all(here, events)
+        apply_all(there, decoder.decode(msgspec.json.encode(events)))
+        assert here == there
+        check_invariants(here)
+        assert not set(here.notes) & set(here.trash), "an item is on the board or in the trash"
+
+
+def test_the_trash_keeps_the_newest_entries():
+    """Beyond TRASH_MAX entries, the oldest deletion leaves the trash first."""
+    room = Room()
+    w = room.workshop
+    first = room.note
+    play(w, room.ann, DeleteNote(op_id="d0", note=first))
+    for i in range(trash.TRASH_MAX):
+        play(w, room.ann, DeleteNote(op_id=f"d{i + 1}", note=room.add(room.ann, f"n{i}")))
+    assert len(w.trash) == trash.TRASH_MAX and first not in w.trash
+
+
+def test_a_persona_comes_back_without_the_notes_of_a_stage_removed_meanwhile():
+    """Its notes in a removed stage stay in the trash on their own; the others come back."""
+    room = Room()
+    w = room.workshop
+    persona, gone = room.cell["persona"], w.stages[1].id
+    lane = room.cell["lane"]
+    late = play(w, room.ann, AddNote(op_id="n", persona=persona, stage=gone, lane=lane, text="x"))
+    late_id = late[0].note.id  # type: ignore[union-attr]
+    play(w, FACILITATOR, RemovePersona(op_id="1", persona=persona, with_notes=True))
+    play(w, FACILITATOR, RemoveStage(op_id="2", stage=gone))
+    play(w, FACILITATOR, RestoreTrashed(op_id="3", item=persona))
+    assert room.note in w.notes and late_id not in w.notes
+    assert w.trash[late_id].kind == "note"
+
+
+def test_a_version_describes_the_board_it_keeps():
+    """A version keeps the board without histories or trash, and counts what is on it."""
+    room = Room()
+    w = room.workshop
+    play(w, room.ann, DeleteNote(op_id="1", note=room.note))
+    info = versions.describe(
+        w, version_id="v1", at=NOW, seq=9, reason="manual", label="  after\nvote "
+    )
+    assert (info.label, info.phase, info.counts["notes"], info.counts["participants"]) == (
+        "after vote",
+        w.phase,
+        1,
+        2,
+    )
+    kept = versions.board_of(w)
+    assert kept.history == {} and kept.trash == {} and kept.notes == w.notes
