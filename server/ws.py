@@ -34,7 +34,6 @@ from sessions.protocol import (
     You,
     client_decoder,
     encoder,
-    entry_decoder,
 )
 from sessions.rules import Actor
 
@@ -194,7 +193,7 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
             history=_history(room, you.id),
         )
         head = encoder.encode(welcome)[:-1].decode()
-        shown = [_seen_by(room, raw, you.id) for raw in raws]
+        shown = [room.seen_by(raw, you.id) for raw in raws]
         return head + ',"entries":[' + ",".join(shown) + "]}"
     welcome = Welcome(
         protocol=PROTOCOL_VERSION,
@@ -215,15 +214,6 @@ def _history(room: Room, person: str) -> HistoryShown:
         if stack
         else HistoryShown(undo=0, redo=0)
     )
-
-
-def _seen_by(room: Room, raw: bytes, viewer: str) -> str:
-    if (
-        b'"dots.set"' not in raw and b'"hidden":true' not in raw and b'"history.' not in raw
-    ):  # nothing to hide
-        return raw.decode()
-    entry = entry_decoder.decode(raw)
-    return encoder.encode(views.redact(entry, room.workshop, viewer)).decode()
 
 
 async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:
