@@ -15,7 +15,8 @@ brought back from the trash (``sessions.trash``).
 
 What an undo changed is itself a step, which goes on the redo stack, and redo is the same
 revert of it. Steps of consecutive edits of one text field within ``MERGE_SECONDS`` are one step
-(typing is sent in pieces). Stacks hold at most ``UNDO_DEPTH`` steps; ``writers`` at most
+(typing is sent in pieces). Stacks hold at most ``UNDO_DEPTH`` steps, all of a workshop's stacks
+together ``HISTORY_MAX`` (so a crowd cannot grow the state without bound); ``writers`` at most
 ``WRITERS_MAX`` keys (the oldest written go first).
 
 Pure: the only clock is the ``now`` the caller passes.
@@ -70,6 +71,8 @@ from sessions.model import (
 )
 
 UNDO_DEPTH = 30
+HISTORY_MAX = 600
+"""Steps kept for everyone together: beyond, whoever holds the most loses their oldest."""
 MERGE_SECONDS = 15.0
 WRITERS_MAX = 20_000
 
@@ -494,6 +497,16 @@ def _note_writers(workshop: Workshop, person: str, step: Step | None) -> None:
         del writers[next(iter(writers))]
 
 
+def _bound(workshop: Workshop) -> None:
+    if len(workshop.history) * UNDO_DEPTH * 2 <= HISTORY_MAX:
+        return  # cannot be over: not worth counting
+    total = sum(len(s.undo) + len(s.redo) for s in workshop.history.values())
+    while total > HISTORY_MAX:
+        fullest = max(workshop.history.values(), key=lambda s: len(s.undo) + len(s.redo))
+        del (fullest.redo if fullest.redo else fullest.undo)[0]
+        total -= 1
+
+
 def apply_history(workshop: Workshop, event: HistoryPushed | HistoryUndone | HistoryRedone) -> None:
     stack = workshop.history.setdefault(event.person, Stack())
     match event:
@@ -505,6 +518,7 @@ def apply_history(workshop: Workshop, event: HistoryPushed | HistoryUndone | His
             del stack.undo[:-UNDO_DEPTH]
             stack.redo.clear()
             _note_writers(workshop, event.person, step)
+            _bound(workshop)
         case HistoryUndone(step=step):
             if stack.undo:
                 stack.undo.pop()

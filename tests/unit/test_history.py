@@ -440,3 +440,18 @@ def test_a_version_describes_the_board_it_keeps():
     )
     kept = versions.board_of(w)
     assert kept.history == {} and kept.trash == {} and kept.notes == w.notes
+
+
+def test_all_stacks_together_are_bounded():
+    """Beyond HISTORY_MAX steps in a workshop, the fullest stack loses its oldest step first."""
+    workshop = fresh("blank")
+    people = [
+        enter(workshop, f"P{i}") for i in range(history.HISTORY_MAX // history.UNDO_DEPTH + 5)
+    ]
+    cell = {"persona": workshop.personas[0].id, "stage": workshop.stages[0].id}
+    lane = workshop.lanes[0].id
+    for person in people:
+        for i in range(history.UNDO_DEPTH):
+            play(workshop, person, AddNote(op_id=f"{person.id}-{i}", **cell, lane=lane, text="n"))
+    stacks = [len(s.undo) for s in workshop.history.values()]
+    assert sum(stacks) == history.HISTORY_MAX and max(stacks) - min(stacks) <= 1
