@@ -134,15 +134,17 @@ export class KeepingBar {
       button.setAttribute("aria-label", label);
       button.title = label;
     };
-    set(this.undoButton, t("keep.undo"), t("keep.undo.label"));
-    set(this.redoButton, t("keep.redo"), t("keep.redo.label"));
-    set(this.trashButton, t("keep.trash"), t("keep.trash"));
+    const keys = (/** @type {string} */ label) => (isMac ? label.replace("Ctrl", "Cmd") : label);
+    set(this.undoButton, t("keep.undo"), keys(t("keep.undo.label")));
+    set(this.redoButton, t("keep.redo"), keys(t("keep.redo.label")));
+    const trashed = Object.keys(/** @type {any} */ (workshop)?.trash ?? {}).length;
+    const trash = trashed ? `${t("keep.trash")} (${trashed})` : t("keep.trash");
+    set(this.trashButton, trash, trash);
     set(this.versionsButton, t("keep.versions"), t("keep.versions"));
     /** @type {HTMLButtonElement} */ (this.undoButton).disabled = readOnly || this.undoDepth === 0;
     /** @type {HTMLButtonElement} */ (this.redoButton).disabled = readOnly || this.redoDepth === 0;
     this.undoButton.dataset.depth = String(this.undoDepth);
     this.redoButton.dataset.depth = String(this.redoDepth);
-    const trashed = Object.keys(workshop?.trash ?? {}).length;
     this.trashButton.dataset.count = String(trashed);
     this.versionsButton.hidden = !facilitator;
   }

@@ -26,7 +26,7 @@ async function failure(answer) {
 function reasonText(info) {
   if (info.reason === "phase") return t("keep.reason.phase", { phase: t(/** @type {any} */ (`phase.${info.phase}`)) });
   if (info.reason === "step") return t("keep.reason.step", { label: info.label });
-  return t("keep.reason.manual", { label: info.label || when(info.at) });
+  return info.label ? t("keep.reason.manual", { label: info.label }) : t("keep.reason.plain");
 }
 
 /**
@@ -123,8 +123,7 @@ function confirmDelete(workshopId, token, toast) {
     const answer = await fetch(`/api/workshops/${workshopId}`, authed(token, { method: "DELETE" }));
     if (!answer.ok) return toast(await failure(answer));
     localStorage.removeItem(`parcours:outbox:${workshopId}`);
-    dialog.close();
-    toast(t("keep.deleted"));
+    dialog.close(); // the board's socket is closed with 4410 and the page says it was deleted
   });
   const cancel = h("button", { type: "button", class: "btn primary", text: t("menu.close") });
   cancel.addEventListener("click", () => dialog.close());
