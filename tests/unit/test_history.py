@@ -44,7 +44,9 @@ from sessions.protocol import (
     RestoreTrashed,
     ScoreRoadmapItem,
     SetLock,
+    SetPrivate,
     TagNote,
+    TrashPut,
     Undo,
 )
 from sessions.rules import Actor, apply_all
@@ -455,3 +457,23 @@ def test_all_stacks_together_are_bounded():
             play(workshop, person, AddNote(op_id=f"{person.id}-{i}", **cell, lane=lane, text="n"))
     stacks = [len(s.undo) for s in workshop.history.values()]
     assert sum(stacks) == history.HISTORY_MAX and max(stacks) - min(stacks) <= 1
+
+
+def test_a_private_note_in_the_trash_stays_private():
+    """A deleted private note is in the trash of its author and the facilitator only."""
+    room = Room()
+    w = room.workshop
+    play(w, FACILITATOR, SetPrivate(op_id="p", private=True))
+    secret = room.add(room.ann, "my secret idea")
+    events = keeping.decide(w, room.ann, DeleteNote(op_id="d", note=secret), NOW)
+    entry = Entry(seq=1, op_id="d", actor=room.ann.id, events=events)
+    apply_all(w, events)
+
+    def trashed(viewer: str) -> list[str]:
+        seen = views.redact(entry, w, viewer).events
+        return [t.id for e in seen if isinstance(e, TrashPut) for t in e.entries]
+
+    assert trashed(room.ann.id) == [secret] and trashed(FACILITATOR.id) == [secret]
+    assert trashed(room.bob.id) == []
+    assert secret not in views.redact_workshop(w, room.bob.id).trash
+    assert secret in views.redact_workshop(w, FACILITATOR.id, facilitator=True).trash
