@@ -4,14 +4,14 @@ The model is tldraw's history manager and Yjs's UndoManager: each person has the
 (``Workshop.history``), and an undo only ever reverts that person's own changes.
 
 A step is read from the state, not written by hand per command: :func:`changes_of` compares
-the items a command's events save or delete with the same items before, as :func:`facets` (the
-fields a person edits: a note's text, channel, tags and place; one person's score or rating;
-a scenario's field...). Undoing a step (:func:`revert`) puts back, facet by facet, the values
-from before, **only where the facet still holds the value the step gave it**. Where someone
-changed it since, that facet is left alone and reported (:class:`~sessions.events.Skip`, with
-who changed it last, from ``Workshop.writers``): nothing of theirs is ever overwritten. An item
-the step created is deleted (to the trash) only if nobody changed it since; one it deleted is
-brought back from the trash (``sessions.trash``).
+the items a command's events save or delete with the same items before, as facets (the fields
+a person edits, ``sessions.facets``: a note's text, channel, tags and place; one person's score
+or rating; a scenario's field...). Undoing a step (:func:`revert`) puts back, facet by facet,
+the values from before, **only where the facet still holds the value the step gave it**. Where
+someone changed it since, that facet is left alone and reported (:class:`~sessions.events.Skip`,
+with who changed it last, from ``Workshop.writers``): nothing of theirs is ever overwritten. An
+item the step created is deleted (to the trash) only if nobody changed it since; one it deleted
+is brought back from the trash (``sessions.trash``).
 
 What an undo changed is itself a step, which goes on the redo stack, and redo is the same
 revert of it. Steps of consecutive edits of one text field within ``MERGE_SECONDS`` are one step
@@ -23,10 +23,6 @@ Pure: the only clock is the ``now`` the caller passes.
 """
 
 from __future__ import annotations
-
-from typing import Any
-
-import msgspec
 
 from sessions import errors, roadmap, trash, voting
 from sessions.commands import (
@@ -55,16 +51,12 @@ from sessions.events import (
     ScenarioSaved,
     Skip,
 )
+from sessions.facets import Facets, Item, current, facets, saved, with_facets
 from sessions.model import (
-    PERSONA_FIELDS,
     Change,
-    Emotion,
     ItemKind,
     Note,
-    Objective,
     Persona,
-    RoadmapItem,
-    Scenario,
     Stack,
     Step,
     Workshop,
@@ -75,125 +67,6 @@ HISTORY_MAX = 600
 """Steps kept for everyone together: beyond, whoever holds the most loses their oldest."""
 MERGE_SECONDS = 15.0
 WRITERS_MAX = 20_000
-
-Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective
-Facets = dict[str, Any]
-
-
-# -- facets: the parts of an item a person changes -------------------------------------------
-
-
-def facets(item: Item) -> Facets:
-    """The undoable fields of ``item``, flat: one person's score is ``score.impact.p3``."""
-    match item:
-        case Note():
-            return {
-                "text": item.text,
-                "channel": item.channel,
-                "tags": list(item.tags),
-                "place": [item.stage, item.lane, item.pos],
-            }
-        case Persona():
-            return {f: getattr(item, f) for f in ("name", "emoji", *PERSONA_FIELDS)}
-        case RoadmapItem():
-            found: Facets = {
-                f: getattr(item, f)
-                for f in ("title", "description", "owner", "override", "quarter")
-            }
-            found["matrix"] = [item.impact, item.effort]
-            for criterion, by in item.scores.items():
-                for person, value in by.items():
-                    found[f"score.{criterion}.{person}"] = value
-            return found
-        case Scenario():
-            found = {f: getattr(item, f) for f in ("title", "moment", "persona", "stage")}
-            found.update({f"field.{k}": v for k, v in item.fields.items()})
-            return found
-        case Emotion():
-            found = {"fixed": item.fixed}
-            found.update({f"rating.{person}": v for person, v in item.ratings.items()})
-            return found
-        case Objective():
-            return {"title": item.title, "description": item.description, "kpis": item.kpis}
-
-
-def _with_facets(item: Item, values: Facets) -> Item:
-    """``item`` with some facets set back (None removes a score, a rating, a field)."""
-    match item:
-        case Note():
-            changes: dict[str, Any] = {k: v for k, v in values.items() if k != "place"}
-            if "place" in values:
-                stage, lane, pos = values["place"]
-                changes |= {"stage": stage, "lane": lane, "pos": float(pos)}
-            return msgspec.structs.replace(item, **changes, version=item.version + 1)
-        case RoadmapItem():
-            scores = {c: dict(by) for c, by in item.scores.items()}
-            plain: dict[str, Any] = {}
-            for key, value in values.items():
-                if key.startswith("score."):
-                    _, criterion, person = key.split(".", 2)
-                    by = scores.setdefault(criterion, {})
-                    if value is None:
-                        by.pop(person, None)
-                    else:
-                        by[person] = value
-                elif key == "matrix":
-                    plain["impact"], plain["effort"] = values["matrix"]
-                else:
-                    plain[key] = value
-            scores = {c: by for c, by in scores.items() if by}
-            return msgspec.structs.replace(item, **plain, scores=scores)
-        case Scenario():
-            fields = dict(item.fields)
-            plain = {}
-            for key, value in values.items():
-                if key.startswith("field."):
-                    if value:
-                        fields[key.removeprefix("field.")] = value
-                    else:
-                        fields.pop(key.removeprefix("field."), None)
-                else:
-                    plain[key] = value
-            return msgspec.structs.replace(item, **plain, fields=fields)
-        case Emotion():
-            ratings = dict(item.ratings)
-            fixed = item.fixed
-            for key, value in values.items():
-                if key == "fixed":
-                    fixed = value
-                elif value is None:
-                    ratings.pop(key.removeprefix("rating."), None)
-                else:
-                    ratings[key.removeprefix("rating.")] = value
-            return msgspec.structs.replace(item, ratings=ratings, fixed=fixed)
-        case _:
-            return msgspec.structs.replace(item, **values)
-
-
-def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
-    """The item as it is now (an emotion cell exists, empty, while its persona and stage do)."""
-    match kind:
-        case "note":
-            return workshop.notes.get(item_id)
-        case "persona":
-            return next((p for p in workshop.personas if p.id == item_id), None)
-        case "roadmap":
-            return workshop.roadmap.get(item_id)
-        case "scenario":
-            return workshop.scenarios.get(item_id)
-        case "objective":
-            return next((o for o in workshop.objectives if o.id == item_id), None)
-        case "emotion":
-            found = workshop.emotions.get(item_id)
-            if found is not None:
-                return found
-            persona, _, stage = item_id.partition(":")
-            if any(p.id == persona for p in workshop.personas) and any(
-                s.id == stage for s in workshop.stages
-            ):
-                return Emotion(persona=persona, stage=stage)
-            return None
-    return None  # pragma: no cover - every kind is matched above
 
 
 # -- reading a step from events --------------------------------------------------------------
@@ -413,7 +286,7 @@ def _revert_change(
             skipped.append(Skip(kind=kind, item=item_id, facet="place", reason="deleted"))
             if not back:
                 return []
-    return [_saved(workshop, _with_facets(now_item, back))]
+    return [saved(workshop, with_facets(now_item, back))]
 
 
 def _notes_on(workshop: Workshop, persona_id: str) -> list[str]:
@@ -422,23 +295,6 @@ def _notes_on(workshop: Workshop, persona_id: str) -> list[str]:
 
 def _writer(workshop: Workshop, item_id: str, facet: str) -> str:
     return workshop.writers.get(f"{item_id}:{facet}", "")
-
-
-def _saved(workshop: Workshop, item: Item) -> Event:
-    match item:
-        case Note():
-            return NoteSaved(note=item)
-        case Persona():
-            return PersonaSaved(persona=item)
-        case RoadmapItem():
-            return RoadmapItemSaved(item=item)
-        case Scenario():
-            return ScenarioSaved(scenario=item)
-        case Emotion():
-            return EmotionSaved(emotion=item)
-        case Objective():
-            objectives = [item if o.id == item.id else o for o in workshop.objectives]
-            return ObjectivesSet(objectives=objectives)
 
 
 def _deleted(workshop: Workshop, kind: ItemKind, item_id: str) -> list[Event]:
