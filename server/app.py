@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, reference, ws
+from server import api, exports_api, keeping_api, reference, ws
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.settings import Settings
@@ -89,9 +89,16 @@ def create_app(settings: Settings) -> Starlette:
             wrong_codes=WrongCodes(),
         )
         runner = asyncio.create_task(hub.run(), name="hub")
+        purger = None
+        if settings.retention_days:
+            purger = asyncio.create_task(
+                keeping_api.retention(store, settings.retention_days), name="retention"
+            )
         try:
             yield
         finally:
+            if purger is not None:
+                purger.cancel()
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
@@ -101,6 +108,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/", _page, name="page_home"),
         Route("/w/{workshop}", _page, name="page_board"),
         Route("/w/{workshop}/screen", _page, name="page_screen"),
+        Route("/w/{workshop}/v/{version}", _page, name="page_version"),
         Route("/j/{code}", _page, name="page_join"),
         Route("/healthz", api.health),
         Route("/api/templates", api.list_templates),
@@ -110,6 +118,7 @@ def create_app(settings: Settings) -> Starlette:
         Route("/api/join/{code}/qr.svg", api.join_qr),
         Route(reference.URL, reference.serve),
         *exports_api.routes,
+        *keeping_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

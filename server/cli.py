@@ -31,6 +31,7 @@ def _serve(args: argparse.Namespace) -> int:
         allowed_origins=tuple(args.allow_origin) if args.allow_origin else None,
         log_level=args.log_level,
         max_connections_per_ip=args.max_connections_per_ip,
+        retention_days=args.retention_days,
     )
     embedded = None
     if not settings.redis_url:
@@ -107,6 +108,11 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--max-connections-per-ip", type=int, help="sockets one address may hold (default 400)"
+    )
+    serve.add_argument(
+        "--retention-days",
+        type=float,
+        help="delete workshops nobody changed for N days (env PARCOURS_RETENTION_DAYS; off)",
     )
     serve.add_argument(
         "--ws-ping-interval",

@@ -1,6 +1,7 @@
 """HTTP routes of the exports: download a workshop in any format, import a JSON snapshot.
 
-``GET /api/workshops/{workshop}/export/{format}?lang=en|fr&anonymise=1&part=ID`` needs the
+``GET /api/workshops/{workshop}/export/{format}?lang=en|fr&anonymise=1&part=ID&version=V``
+(``version``: one the facilitator saved, see ``server/keeping_api.py``) needs the
 facilitator's token in ``Authorization: Bearer <token>``. The workshop is read from the store
 (snapshot plus log: no lock, so nobody editing delays it) and rendered in a worker thread, at
 most ``RENDERS_AT_ONCE`` at a time per process, so that sockets keep being served meanwhile.
@@ -23,7 +24,8 @@ from server import export
 from server.api import problem
 from server.context import Context
 from server.export import transfer
-from sessions import snapshot
+from server.keeping_api import version_board
+from sessions import snapshot, versions
 from sessions.model import Workshop
 
 RENDERS_AT_ONCE = 2
@@ -66,7 +68,12 @@ async def export_workshop(request: Request) -> Response:
     person = loaded.workshop.participants.get(holder or "")
     if person is None or person.role != "facilitator":
         return problem("forbidden", "Only the facilitator can export the workshop.", 403)
-    workshop = loaded.workshop
+    workshop = versions.board_of(loaded.workshop)
+    if version_id := request.query_params.get("version"):
+        found = await version_board(ctx.store, workshop_id, version_id)
+        if found is None:
+            return problem("not_found", "This version no longer exists.", 404)
+        workshop = found
     chosen: Literal["en", "fr"] = "fr" if (lang or workshop.lang) == "fr" else "en"
     options = export.Options(
         lang=chosen,

@@ -134,6 +134,8 @@ class Hub:
             data: bytes = message["data"]
             if data == b"presence":
                 room.presence_poke()
+            elif data == b"deleted":
+                room.deleted()
             else:
                 room.on_published(data)
 

@@ -21,10 +21,21 @@ import msgspec
 from server.background import spawn
 from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
+from server.versions import save_quietly
 from sessions import errors, views
+from sessions.keeping import decide
 from sessions.model import Workshop, clone
-from sessions.protocol import Command, Entry, Event, Online, Presence, encoder, entry_decoder
-from sessions.rules import Actor, apply_all, decide
+from sessions.protocol import (
+    Command,
+    Entry,
+    Event,
+    Online,
+    Presence,
+    SetPhase,
+    encoder,
+    entry_decoder,
+)
+from sessions.rules import Actor, apply_all
 
 log = logging.getLogger("parcours.rooms")
 
@@ -74,6 +85,7 @@ class Room:
     _presence_due: asyncio.Task[None] | None = None
     _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
     _flush_at: asyncio.Handle | None = None
+    _public: dict[int, tuple[set[str], str]] = field(default_factory=dict)
 
     @property
     def busy(self) -> bool:
@@ -151,6 +163,8 @@ class Room:
                 self.snap = max(self.snap, result.snap)
                 for _, entry, raw in accepted:
                     self._accept(entry, raw)
+                if any(isinstance(item.command, SetPhase) for item, _, _ in accepted):
+                    spawn(save_quietly(self, "phase"))
                 by_item = {id(item): entry.seq for item, entry, _ in accepted}
                 for index, item in enumerate(open_items):
                     if id(item) in by_item:
@@ -236,6 +250,25 @@ class Room:
                 frame = frames[key] = _frame(raws)
             member.mailbox.put(frame)
 
+    def seen_by(self, raw: bytes, viewer: str) -> str:
+        """An entry of the ring as ``viewer`` may see it (for a resuming client).
+
+        Nearly every entry names an insider now (its sender's history): the public rendering of
+        each seq is made once and kept, so a reconnect storm costs one redaction per entry, not
+        one per entry and client."""
+        if b'"dots.set"' not in raw and b'"hidden":true' not in raw and b'"history.' not in raw:
+            return raw.decode()
+        entry = entry_decoder.decode(raw)
+        cached = self._public.get(entry.seq)
+        if cached is None:
+            named = views.insiders(entry, self.workshop) or set()
+            cached = (named, self._encode(entry, raw, views.PUBLIC).decode())
+            if len(self._public) >= RING:
+                self._public.clear()
+            self._public[entry.seq] = cached
+        named, public = cached
+        return public if viewer not in named else self._encode(entry, raw, viewer).decode()
+
     def _encode(self, entry: Entry, raw: bytes, viewer: str) -> bytes:
         shown = views.redact(entry, self.workshop, viewer)
         return raw if shown is entry else encoder.encode(shown)
@@ -293,6 +326,7 @@ class Room:
             loaded.snap,
         )
         self.ring.clear()
+        self._public.clear()
         for member in list(self.members.values()):
             member.mailbox.close(4001, "epoch" if stale_epoch else "resync")
 
@@ -300,6 +334,12 @@ class Room:
         self.gone = True
         for member in list(self.members.values()):
             member.mailbox.close(4404, "workshop not found")
+
+    def deleted(self) -> None:
+        """The facilitator deleted the workshop: every board is told, with its own close code."""
+        self.gone = True
+        for member in list(self.members.values()):
+            member.mailbox.close(4410, "workshop deleted")
 
     def events_at(self, seq: int) -> list[Event]:
         """The events of entry ``seq`` if it is still in memory (empty otherwise)."""

@@ -20,6 +20,8 @@ class Settings:
     message_burst: int = 120
     hello_timeout: float = 15.0
     log_level: str = "info"
+    retention_days: float | None = None
+    """Delete workshops nobody changed for this many days (None: keep them until deleted)."""
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -30,6 +32,8 @@ class Settings:
             env["redis_url"] = url
         if origins := os.environ.get("PARCOURS_ALLOWED_ORIGINS"):
             env["allowed_origins"] = tuple(o.strip() for o in origins.split(",") if o.strip())
+        if days := os.environ.get("PARCOURS_RETENTION_DAYS"):
+            env["retention_days"] = float(days)
         if data := os.environ.get("PARCOURS_DATA_DIR"):
             env["data_dir"] = Path(data)
         env.update({k: v for k, v in overrides.items() if v is not None})

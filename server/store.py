@@ -9,6 +9,8 @@ stays legal on a Redis Cluster. Per workshop:
 - ``{w:ID}:auth``  hash: sha256(token) -> participant id
 - ``{w:ID}:who``   sorted set of online connections (presence), scored by expiry time
 - ``{w:ID}:ch``    pub/sub channel carrying each committed entry
+- ``{w:ID}:vinfo`` hash: version id -> its description (JSON); ``{w:ID}:vstate`` the board
+  (zlib-compressed JSON); at most ``VERSIONS_KEEP``, outside the op log so trimming keeps them
 
 Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code).
 """
@@ -17,6 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import time
+import zlib
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -57,11 +61,12 @@ for i = 3, #KEYS do
   redis.call('SET', KEYS[i], seq, 'EX', ARGV[5])
   redis.call('PUBLISH', ARGV[3], entry)
 end
+local active = redis.call('TIME')[1]
 if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', seq)
+  redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', seq, 'active', active)
   return {'ok', seq, seq}
 end
-redis.call('HSET', KEYS[1], 'seq', seq)
+redis.call('HSET', KEYS[1], 'seq', seq, 'active', active)
 return {'ok', seq, cur[3]}
 """
 
@@ -71,6 +76,44 @@ if redis.call('HGET', KEYS[1], 'epoch') == ARGV[1] then
   redis.call('HSET', KEYS[1], 'epoch', ARGV[2])
 end
 """
+
+
+# KEYS: meta, who, whois. ARGV: expiry, then pairs of member, value: presence is written only
+# while the workshop exists, so a heartbeat never brings back a deleted workshop's keys.
+_PRESENCE = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+for i = 2, #ARGV, 2 do
+  redis.call('HSET', KEYS[3], ARGV[i], ARGV[i + 1])
+  redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
+end
+return 1
+"""
+
+# KEYS: meta, vinfo, vstate. ARGV: info JSON (with "id":"" to fill), packed board, keep.
+# Nothing is written once the workshop is gone (deleted meanwhile).
+_VERSION = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local id = 'v' .. redis.call('HINCRBY', KEYS[1], 'vnext', 1)
+local info = string.gsub(ARGV[1], '"id":""', '"id":"' .. id .. '"', 1)
+redis.call('HSET', KEYS[2], id, info)
+redis.call('HSET', KEYS[3], id, ARGV[2])
+local ids = redis.call('HKEYS', KEYS[2])
+local over = #ids - tonumber(ARGV[3])
+if over > 0 then
+  local numbers = {}
+  for i, v in ipairs(ids) do numbers[i] = tonumber(string.sub(v, 2)) end
+  table.sort(numbers)
+  for i = 1, over do
+    redis.call('HDEL', KEYS[2], 'v' .. numbers[i])
+    redis.call('HDEL', KEYS[3], 'v' .. numbers[i])
+  end
+end
+return id
+"""
+
+VERSIONS_KEEP = 50
+VERSION_MAX = 4 * 1024 * 1024
+"""Largest compressed board a version holds (a full workshop of 2000 notes is about 300 KB)."""
 
 
 def _key(workshop_id: str, part: str) -> str:
@@ -123,6 +166,8 @@ class Store:
         self._r: Any = client
         self._commit = client.register_script(_COMMIT)
         self._renew = client.register_script(_RENEW)
+        self._presence = client.register_script(_PRESENCE)
+        self._version = client.register_script(_VERSION)
 
     async def create(self, workshop: Workshop, facilitator_token: str) -> str:
         """Store a new workshop at seq 0 and give it a free join code."""
@@ -132,7 +177,15 @@ class Store:
         if not created:
             raise ValueError(f"workshop {workshop.id} exists already")
         async with self._r.pipeline(transaction=True) as pipe:
-            pipe.hset(meta, mapping={"seq": 0, "snap": 0, "state": encoder.encode(workshop)})
+            pipe.hset(
+                meta,
+                mapping={
+                    "seq": 0,
+                    "snap": 0,
+                    "state": encoder.encode(workshop),
+                    "active": int(time.time()),
+                },
+            )
             pipe.hset(
                 _key(workshop.id, "auth"), token_hash(facilitator_token), _facilitator(workshop)
             )
@@ -258,14 +311,17 @@ class Store:
         self, workshop_id: str, members: dict[str, bytes], gone: list[str], expires: float
     ) -> None:
         key = _key(workshop_id, "who")
-        async with self._r.pipeline(transaction=False) as pipe:
-            if gone:
+        if gone:
+            async with self._r.pipeline(transaction=False) as pipe:
                 pipe.hdel(_key(workshop_id, "whois"), *gone)
                 pipe.zrem(key, *gone)
-            if members:
-                pipe.hset(_key(workshop_id, "whois"), mapping=members)
-                pipe.zadd(key, dict.fromkeys(members, expires))
-            await pipe.execute()
+                await pipe.execute()
+        if members:
+            flat: list[bytes | str | float] = [expires]
+            for member, value in members.items():
+                flat += [member, value]
+            keys = [_key(workshop_id, "meta"), key, _key(workshop_id, "whois")]
+            await self._presence(keys=keys, args=flat)
 
     async def presence(self, workshop_id: str, now: float) -> list[bytes]:
         key = _key(workshop_id, "who")
@@ -296,6 +352,58 @@ class Store:
 
     async def publish(self, workshop_id: str, message: bytes) -> None:
         await self._r.publish(channel(workshop_id), message)
+
+    # -- versions, deletion, retention ----------------------------------------------------
+
+    async def save_version(self, workshop_id: str, info: bytes, board: bytes) -> str | None:
+        """Keep a version (``info`` with an empty ``id``, the board compressed), dropping the
+        oldest beyond ``VERSIONS_KEEP``; its id, or None when the workshop is gone."""
+        packed = zlib.compress(board, 6)
+        if len(packed) > VERSION_MAX:
+            raise ValueError(
+                f"a version of workshop {workshop_id} would exceed {VERSION_MAX} bytes"
+            )
+        keys = [_key(workshop_id, "meta"), _key(workshop_id, "vinfo"), _key(workshop_id, "vstate")]
+        found = await self._version(keys=keys, args=[info, packed, VERSIONS_KEEP])
+        return found.decode() if found else None
+
+    async def versions(self, workshop_id: str) -> list[bytes]:
+        """The descriptions of a workshop's versions, oldest first."""
+        found: dict[bytes, bytes] = await self._r.hgetall(_key(workshop_id, "vinfo"))
+        return [found[k] for k in sorted(found, key=lambda v: int(v[1:]))]
+
+    async def version_board(self, workshop_id: str, version_id: str) -> bytes | None:
+        packed: bytes | None = await self._r.hget(_key(workshop_id, "vstate"), version_id)
+        return zlib.decompress(packed) if packed is not None else None
+
+    async def delete(self, workshop_id: str) -> int:
+        """Remove every key of a workshop (and its join code); how many keys went."""
+        code = await self.code_of(workshop_id)
+        # The meta key first: commits and presence writes check it, so nothing comes back.
+        removed = int(await self._r.unlink(_key(workshop_id, "meta")))
+        pattern = f"{{w:{workshop_id}}}:*"
+        batch: list[bytes] = []
+        async for key in self._r.scan_iter(match=pattern, count=1000):
+            batch.append(key)
+            if len(batch) >= 500:
+                removed += int(await self._r.unlink(*batch))
+                batch = []
+        if batch:
+            removed += int(await self._r.unlink(*batch))
+        if code and await self._r.get(f"parcours:code:{code}") == workshop_id.encode():
+            removed += int(await self._r.unlink(f"parcours:code:{code}"))
+        return removed
+
+    async def idle_since(self, before: float) -> list[str]:
+        """Workshops with no change since ``before`` (seconds since the epoch)."""
+        found: list[str] = []
+        async for key in self._r.scan_iter(match="{w:*}:meta", count=1000):
+            active = await self._r.hget(key, "active")
+            if active is None:  # stored before activity was recorded: idle from now on
+                await self._r.hsetnx(key, "active", int(time.time()))
+            elif float(active) < before:
+                found.append(key.decode()[3:].split("}", 1)[0])
+        return found
 
 
 def _facilitator(workshop: Workshop) -> str:

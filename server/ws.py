@@ -27,6 +27,7 @@ from sessions.protocol import (
     Command,
     Error,
     Hello,
+    HistoryShown,
     OpId,
     Ping,
     Pong,
@@ -34,7 +35,6 @@ from sessions.protocol import (
     You,
     client_decoder,
     encoder,
-    entry_decoder,
 )
 from sessions.rules import Actor
 
@@ -145,6 +145,9 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
     )
     code = await ctx.store.code_of(room.id) if person.role == "facilitator" else None
     you = You(id=person.id, name=person.name, role=person.role)
+    if room.gone:
+        await ws.close(code=4410, reason="workshop deleted")
+        return
     mailbox.put(_welcome(room, hello, you, code))
     room.join(member)
     try:
@@ -162,10 +165,15 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
         raws = room.entries_after(hello.last_seq)
     if raws is not None:
         welcome = Welcome(
-            protocol=PROTOCOL_VERSION, seq=room.seq, epoch=room.epoch, you=you, code=code
+            protocol=PROTOCOL_VERSION,
+            seq=room.seq,
+            epoch=room.epoch,
+            you=you,
+            code=code,
+            history=_history(room, you.id),
         )
         head = encoder.encode(welcome)[:-1].decode()
-        shown = [_seen_by(room, raw, you.id) for raw in raws]
+        shown = [room.seen_by(raw, you.id) for raw in raws]
         return head + ',"entries":[' + ",".join(shown) + "]}"
     welcome = Welcome(
         protocol=PROTOCOL_VERSION,
@@ -174,15 +182,18 @@ def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
         you=you,
         snapshot=views.redact_workshop(room.workshop, you.id, you.role == "facilitator"),
         code=code,
+        history=_history(room, you.id),
     )
     return encoder.encode(welcome).decode()
 
 
-def _seen_by(room: Room, raw: bytes, viewer: str) -> str:
-    if b'"dots.set"' not in raw and b'"hidden":true' not in raw:  # nothing to hide
-        return raw.decode()
-    entry = entry_decoder.decode(raw)
-    return encoder.encode(views.redact(entry, room.workshop, viewer)).decode()
+def _history(room: Room, person: str) -> HistoryShown:
+    stack = room.workshop.history.get(person)
+    return (
+        HistoryShown(undo=len(stack.undo), redo=len(stack.redo))
+        if stack
+        else HistoryShown(undo=0, redo=0)
+    )
 
 
 async def _hello(ctx: Context, ws: WebSocket) -> Hello | None:

@@ -489,8 +489,28 @@ class RemoveScenario(Command, tag="scenario.remove"):
     scenario: ItemId
 
 
+# -- undo, redo and the trash (sessions.history, sessions.trash) ---------------------------
+
+
+class Undo(Command, tag="history.undo"):
+    """Revert the sender's last step, field by field, where nobody else changed it since."""
+
+
+class Redo(Command, tag="history.redo"):
+    """Do again what the sender's last undo reverted (same rule)."""
+
+
+class RestoreTrashed(Command, tag="trash.restore"):
+    """Bring a deleted item back where it was (its deleter, its author or the facilitator)."""
+
+    item: ItemId
+
+
 AnyCommand = (
-    AddRoadmapItem
+    Undo
+    | Redo
+    | RestoreTrashed
+    | AddRoadmapItem
     | EditRoadmapItem
     | ScoreRoadmapItem
     | ClassifyRoadmapItem

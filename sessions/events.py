@@ -7,12 +7,15 @@ re-implement a rule.
 
 from __future__ import annotations
 
+from typing import Literal
+
 import msgspec
 
 from sessions.model import (
     ClassRules,
     Emotion,
     Group,
+    ItemKind,
     Lane,
     Note,
     Objective,
@@ -24,6 +27,8 @@ from sessions.model import (
     Stage,
     Step,
     Tally,
+    Trashed,
+    UndoStep,
     VoteRound,
 )
 
@@ -184,6 +189,75 @@ class ScenarioDeleted(msgspec.Struct, tag="scenario.deleted", kw_only=True):
     scenario: str
 
 
+# -- history and trash (sessions.history, sessions.trash) ----------------------------------
+
+
+class Skip(msgspec.Struct, kw_only=True):
+    """A facet an undo or redo left alone: someone else changed it since (``by``), or the item
+    is gone (``reason`` "deleted")."""
+
+    kind: ItemKind
+    item: str
+    facet: str = ""
+    by: str = ""
+    reason: Literal["changed", "deleted", "refused"] = "changed"
+
+
+class HistoryPushed(msgspec.Struct, tag="history.pushed", kw_only=True):
+    """A new step on ``person``'s undo stack (merged into the top one when ``merge``); the
+    redo stack is emptied. Only the server keeps it: browsers get :class:`HistoryShown`."""
+
+    person: str
+    step: UndoStep
+    merge: bool = False
+    undo: int = 0
+    redo: int = 0
+    """How deep the stacks are after this event (told to the person's browser)."""
+
+
+class HistoryUndone(msgspec.Struct, tag="history.undone", kw_only=True):
+    """``person``'s top undo step was reverted; ``step`` (what the revert changed, if
+    anything) goes on the redo stack."""
+
+    person: str
+    step: UndoStep | None = None
+    skipped: list[Skip] = msgspec.field(default_factory=list)
+    undo: int = 0
+    redo: int = 0
+    """How deep the stacks are after this event (told to the person's browser)."""
+
+
+class HistoryRedone(msgspec.Struct, tag="history.redone", kw_only=True):
+    """The mirror of :class:`HistoryUndone`: from the redo stack back to the undo stack."""
+
+    person: str
+    step: UndoStep | None = None
+    skipped: list[Skip] = msgspec.field(default_factory=list)
+    undo: int = 0
+    redo: int = 0
+    """How deep the stacks are after this event (told to the person's browser)."""
+
+
+class HistoryShown(msgspec.Struct, tag="history.shown", kw_only=True):
+    """What a person's browser is told of their own history: how deep each stack is now, and
+    what an undo or redo had to leave alone. Changes nothing on the board."""
+
+    undo: int
+    redo: int
+    action: Literal["push", "undo", "redo"] = "push"
+    skipped: list[Skip] = msgspec.field(default_factory=list)
+
+
+class TrashPut(msgspec.Struct, tag="trash.put", kw_only=True):
+    entries: list[Trashed]
+
+
+class TrashTaken(msgspec.Struct, tag="trash.taken", kw_only=True):
+    """Entries leaving the trash: restored, or the oldest dropped to keep it bounded."""
+
+    items: list[str]
+
+
 Event = (
     NoteSaved
     | NoteDeleted
@@ -210,6 +284,12 @@ Event = (
     | RulesSet
     | ScenarioSaved
     | ScenarioDeleted
+    | HistoryPushed
+    | HistoryUndone
+    | HistoryRedone
+    | HistoryShown
+    | TrashPut
+    | TrashTaken
 )
 
 

@@ -14,7 +14,7 @@ server's per-room replica cheap. Copy with :func:`clone` where an old state must
 
 from __future__ import annotations
 
-from typing import Literal, TypeVar
+from typing import Any, Literal, TypeVar
 
 import msgspec
 
@@ -317,6 +317,68 @@ PHASES: tuple[str, ...] = (
 )
 
 
+ItemKind = Literal["note", "persona", "roadmap", "scenario", "emotion", "objective"]
+
+
+class Change(msgspec.Struct, kw_only=True, gc=False):
+    """What one command did to one item, as ``sessions.history.facets`` of it: ``before`` and
+    ``after`` hold the facets that changed; None means the item did not exist (it was created,
+    or deleted)."""
+
+    kind: ItemKind
+    item: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+
+
+class UndoStep(msgspec.Struct, kw_only=True, gc=False):
+    """One gesture on someone's undo (or redo) stack: the changes of one command."""
+
+    changes: list[Change]
+    at: float = 0.0
+    key: str = ""
+    """Steps with the same non-empty key made one after the other are one step (typing)."""
+
+
+class Stack(msgspec.Struct, kw_only=True, gc=False):
+    """One person's history: what Undo and Redo would revert, newest last."""
+
+    undo: list[UndoStep] = msgspec.field(default_factory=list)
+    redo: list[UndoStep] = msgspec.field(default_factory=list)
+
+
+class Link(msgspec.Struct, kw_only=True, gc=False):
+    """A roadmap item that named a deleted note: in ``notes`` or ``answers``, at ``index``."""
+
+    item: str
+    answers: bool = False
+    index: int = 0
+
+
+class Trashed(msgspec.Struct, kw_only=True, gc=False):
+    """Something deleted, kept so that its author or the facilitator can bring it back where it
+    was: exactly one of ``note``, ``persona``, ``roadmap``, ``scenario``, ``objective`` is set."""
+
+    id: str
+    kind: ItemKind
+    by: str
+    at: float
+    note: Note | None = None
+    persona: Persona | None = None
+    roadmap: RoadmapItem | None = None
+    scenario: Scenario | None = None
+    objective: Objective | None = None
+    index: int = 0
+    """Where a persona or an objective stood in its list."""
+    links: list[Link] = msgspec.field(default_factory=list)
+    notes: list[Note] = msgspec.field(default_factory=list)
+    """A persona's notes, deleted with it."""
+    note_links: dict[str, list[Link]] = msgspec.field(default_factory=dict)
+    emotions: list[Emotion] = msgspec.field(default_factory=list)
+    named_by: list[str] = msgspec.field(default_factory=list)
+    """Roadmap items and scenarios that named a persona (they stop naming it while it is gone)."""
+
+
 class Workshop(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
@@ -354,6 +416,12 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """Group work is on: each participant works on their group's persona, the others' read-only."""
     group_pick: bool = False
     """Participants may pick (or change) their group themselves."""
+    trash: dict[str, Trashed] = msgspec.field(default_factory=dict)
+    """Deleted notes, personas, roadmap items, scenarios and objectives, oldest first."""
+    history: dict[str, Stack] = msgspec.field(default_factory=dict)
+    """participant id -> their undo and redo stacks (never sent to browsers)."""
+    writers: dict[str, str] = msgspec.field(default_factory=dict)
+    """``item:facet`` -> who changed it last (to say who changed it since, never sent)."""
 
 
 _encoder = msgspec.json.Encoder()

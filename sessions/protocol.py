@@ -59,6 +59,7 @@ from sessions.commands import (
     Phase,
     PlaceRoadmapItem,
     RateStage,
+    Redo,
     RemoveLane,
     RemoveObjective,
     RemovePersona,
@@ -69,6 +70,7 @@ from sessions.commands import (
     RenameSelf,
     RenameStage,
     RenameWorkshop,
+    RestoreTrashed,
     RevealNotes,
     RoadmapClass,
     ScenarioField,
@@ -88,6 +90,7 @@ from sessions.commands import (
     StepDraft,
     TagNote,
     TakeDot,
+    Undo,
 )
 from sessions.events import (
     AgendaSet,
@@ -98,6 +101,10 @@ from sessions.events import (
     Event,
     FacilitationSet,
     GroupsSet,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryShown,
+    HistoryUndone,
     LanesSet,
     NoteDeleted,
     NoteSaved,
@@ -114,8 +121,11 @@ from sessions.events import (
     RulesSet,
     ScenarioDeleted,
     ScenarioSaved,
+    Skip,
     StagesSet,
     StepSet,
+    TrashPut,
+    TrashTaken,
     WorkshopRenamed,
 )
 from sessions.limits import (
@@ -196,6 +206,8 @@ class Welcome(msgspec.Struct, tag="welcome", kw_only=True):
     entries: list[Entry] | None = None
     code: str | None = None
     """The join code, sent to facilitators only (they show it to the room)."""
+    history: HistoryShown | None = None
+    """How deep this person's undo and redo stacks are (they live on the server)."""
 
 
 class EventMessage(msgspec.Struct, tag="event", kw_only=True):
@@ -245,6 +257,7 @@ CLOSE_CODES: dict[int, str] = {
     4400: "another protocol version: reload the page",
     4403: "the token's participant no longer exists in the workshop (after a restore)",
     4404: "no such workshop, or the token is not valid for it (the same answer, on purpose)",
+    4410: "the facilitator deleted the workshop: it is gone for good",
 }
 """Every close code the server uses, with what the client should do."""
 
@@ -351,6 +364,10 @@ __all__ = [
     "GoToStep",
     "GroupsSet",
     "Hello",
+    "HistoryPushed",
+    "HistoryRedone",
+    "HistoryShown",
+    "HistoryUndone",
     "Index",
     "ItemId",
     "JoinGroup",
@@ -383,6 +400,7 @@ __all__ = [
     "Quarter",
     "RateStage",
     "Rating",
+    "Redo",
     "RemoveLane",
     "RemoveObjective",
     "RemovePersona",
@@ -393,6 +411,7 @@ __all__ = [
     "RenameSelf",
     "RenameStage",
     "RenameWorkshop",
+    "RestoreTrashed",
     "RevealNotes",
     "RoadmapClass",
     "RoadmapItemDeleted",
@@ -418,6 +437,7 @@ __all__ = [
     "SetRules",
     "SetTimer",
     "SheetText",
+    "Skip",
     "SolutionTag",
     "SplitGroups",
     "StagesSet",
@@ -428,6 +448,9 @@ __all__ = [
     "TakeDot",
     "Title",
     "Token",
+    "TrashPut",
+    "TrashTaken",
+    "Undo",
     "Welcome",
     "WorkshopId",
     "WorkshopRenamed",

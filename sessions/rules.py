@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import agenda, errors, facilitation, groups, personas, roadmap, voting
+from sessions import agenda, errors, facilitation, groups, history, personas, roadmap, trash, voting
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -57,6 +57,10 @@ from sessions.protocol import (
     FixEmotion,
     GoToStep,
     GroupsSet,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryShown,
+    HistoryUndone,
     JoinGroup,
     LanesSet,
     MarkDone,
@@ -106,6 +110,8 @@ from sessions.protocol import (
     StepSet,
     TagNote,
     TakeDot,
+    TrashPut,
+    TrashTaken,
     WorkshopRenamed,
 )
 
@@ -308,6 +314,12 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case ParticipantSaved(participant=participant):
             workshop.participants[participant.id] = participant
             workshop.counter = max(workshop.counter, id_number(participant.id))
+        case HistoryPushed() | HistoryUndone() | HistoryRedone():
+            history.apply_history(workshop, event)
+        case TrashPut() | TrashTaken():
+            trash.apply_trash(workshop, event)
+        case HistoryShown():
+            pass  # what a browser is told of its own history: nothing on the board
         case _:
             voting.apply_vote(workshop, event)
     return workshop

@@ -13,7 +13,10 @@ The server stores and decides on the full workshop; browsers only receive their 
   everyone but the voter and whoever cast by proxy, and exports keep only the round's figures
   (:func:`sealed`);
 - a note written in private (``hidden``) is seen by its author and the facilitators only, until
-  it is revealed.
+  it is revealed (in the trash too);
+- a person's undo history is never sent: their browser gets :class:`HistoryShown` (how deep
+  their stacks are, what an undo left alone), nobody else anything; ``history`` and ``writers``
+  are emptied in every snapshot.
 
 A redacted entry keeps its seq (its events may be emptied), so every client's sequence stays
 contiguous. Both functions are pure and never change their arguments.
@@ -24,8 +27,20 @@ from __future__ import annotations
 import msgspec
 
 from sessions import summary
-from sessions.model import VoteRound, Workshop
-from sessions.protocol import DotsSet, Entry, Event, NoteSaved
+from sessions.model import Trashed, VoteRound, Workshop
+from sessions.protocol import (
+    DotsSet,
+    Entry,
+    Event,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryShown,
+    HistoryUndone,
+    NoteSaved,
+    TrashPut,
+)
+
+_HISTORY = (HistoryPushed, HistoryUndone, HistoryRedone)
 
 PUBLIC = ""
 """The viewer id of "anyone who is not named in the entry"."""
@@ -56,7 +71,36 @@ def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
             vote = _round(workshop, event.round)
             if vote is None or not _dots_visible(vote):
                 special = (special or set()) | {event.voter, entry.actor}
+        if isinstance(event, _HISTORY):
+            special = (special or set()) | {event.person}
+        if isinstance(event, TrashPut) and any(_private(t) for t in event.entries):
+            authors = {a for t in event.entries for a in _private(t)}
+            special = (special or set()) | authors | _facilitators(workshop)
     return special
+
+
+def _private(entry: Trashed) -> set[str]:
+    """Authors of the private notes inside a trash entry."""
+    notes = [entry.note] if entry.note is not None else entry.notes
+    return {n.author for n in notes if n.hidden}
+
+
+def _trash_seen_by(entry: Trashed, viewer: str) -> Trashed | None:
+    if entry.note is not None:
+        return None if entry.note.hidden and entry.note.author != viewer else entry
+    if any(n.hidden and n.author != viewer for n in entry.notes):
+        notes = [n for n in entry.notes if not n.hidden or n.author == viewer]
+        return msgspec.structs.replace(entry, notes=notes)
+    return entry
+
+
+def shown(event: HistoryPushed | HistoryUndone | HistoryRedone) -> HistoryShown:
+    """What the person's own browser is told of a history event."""
+    if isinstance(event, HistoryPushed):
+        return HistoryShown(undo=event.undo, redo=event.redo, action="push")
+    if isinstance(event, HistoryUndone):
+        return HistoryShown(undo=event.undo, redo=event.redo, action="undo", skipped=event.skipped)
+    return HistoryShown(undo=event.undo, redo=event.redo, action="redo", skipped=event.skipped)
 
 
 def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
@@ -68,6 +112,18 @@ def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
         if isinstance(event, NoteSaved) and event.note.hidden and viewer != event.note.author:
             facilitators = _facilitators(workshop) if facilitators is None else facilitators
             if viewer not in facilitators:
+                changed = True
+                continue
+        if isinstance(event, _HISTORY):
+            changed = True
+            if viewer == event.person:
+                events.append(shown(event))
+            continue
+        if isinstance(event, TrashPut) and any(_private(t) for t in event.entries):
+            facilitators = _facilitators(workshop) if facilitators is None else facilitators
+            if viewer not in facilitators:
+                seen = [_trash_seen_by(t, viewer) for t in event.entries]
+                events.append(TrashPut(entries=[t for t in seen if t is not None]))
                 changed = True
                 continue
         if isinstance(event, DotsSet) and viewer not in (event.voter, entry.actor):
@@ -96,6 +152,13 @@ def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) 
     """
     hidden = [vote for vote in workshop.rounds if not _dots_visible(vote)]
     private = not facilitator and any(n.hidden for n in workshop.notes.values())
+    private_trash = not facilitator and any(_private(t) for t in workshop.trash.values())
+    if workshop.history or workshop.writers:
+        workshop = msgspec.structs.replace(workshop, history={}, writers={})
+    if private_trash:
+        seen = {i: _trash_seen_by(t, viewer) for i, t in workshop.trash.items()}
+        kept = {i: t for i, t in seen.items() if t is not None}
+        workshop = msgspec.structs.replace(workshop, trash=kept)
     if not hidden and not private:
         return workshop
     if private:

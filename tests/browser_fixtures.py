@@ -18,6 +18,7 @@ import msgspec
 
 from sessions import errors, views
 from sessions import protocol as contract
+from sessions.keeping import decide
 from sessions.model import (
     CHANNELS,
     CRITERIA,
@@ -78,7 +79,7 @@ from sessions.protocol import (
     TagNote,
     TakeDot,
 )
-from sessions.rules import Actor, Join, apply_all, decide
+from sessions.rules import Actor, Join, apply_all
 from sessions.templates import build
 
 NOW = 1_000_000.0
@@ -337,7 +338,17 @@ class Walk:
             ),
             lambda: RemoveScenario(op_id="o", scenario=scenario) if scenario else None,
         ]
-        return rng.choice(makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers())()
+        keeping = [
+            lambda: contract.Undo(op_id="o"),
+            lambda: contract.Redo(op_id="o"),
+            lambda: (
+                contract.RestoreTrashed(op_id="o", item=rng.choice(list(self.workshop.trash)))
+                if self.workshop.trash
+                else None
+            ),
+        ]
+        everything = makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers()
+        return rng.choice(everything + keeping * 2)()
 
     def agenda_makers(self) -> list[Callable[[], Command | None]]:
         """The agenda's commands, where the protocol has them (they came with issue 18)."""

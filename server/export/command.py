@@ -24,7 +24,7 @@ from server import export
 from server.embedded import EmbeddedRedis, EmbeddedRedisError
 from server.export import transfer
 from server.store import Store
-from sessions import snapshot
+from sessions import snapshot, versions
 from sessions.model import Workshop
 
 
@@ -124,7 +124,7 @@ async def _load(reference: str, url: str) -> Workshop:
         await client.aclose()
     if loaded is None:
         raise CommandError(f"No workshop has the id or join code {reference!r}.")
-    return loaded.workshop
+    return versions.board_of(loaded.workshop)  # the board: no histories, no trash
 
 
 def _export(args: argparse.Namespace, workshop: Workshop) -> None:

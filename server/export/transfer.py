@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import msgspec
 
 from server.store import Store, new_token
-from sessions import snapshot
+from sessions import snapshot, versions
 from sessions.model import Workshop
 
 
@@ -40,8 +40,11 @@ def new_workshop_id() -> str:
 
 
 def readied(raw: bytes, workshop_id: str) -> Workshop:
-    """The workshop of snapshot ``raw`` under a new id; raises snapshot.InvalidSnapshot."""
-    workshop = snapshot.read(raw)
+    """The workshop of snapshot ``raw`` under a new id; raises snapshot.InvalidSnapshot.
+
+    Undo histories and the trash are not imported: they are not checked like the board is, and
+    they belong to the workshop they were made in."""
+    workshop = versions.board_of(snapshot.read(raw))
     return msgspec.structs.replace(workshop, id=workshop_id)
 
 

@@ -17,6 +17,7 @@ import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
 import { renderScreen } from "./screen.js";
+import { KeepingBar } from "./history.js";
 
 const SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
 
@@ -203,13 +204,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     onFatal: (closeCode) => {
       main.replaceChildren(
         h("section", { class: "card narrow" }, [
-          h("h2", { text: closeCode === 4400 ? t("error.generic", { message: "protocol" }) : t("error.not_found.workshop") }),
+          h("h2", { text: closeCode === 4400 ? t("error.generic", { message: "protocol" }) : closeCode === 4410 ? t("keep.deleted") : t("error.not_found.workshop") }),
           h("a", { class: "btn primary", href: "/", text: t("home.link") }),
         ]),
       );
       document.documentElement.dataset.phase = "error";
     },
   });
+  const keepingBar = mode === "screen" ? null : new KeepingBar({ send, workshop: () => workshop, me: () => me, workshopId, token: access.token, toast });
   connection.start();
   narrowQuery.addEventListener("change", render);
   onLangChange(() => {
@@ -240,6 +242,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         }
         epoch = message.epoch;
         for (const entry of message.entries ?? []) accept(entry);
+        keepingBar?.welcome(message);
         if (!workshop) return;
         if (!workshop.personas.some((p) => p.id === persona)) persona = workshop.personas[0]?.id ?? "";
         saveAccess(workshopId, { title: workshop.title });
@@ -283,6 +286,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return false;
     }
     applyEntry(workshop, entry);
+    keepingBar?.entry(entry);
     seq = entry.seq;
     // Our own change is in: it stops waiting now, so its prediction and the real note never
     // show side by side (the ack may come a moment later).
@@ -327,6 +331,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   function render() {
     if (!workshop) return;
+    keepingBar?.render();
     if (mode === "screen") {
       renderScreen(screenRoot, workshop, { code, online });
       return;

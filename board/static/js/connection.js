@@ -96,7 +96,12 @@ export class Connection {
       if (socket !== this.socket) return;
       this.socket = null;
       this.ready = false;
-      if (event.code === Close.NOT_FOUND || event.code === Close.FORBIDDEN || event.code === Close.PROTOCOL) {
+      if (
+        event.code === Close.NOT_FOUND ||
+        event.code === Close.FORBIDDEN ||
+        event.code === Close.PROTOCOL ||
+        event.code === Close.DELETED
+      ) {
         this.stopped = true;
         this.setStatus("closed");
         this.options.onFatal(event.code, event.reason);

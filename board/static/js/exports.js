@@ -25,8 +25,9 @@ function fileName(answer, fallback) {
 
 /**
  * @param {string} workshop @param {string} token @param {(message: string) => void} toast
+ * @param {string} [version] a saved version to export instead of the live board
  */
-export function showExports(workshop, token, toast) {
+export function showExports(workshop, token, toast, version = "") {
   const opener = /** @type {HTMLElement | null} */ (document.activeElement);
   const dialog = h("dialog", { class: "dialog", "aria-labelledby": "export-title" });
   const lang = h("select", { id: "export-lang" }, [
@@ -45,6 +46,7 @@ export function showExports(workshop, token, toast) {
       try {
         const query = new URLSearchParams({ lang: lang.value });
         if (anonymise.checked) query.set("anonymise", "1");
+        if (version) query.set("version", version);
         const answer = await fetch(`/api/workshops/${workshop}/export/${format}?${query}`, {
           headers: { authorization: `Bearer ${token}` },
         });

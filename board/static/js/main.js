@@ -4,6 +4,7 @@ import { startBoard } from "./board.js";
 import { renderHome, renderJoin } from "./home.js";
 import { currentLang, setLang, t, translate } from "./i18n.js";
 import { h } from "./render.js";
+import { renderVersion } from "./versions.js";
 
 const main = /** @type {HTMLElement} */ (document.getElementById("main"));
 const toasts = /** @type {HTMLElement} */ (document.getElementById("toasts"));
@@ -20,7 +21,11 @@ function route() {
   const board = path.match(/^\/w\/([a-z0-9]+)\/?$/);
   const screen = path.match(/^\/w\/([a-z0-9]+)\/screen\/?$/);
   const join = path.match(/^\/j\/([A-Za-z0-9]+)\/?$/);
-  if (screen) {
+  const version = path.match(/^\/w\/([a-z0-9]+)\/v\/(v[0-9]+)\/?$/);
+  if (version) {
+    document.body.dataset.page = "version";
+    renderVersion(main, version[1], version[2]);
+  } else if (screen) {
     document.body.dataset.page = "screen";
     startBoard(main, screen[1], toast, "screen");
   } else if (board) {

@@ -63,6 +63,9 @@ export const Command = Object.freeze({
   SCENARIO_ADD: "scenario.add",
   SCENARIO_EDIT: "scenario.edit",
   SCENARIO_REMOVE: "scenario.remove",
+  HISTORY_UNDO: "history.undo",
+  HISTORY_REDO: "history.redo",
+  TRASH_RESTORE: "trash.restore",
 });
 
 /** Events inside an entry. */
@@ -92,6 +95,12 @@ export const Event = Object.freeze({
   RULES_CHANGED: "rules.changed",
   SCENARIO_SAVED: "scenario.saved",
   SCENARIO_DELETED: "scenario.deleted",
+  HISTORY_PUSHED: "history.pushed",
+  HISTORY_UNDONE: "history.undone",
+  HISTORY_REDONE: "history.redone",
+  HISTORY_SHOWN: "history.shown",
+  TRASH_PUT: "trash.put",
+  TRASH_TAKEN: "trash.taken",
 });
 
 /** Server -> client. */
@@ -122,4 +131,5 @@ export const Close = Object.freeze({
   PROTOCOL: 4400,
   FORBIDDEN: 4403,
   NOT_FOUND: 4404,
+  DELETED: 4410,
 });

@@ -170,6 +170,15 @@ export function apply(workshop, event) {
       }
       break;
     }
+    case Event.TRASH_PUT: {
+      const trash = /** @type {any} */ (workshop).trash ?? {};
+      for (const entry of event.entries) trash[entry.id] = entry;
+      /** @type {any} */ (workshop).trash = trash;
+      break;
+    }
+    case Event.TRASH_TAKEN:
+      for (const id of event.items) delete /** @type {any} */ (workshop).trash?.[id];
+      break;
     default:
       // An event this page does not know (a newer server): the next snapshot carries it.
       break;

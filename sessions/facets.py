@@ -1,0 +1,171 @@
+"""Facets: the parts of an item a person changes, flat, so that a change can be compared and
+put back one part at a time (``sessions.history``).
+
+A note's facets are its text, channel, tags and place (stage, lane, position together); a
+persona's, each field of its sheet; a roadmap item's, its title, description, owner, class,
+quarter, place on the matrix and *each person's* score of each criterion (``score.impact.p3``);
+a scenario's, its title, moment, links and each field of its checklist (``field.trigger``); an
+emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed value; an
+objective's, its title, description and KPIs. Facets never include what the system keeps by
+itself (versions, votes, links to deleted notes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from sessions.events import (
+    EmotionSaved,
+    Event,
+    NoteSaved,
+    ObjectivesSet,
+    PersonaSaved,
+    RoadmapItemSaved,
+    ScenarioSaved,
+)
+from sessions.model import (
+    PERSONA_FIELDS,
+    Emotion,
+    ItemKind,
+    Note,
+    Objective,
+    Persona,
+    RoadmapItem,
+    Scenario,
+    Workshop,
+)
+
+Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective
+Facets = dict[str, Any]
+
+
+def facets(item: Item) -> Facets:
+    """The undoable fields of ``item``, flat: one person's score is ``score.impact.p3``."""
+    match item:
+        case Note():
+            return {
+                "text": item.text,
+                "channel": item.channel,
+                "tags": list(item.tags),
+                "place": [item.stage, item.lane, item.pos],
+            }
+        case Persona():
+            return {f: getattr(item, f) for f in ("name", "emoji", *PERSONA_FIELDS)}
+        case RoadmapItem():
+            found: Facets = {
+                f: getattr(item, f)
+                for f in ("title", "description", "owner", "override", "quarter")
+            }
+            found["matrix"] = [item.impact, item.effort]
+            for criterion, by in item.scores.items():
+                for person, value in by.items():
+                    found[f"score.{criterion}.{person}"] = value
+            return found
+        case Scenario():
+            found = {f: getattr(item, f) for f in ("title", "moment", "persona", "stage")}
+            found.update({f"field.{k}": v for k, v in item.fields.items()})
+            return found
+        case Emotion():
+            found = {"fixed": item.fixed}
+            found.update({f"rating.{person}": v for person, v in item.ratings.items()})
+            return found
+        case Objective():
+            return {"title": item.title, "description": item.description, "kpis": item.kpis}
+
+
+def with_facets(item: Item, values: Facets) -> Item:
+    """``item`` with some facets set back (None removes a score, a rating, a field)."""
+    match item:
+        case Note():
+            changes: dict[str, Any] = {k: v for k, v in values.items() if k != "place"}
+            if "place" in values:
+                stage, lane, pos = values["place"]
+                changes |= {"stage": stage, "lane": lane, "pos": float(pos)}
+            return msgspec.structs.replace(item, **changes, version=item.version + 1)
+        case RoadmapItem():
+            scores = {c: dict(by) for c, by in item.scores.items()}
+            plain: dict[str, Any] = {}
+            for key, value in values.items():
+                if key.startswith("score."):
+                    _, criterion, person = key.split(".", 2)
+                    by = scores.setdefault(criterion, {})
+                    if value is None:
+                        by.pop(person, None)
+                    else:
+                        by[person] = value
+                elif key == "matrix":
+                    plain["impact"], plain["effort"] = values["matrix"]
+                else:
+                    plain[key] = value
+            scores = {c: by for c, by in scores.items() if by}
+            return msgspec.structs.replace(item, **plain, scores=scores)
+        case Scenario():
+            fields = dict(item.fields)
+            plain = {}
+            for key, value in values.items():
+                if key.startswith("field."):
+                    if value:
+                        fields[key.removeprefix("field.")] = value
+                    else:
+                        fields.pop(key.removeprefix("field."), None)
+                else:
+                    plain[key] = value
+            return msgspec.structs.replace(item, **plain, fields=fields)
+        case Emotion():
+            ratings = dict(item.ratings)
+            fixed = item.fixed
+            for key, value in values.items():
+                if key == "fixed":
+                    fixed = value
+                elif value is None:
+                    ratings.pop(key.removeprefix("rating."), None)
+                else:
+                    ratings[key.removeprefix("rating.")] = value
+            return msgspec.structs.replace(item, ratings=ratings, fixed=fixed)
+        case _:
+            return msgspec.structs.replace(item, **values)
+
+
+def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
+    """The item as it is now (an emotion cell exists, empty, while its persona and stage do)."""
+    match kind:
+        case "note":
+            return workshop.notes.get(item_id)
+        case "persona":
+            return next((p for p in workshop.personas if p.id == item_id), None)
+        case "roadmap":
+            return workshop.roadmap.get(item_id)
+        case "scenario":
+            return workshop.scenarios.get(item_id)
+        case "objective":
+            return next((o for o in workshop.objectives if o.id == item_id), None)
+        case "emotion":
+            found = workshop.emotions.get(item_id)
+            if found is not None:
+                return found
+            persona, _, stage = item_id.partition(":")
+            if any(p.id == persona for p in workshop.personas) and any(
+                s.id == stage for s in workshop.stages
+            ):
+                return Emotion(persona=persona, stage=stage)
+            return None
+    return None  # pragma: no cover - every kind is matched above
+
+
+def saved(workshop: Workshop, item: Item) -> Event:
+    match item:
+        case Note():
+            return NoteSaved(note=item)
+        case Persona():
+            return PersonaSaved(persona=item)
+        case RoadmapItem():
+            return RoadmapItemSaved(item=item)
+        case Scenario():
+            return ScenarioSaved(scenario=item)
+        case Emotion():
+            return EmotionSaved(emotion=item)
+        case Objective():
+            objectives = [item if o.id == item.id else o for o in workshop.objectives]
+            return ObjectivesSet(objectives=objectives)

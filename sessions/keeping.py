@@ -1,0 +1,105 @@
+"""``decide`` as the server runs it: the rules, then what keeps work from being lost.
+
+:func:`decide` is :func:`sessions.rules.decide` plus, in the same entry:
+
+- the trash (``sessions.trash``): whatever the command deletes is kept, with who and when;
+- the sender's history (``sessions.history``): a step for each command of ``TRACKED`` that
+  changed something, so that the sender can undo it;
+- the three commands of this layer: ``history.undo``, ``history.redo`` and ``trash.restore``.
+
+The commands of ``TRACKED`` are every change a person makes to the board's content: notes, persona
+sheets, emotion ratings, roadmap items, scenarios and objectives. The structure of the board
+(stages, lanes, the persona order), the facilitation controls, votes and people are not: see
+``docs/decisions.md`` for why.
+"""
+
+from __future__ import annotations
+
+from sessions import errors, history, trash
+from sessions.commands import (
+    AddNote,
+    AddObjective,
+    AddPersona,
+    AddRoadmapItem,
+    AddScenario,
+    AdjustRoadmapItem,
+    ClassifyRoadmapItem,
+    Command,
+    DeleteNote,
+    EditNote,
+    EditObjective,
+    EditPersona,
+    EditRoadmapItem,
+    EditScenario,
+    FixEmotion,
+    MoveNote,
+    PlaceRoadmapItem,
+    RateStage,
+    Redo,
+    RemoveObjective,
+    RemovePersona,
+    RemoveRoadmapItem,
+    RemoveScenario,
+    RestoreTrashed,
+    ScoreRoadmapItem,
+    TagNote,
+    Undo,
+)
+from sessions.events import Event
+from sessions.model import Workshop
+from sessions.rules import Actor
+from sessions.rules import decide as decide_rules
+
+TRACKED: frozenset[type] = frozenset(
+    {
+        AddNote,
+        EditNote,
+        MoveNote,
+        DeleteNote,
+        TagNote,
+        AddPersona,
+        EditPersona,
+        RemovePersona,
+        RateStage,
+        FixEmotion,
+        AddRoadmapItem,
+        EditRoadmapItem,
+        ScoreRoadmapItem,
+        ClassifyRoadmapItem,
+        PlaceRoadmapItem,
+        AdjustRoadmapItem,
+        RemoveRoadmapItem,
+        AddScenario,
+        EditScenario,
+        RemoveScenario,
+        AddObjective,
+        EditObjective,
+        RemoveObjective,
+        RestoreTrashed,
+    }
+)
+"""Commands whose changes go on their sender's undo stack."""
+
+
+def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0) -> list[Event]:
+    """The events of ``command``, with its trash and history events; raises a DomainError."""
+    match command:
+        case Undo() | Redo() | RestoreTrashed():
+            if workshop.locked and actor.role != "facilitator":
+                raise errors.Locked(
+                    "The facilitator has locked the board: it is read-only for now."
+                )
+            if isinstance(command, Undo):
+                events = history.undo(workshop, actor.id, actor.role, now)
+            elif isinstance(command, Redo):
+                events = history.redo(workshop, actor.id, actor.role, now)
+            else:
+                events = trash.restore(workshop, actor.id, actor.role, command.item)
+        case _:
+            events = decide_rules(workshop, actor, command, now)
+    if not events:
+        return events
+    events = [*events, *trash.put(workshop, actor.id, events, now)]
+    if type(command) in TRACKED:
+        events += history.pushed(workshop, actor.id, command, events, now)
+    return events
