@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from server.export import csvfile, jsonfile, pdf, picture, report, xlsx
-from server.export.anonymise import anonymised
+from server.export.anonymise import anonymised, without_private
 from server.export.options import Options
 from server.export.text import slug
 from server.export.words import Words
@@ -97,8 +97,10 @@ FORMATS: dict[str, Format] = {
 
 
 def prepare(workshop: Workshop, options: Options) -> Workshop:
-    """The workshop an export is made from: anonymised when asked."""
-    return anonymised(workshop, Words(options.lang)) if options.anonymise else workshop
+    """The workshop an export is made from (a copy): without the private notes not yet
+    revealed unless they are asked for, anonymised when asked."""
+    ready = workshop if options.private else without_private(workshop)
+    return anonymised(ready, Words(options.lang)) if options.anonymise else ready
 
 
 def file_name(workshop: Workshop, fmt: Format, part: str | None = None) -> str:
