@@ -43,9 +43,31 @@ def _personas(workshop: Workshop) -> list[str]:
     return [persona.id for persona in workshop.personas]
 
 
+def _pack(workshop: Workshop, options: Options, part: str | None = None) -> bytes:
+    """The restitution pack: the report (PDF, HTML), the workbook, the CSV files, the
+    pictures and the snapshot in one zip, every file made from the same copy."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for fmt in FORMATS.values():
+            if fmt.name == "pack":
+                continue
+            for each in fmt.parts(workshop) if fmt.parts else [None]:
+                archive.writestr(
+                    file_name(workshop, fmt, each), fmt.render(workshop, options, each)
+                )
+    return out.getvalue()
+
+
 FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
+        Format(
+            "pack",
+            "application/zip",
+            "zip",
+            _pack,
+            description="restitution pack: PDF, HTML, xlsx, CSV, pictures and JSON in one zip",
+        ),
         Format(
             "json",
             "application/json",

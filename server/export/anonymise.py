@@ -29,7 +29,8 @@ from sessions.model import PERSONA_FIELDS, Workshop, clone
 from sessions.protocol import NOTE_TEXT_MAX
 
 PARTICLES = frozenset(
-    "de des du la le les d l van von der den di da del della dos das el al bin ben mc".split()
+    {"de", "des", "du", "la", "le", "les", "d", "l", "van", "von", "der", "den", "di", "da"}
+    | {"del", "della", "dos", "das", "el", "al", "bin", "ben", "mc"}
 )
 """Words of a name that are not a name on their own ("Marie de la Tour")."""
 

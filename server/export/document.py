@@ -221,14 +221,14 @@ def _synthesis(workshop: Workshop, words: Words) -> Section:
                 continue
             counts = {c: sum(1 for n in here if n.channel == c) for c in CHANNELS}
             channel = max(CHANNELS, key=lambda c: counts[c])
-            top = max(here, key=lambda n: n.votes or 0)
+            voted = max(here, key=lambda n: n.votes or 0)
             rows.append(
                 [
                     Cell(stage.title, bold=True),
                     Cell(words("irritants.count", n=len(here))),
                     Cell(words(f"channel.{channel}"), fill=palette.channel_colour(channel)),
                     Cell(words.number(lowest(workshop, stage.id), signed=True)),
-                    Cell(_short(top.text)),
+                    Cell(_short(voted.text)),
                 ]
             )
         header = [

@@ -47,7 +47,7 @@ def scene(
     """The journey of ``persona`` laid out as shapes and text; ``width`` fits the columns to a
     given total width (the PDF's page) instead of ``COLUMN_WIDTH`` each."""
     columns = max(1, len(workshop.stages))
-    column = COLUMN_WIDTH
+    column: float = COLUMN_WIDTH
     if width is not None:
         column = max(MIN_COLUMN, (width - 2 * MARGIN - LABEL_WIDTH) / columns)
     total = 2 * MARGIN + LABEL_WIDTH + columns * column

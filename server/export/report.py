@@ -158,7 +158,8 @@ def _block(block: document.Block, workshop: Workshop, words: Words) -> str:
             total = sum(block.widths) or 1
             cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths)
             css = ' class="small"' if block.small else ""
-            return f"<table{css}><colgroup>{cols}</colgroup>{head}<tbody>{''.join(rows)}</tbody></table>"
+            body = "".join(rows)
+            return f"<table{css}><colgroup>{cols}</colgroup>{head}<tbody>{body}</tbody></table>"
         case Figure():
             return to_svg(block.scene, False, block.css)
         case Journey():

@@ -193,7 +193,8 @@ _EN: dict[str, str] = {
 _FR: dict[str, str] = {
     "report": "Restitution de l'atelier",
     "votes.voters": (
-        "{n} {n|participant a|participants ont} voté, {dots} {dots|gommette posée|gommettes posées}."
+        "{n} {n|participant a|participants ont} voté, "
+        "{dots} {dots|gommette posée|gommettes posées}."
     ),
     "summary": (
         "{personas} {personas|persona|personas}, {stages} {stages|étape|étapes}, "
