@@ -62,13 +62,6 @@ FORMATS: dict[str, Format] = {
     f.name: f
     for f in (
         Format(
-            "pack",
-            "application/zip",
-            "zip",
-            _pack,
-            description="restitution pack: PDF, HTML, xlsx, CSV, pictures and JSON in one zip",
-        ),
-        Format(
             "json",
             "application/json",
             "json",
@@ -113,6 +106,13 @@ FORMATS: dict[str, Format] = {
             picture.render_png,
             parts=_personas,
             description="picture of each journey grid with its emotion curve",
+        ),
+        Format(
+            "pack",
+            "application/zip",
+            "zip",
+            _pack,
+            description="restitution pack: PDF, HTML, xlsx, CSV, pictures and JSON in one zip",
         ),
     )
 }
