@@ -14,6 +14,7 @@ that every accent prints and every word can be searched and copied.
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
@@ -44,6 +45,8 @@ class _Document(FPDF):
     def __init__(self, report: Report) -> None:
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.report = report
+        self.tight = 0
+        """How tight small tables and headings are set (an index of ``TIGHT``)."""
         self.add_font(FAMILY, "", fonts.REGULAR)
         self.add_font(FAMILY, "B", fonts.BOLD)
         self.set_margins(MARGIN, MARGIN, MARGIN)
@@ -98,32 +101,60 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
     for number, section in enumerate(report.sections):
         if number:
             doc.add_page()
-        doc.start_section(_t(section.title), level=0)
-        doc.heading(section.title, 18)
-        journeys = 0
-        for index, block in enumerate(section.blocks):
-            match block:
-                case Heading():
-                    if doc.room() < _needed(section.blocks[index + 1 :]):
-                        doc.add_page()
-                    if block.level == 2:
-                        doc.start_section(_t(block.text), level=1)
-                    doc.heading(block.text, 13 if block.level == 2 else 11)
-                case Para():
-                    doc.paragraph(block.text, 8.5 if block.small else 10, block.muted)
-                case Table():
-                    _table(doc, block)
-                case Figure():
-                    _figure(doc, block)
-                case Journey():
-                    if journeys:
-                        doc.add_page()
-                    journeys += 1
-                    name = f"{block.persona.emoji} {block.persona.name}".strip()
-                    doc.start_section(_t(name), level=1)
-                    drawn = journey.scene(workshop, block.persona, report.words, JOURNEY_WIDTH)
-                    _scene(doc, drawn)
+        if section.key == "synthesis":
+            _one_page(doc, workshop, section)
+        else:
+            _section(doc, workshop, section)
     return bytes(doc.output())
+
+
+TIGHT = ((8.0, 11.0), (7.5, 10.0), (7.0, 9.5))
+"""(small table, small heading) sizes in points, tighter and tighter."""
+
+
+def _one_page(doc: _Document, workshop: Workshop, section: document.Section) -> None:
+    """Draw ``section`` on one page: at the first of the ``TIGHT`` sizes that fits."""
+    start = doc.page
+    for level in range(len(TIGHT) - 1):
+        doc.tight = level
+        with doc.offset_rendering() as trial:
+            _section(cast(_Document, trial), workshop, section)
+        if not trial.page_break_triggered:
+            break
+    else:
+        doc.tight = len(TIGHT) - 1
+    _section(doc, workshop, section)
+    doc.tight = 0
+    assert doc.page >= start
+
+
+def _section(doc: _Document, workshop: Workshop, section: document.Section) -> None:
+    report = doc.report
+    doc.start_section(_t(section.title).strip(), level=0)
+    doc.heading(section.title, 18)
+    journeys = 0
+    for index, block in enumerate(section.blocks):
+        match block:
+            case Heading():
+                if doc.room() < _needed(section.blocks[index + 1 :]):
+                    doc.add_page()
+                if block.level == 2:
+                    doc.start_section(_t(block.text).strip(), level=1)
+                doc.heading(block.text, 13 if block.level == 2 else TIGHT[doc.tight][1])
+            case Para():
+                doc.paragraph(block.text, 8 if block.small else 10, block.muted)
+            case Table():
+                _table(doc, block)
+            case Figure():
+                _figure(doc, block)
+            case Journey():
+                if journeys:
+                    doc.add_page()
+                journeys += 1
+                name = f"{block.persona.emoji} {block.persona.name}".strip()
+                doc.start_section(_t(name).strip(), level=1)
+                drawn = journey.scene(workshop, block.persona, report.words, JOURNEY_WIDTH)
+                _scene(doc, drawn)
 
 
 def _needed(following: list[document.Block]) -> float:
@@ -179,7 +210,7 @@ def _contents(doc: FPDF, outline: list[OutlineSection]) -> None:
 
 def _table(doc: _Document, block: Table) -> None:
     """A table that wraps its cells and continues on the next page, header repeated."""
-    size = 8.0 if block.small else 9.0
+    size = TIGHT[doc.tight][0] if block.small else 9.0
     if doc.room() < (12 if block.small else 18):
         doc.add_page()
     doc.set_font(FAMILY, "", size)
