@@ -54,6 +54,11 @@ svg.matrix { max-width: 600px; }
   h1, h2, h3, h4 { break-after: avoid; } .note, svg, thead, p { break-inside: avoid; }
   thead { display: table-header-group; } nav a { color: inherit; text-decoration: none; }
   .note { font-size: 10px; } .note small { font-size: 9px; } table.small { font-size: 9.5px; }
+  .keep { break-inside: avoid; }
+  #synthesis h2 { margin-bottom: 6px; } #synthesis h4 { font-size: 12px; margin: 8px 0 3px; }
+  #synthesis table { margin: 3px 0 6px; } #synthesis table.small { font-size: 9px; }
+  #synthesis table.small th, #synthesis table.small td { padding: 2px 5px; }
+  #synthesis p { margin: 2px 0; }
 }
 """
 
@@ -85,8 +90,21 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
     body = [_cover(report)]
     for section in report.sections:
         out = [f'<section id="{section.key}"><h2>{_e(section.title)}</h2>']
-        for block in section.blocks:
-            out.append(_block(block, workshop, words))
+        blocks = section.blocks
+        index = 0
+        while index < len(blocks):
+            # a heading stays on the page of the figure it introduces (with the lines between)
+            end = index + 1
+            while end < len(blocks) and isinstance(blocks[end], Para):
+                end += 1
+            if isinstance(blocks[index], Heading) and end < len(blocks):
+                if isinstance(blocks[end], Figure):
+                    kept = "".join(_block(b, workshop, words) for b in blocks[index : end + 1])
+                    out.append(f'<div class="keep">{kept}</div>')
+                    index = end + 1
+                    continue
+            out.append(_block(blocks[index], workshop, words))
+            index += 1
         out.append("</section>")
         body.append("".join(out))
     page = (
