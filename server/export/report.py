@@ -97,12 +97,12 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
             end = index + 1
             while end < len(blocks) and isinstance(blocks[end], Para):
                 end += 1
-            if isinstance(blocks[index], Heading) and end < len(blocks):
-                if isinstance(blocks[end], Figure):
-                    kept = "".join(_block(b, workshop, words) for b in blocks[index : end + 1])
-                    out.append(f'<div class="keep">{kept}</div>')
-                    index = end + 1
-                    continue
+            heading = isinstance(blocks[index], Heading)
+            if heading and end < len(blocks) and isinstance(blocks[end], Figure):
+                kept = "".join(_block(b, workshop, words) for b in blocks[index : end + 1])
+                out.append(f'<div class="keep">{kept}</div>')
+                index = end + 1
+                continue
             out.append(_block(blocks[index], workshop, words))
             index += 1
         out.append("</section>")

@@ -323,6 +323,8 @@ def test_every_format_renders_random_workshops_readably(workshop: Workshop) -> N
     """Any valid workshop renders in every format, and each file opens in its reader."""
     options = export.Options(exported_at=AT, lang=workshop.lang)
     for fmt in export.FORMATS.values():
+        if fmt.name == "pack":
+            continue  # every other format, zipped: checked on the demo
         parts = fmt.parts(workshop) if fmt.parts else [None]
         for part in parts:
             raw = export.export(workshop, fmt, options, part)
