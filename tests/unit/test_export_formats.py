@@ -202,6 +202,21 @@ def test_pdf_holds_every_persona_and_every_note() -> None:
         assert _squash("Trip preparation") in text
 
 
+def test_reports_show_answered_irritants_tags_authors_and_objectives() -> None:
+    """The PDF and the HTML show, for each item, the irritants it answers and its notes'
+    solution tags; each note's author; every objective with its description, vote or not."""
+    w = filled("en")
+    w.rounds = []
+    w.objectives[0].description = "So that nobody books the wrong level"
+    item = next(i for i in w.roadmap.values() if i.answers)
+    answered = w.notes[item.answers[0]].text
+    for raw in (_pdf_text(_render(w, "pdf")), _render(w, "html").decode()):
+        text = _squash(raw.replace("&#x27;", "'"))
+        assert _squash(answered) in text and _squash("customer expectation") in text
+        assert _squash("So that nobody books the wrong level") in text
+        assert "Claire" in text and "Novoteyet." in text
+
+
 def test_pdf_of_the_travel_template_continues_long_journeys_on_new_pages() -> None:
     """A journey taller than a page is cut between lanes, stage titles repeated."""
     w = build("travel", "en", "travel01", "Long", "Anne")

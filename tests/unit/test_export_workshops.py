@@ -137,6 +137,11 @@ def filled(lang: str = "en", workshop_id: str = "demo01") -> Workshop:
             quarter=quarter,
         )
         w.roadmap[item.id] = item
+    irritants = [n for n in w.notes.values() if n.lane == w.lanes[1].id and not n.hidden]
+    for item in w.roadmap.values():
+        item.answers = [
+            n.id for n in irritants if n.persona == item.persona and n.stage == item.stage
+        ]
     scenario = Scenario(
         id=_new(w, "c"),
         title="Trip preparation",
