@@ -14,6 +14,7 @@ that every accent prints and every word can be searched and copied.
 from __future__ import annotations
 
 import logging
+import math
 from typing import cast
 
 from fpdf import FPDF
@@ -115,6 +116,9 @@ TIGHT = ((8.0, 11.0), (7.5, 10.0), (7.0, 9.5))
 def _one_page(doc: _Document, workshop: Workshop, section: document.Section) -> None:
     """Draw ``section`` on one page: at the first of the ``TIGHT`` sizes that fits."""
     start = doc.page
+    if _estimate(doc, section) < 0.9 * doc.room():
+        _section(doc, workshop, section)  # clearly fits: no dry run needed
+        return
     for level in range(len(TIGHT) - 1):
         doc.tight = level
         with doc.offset_rendering() as trial:
@@ -126,6 +130,38 @@ def _one_page(doc: _Document, workshop: Workshop, section: document.Section) -> 
     _section(doc, workshop, section)
     doc.tight = 0
     assert doc.page >= start
+
+
+def _estimate(doc: _Document, section: document.Section) -> float:
+    """A generous guess of the millimetres ``section`` takes at the first ``TIGHT`` sizes,
+    from the widths of its texts (a tenth more, for the words wrapping leaves at line ends)."""
+    size, title = TIGHT[0]
+    line = size * PT * 1.45
+    total = 18 * PT * 1.3 + 1.5
+    doc.set_font(FAMILY, "B", size)
+    for block in section.blocks:
+        match block:
+            case Heading():
+                total += title * PT * 1.3 + 1.5
+            case Para():
+                total += 8 * PT * 1.4 * 2 + 1.5
+            case Table():
+                widths = [doc.usable_width * w / sum(block.widths) for w in block.widths]
+                rows = [[document.Cell(h) for h in block.header]] if block.header else []
+                for row in [*rows, *block.rows]:
+                    lines = 1
+                    for cell, width in zip(row, widths, strict=False):
+                        room = max(1.0, width - 2.4)
+                        count = sum(
+                            max(1, math.ceil(doc.get_string_width(_t(part)) * 1.1 / room))
+                            for part in cell.text.split("\n")
+                        )
+                        lines = max(lines, count)
+                    total += lines * line + 1.8
+                total += 3
+            case _:
+                return float("inf")
+    return total
 
 
 def _section(doc: _Document, workshop: Workshop, section: document.Section) -> None:
