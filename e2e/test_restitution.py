@@ -14,6 +14,7 @@ import pypdf
 from playwright.async_api import BrowserContext, Page, expect
 
 from e2e.pages import BoardPage, HomePage, describe, serious_violations
+from server.export import palette
 from tests.servers import ServerProcess
 
 
@@ -34,6 +35,8 @@ async def test_facilitator_downloads_pdf_and_xlsx(
     created = await (await HomePage(page, app_server.base).open()).create("Restitution", "travel")
     await page.click("#open-board")
     await BoardPage(page).ready()
+    web = await page.locator(".note.ch-web").first.evaluate("n => getComputedStyle(n).background")
+    assert "rgb({}, {}, {})".format(*palette.rgb(palette.channel_colour("web"))) in web
     await page.click("#export-btn")
     await expect(page.locator("#export-title")).to_be_visible()
     found = await serious_violations(page)
