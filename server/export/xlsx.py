@@ -29,7 +29,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from server.export import palette, tables
+from server.export import document, palette, tables
 from server.export.options import Options
 from server.export.text import printable
 from server.export.words import Words
@@ -161,8 +161,43 @@ def _overview(sheet: Worksheet, workshop: Workshop, options: Options, words: Wor
         row += 1
         _put(sheet, row, 1, person.name)
         _put(sheet, row, 2, words(f"role.{person.role}"))
-    sheet.column_dimensions["A"].width = 60
-    sheet.column_dimensions["B"].width = 16
+    _synthesis(sheet, workshop, options, row + 2)
+    for column, width in zip("ABCDEFGH", (36, 24, 22, 22, 40, 22, 22, 22), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def _synthesis(sheet: Worksheet, workshop: Workshop, options: Options, row: int) -> None:
+    """The report's one-page synthesis, its tables as cells (the same content as the PDF's)."""
+    section = document.build(workshop, options).sections[0]
+    _put(sheet, row, 1, section.title, _TITLE)
+    row += 1
+    for block in section.blocks:
+        match block:
+            case document.Heading():
+                row += 1
+                _put(sheet, row, 1, block.text, _BOLD)
+                row += 1
+            case document.Para():
+                _put(sheet, row, 1, block.text, _MUTED)
+                row += 1
+            case document.Table():
+                head = [
+                    document.Cell(h, bold=True, fill=palette.HEADER) for h in block.header or []
+                ]
+                for values in [*([head] if head else []), *block.rows]:
+                    for column, value in enumerate(values, start=1):
+                        font = Font(
+                            name=FONT,
+                            size=SIZE,
+                            bold=value.bold,
+                            color="FF" + (value.ink or palette.INK).lstrip("#"),
+                        )
+                        target = _put(sheet, row, column, value.text, font)
+                        target.alignment = _WRAP
+                        target.border = _BOX
+                        if value.fill:
+                            target.fill = fill(value.fill)
+                    row += 1
 
 
 def _journey(sheet: Worksheet, workshop: Workshop, persona: Persona, words: Words) -> None:
