@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -13,6 +14,7 @@ import pypdf
 from playwright.async_api import BrowserContext, Page, expect
 
 from e2e.pages import BoardPage, HomePage, describe, serious_violations
+from server.export import palette
 from tests.servers import ServerProcess
 
 
@@ -27,11 +29,14 @@ async def _download(page: Page, format_name: str) -> bytes:
 async def test_facilitator_downloads_pdf_and_xlsx(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
 ) -> None:
-    """The export menu gives a PDF with every persona and an xlsx with a sheet per persona."""
+    """The export menu gives a PDF with every persona, an xlsx with a sheet per persona, and the
+    restitution pack, whose HTML report prints landscape in a handful of pages."""
     page = await desktop.new_page()
     created = await (await HomePage(page, app_server.base).open()).create("Restitution", "travel")
     await page.click("#open-board")
     await BoardPage(page).ready()
+    web = await page.locator(".note.ch-web").first.evaluate("n => getComputedStyle(n).background")
+    assert "rgb({}, {}, {})".format(*palette.rgb(palette.channel_colour("web"))) in web
     await page.click("#export-btn")
     await expect(page.locator("#export-title")).to_be_visible()
     found = await serious_violations(page)
@@ -44,6 +49,18 @@ async def test_facilitator_downloads_pdf_and_xlsx(
     assert len(book.sheetnames) >= 3
     raw = await _download(page, "json")
     assert json.loads(raw)["workshop"]["title"] == "Restitution"
+    await page.check("#export-private")
+    with zipfile.ZipFile(io.BytesIO(await _download(page, "pack"))) as pack:
+        kinds = {name.rsplit(".", 1)[1] for name in pack.namelist()}
+        report = pack.read("restitution.html").decode()
+    assert kinds == {"json", "xlsx", "csv", "html", "pdf", "svg", "png"}
+
+    printer = await desktop.new_page()
+    await printer.set_content(report)
+    printed = pypdf.PdfReader(io.BytesIO(await printer.pdf(prefer_css_page_size=True)))
+    assert 8 <= len(printed.pages) <= 16, "the HTML report prints in a handful of pages"
+    assert float(printed.pages[0].mediabox.width) > float(printed.pages[0].mediabox.height)
+    await printer.close()
 
     participant = await BoardPage.join(phone, app_server.base, created["code"], "Yan")
     await expect(participant.page.locator("#export-btn")).to_be_hidden()

@@ -1,8 +1,9 @@
 """HTTP routes of the exports: download a workshop in any format, import a JSON snapshot.
 
-``GET /api/workshops/{workshop}/export/{format}?lang=en|fr&anonymise=1&part=ID&version=V``
-(``version``: one the facilitator saved, see ``server/keeping_api.py``) needs the
-facilitator's token in ``Authorization: Bearer <token>``. The workshop is read from the store
+``GET /api/workshops/{workshop}/export/{format}?lang=en|fr&anonymise=1&private=1&part=ID&version=V``
+(``format`` ``pack`` for the whole restitution in one zip; ``version``: one the facilitator saved,
+see ``server/keeping_api.py``) needs the facilitator's token in
+``Authorization: Bearer <token>``. The workshop is read from the store
 (snapshot plus log: no lock, so nobody editing delays it) and rendered in a worker thread, at
 most ``RENDERS_AT_ONCE`` at a time per process, so that sockets keep being served meanwhile.
 
@@ -24,6 +25,7 @@ from server import export
 from server.api import problem
 from server.context import Context
 from server.export import transfer
+from server.export.words import Words
 from server.keeping_api import version_board
 from sessions import snapshot, versions
 from sessions.model import Workshop
@@ -48,41 +50,57 @@ def _bearer(request: Request) -> str | None:
     return token.strip()
 
 
+def _error_lang(request: Request, workshop: Workshop | None = None) -> Literal["en", "fr"]:
+    """The language of an error message: the one asked for, else the workshop's, else the
+    browser's."""
+    asked = request.query_params.get("lang", "")
+    if asked in ("en", "fr"):
+        return "fr" if asked == "fr" else "en"
+    if workshop is not None:
+        return "fr" if workshop.lang == "fr" else "en"
+    accepted = request.headers.get("accept-language", "").strip().lower()
+    return "fr" if accepted.startswith("fr") else "en"
+
+
 async def export_workshop(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
     workshop_id = request.path_params["workshop"]
     fmt = export.FORMATS.get(request.path_params["format"])
+    words = Words(_error_lang(request))
     if fmt is None:
         known = ", ".join(export.FORMATS)
-        return problem("not_found", f"Unknown export format: choose one of {known}.", 404)
+        return problem("not_found", words("error.format", known=known), 404)
     lang = request.query_params.get("lang", "")
     if lang not in ("", "en", "fr"):
-        return problem("invalid", "The language must be en or fr.", 400)
+        return problem("invalid", words("error.lang"), 400)
     token = _bearer(request)
     if token is None:
-        return problem("forbidden", "Exporting needs the facilitator's link.", 403)
+        return problem("forbidden", words("error.token"), 403)
     holder = await ctx.store.who_holds(workshop_id, token)
     loaded = await ctx.store.load(workshop_id) if holder else None
     if loaded is None:
-        return problem("forbidden", "This link does not give access to this workshop.", 403)
+        return problem("forbidden", words("error.access"), 403)
+    words = Words(_error_lang(request, loaded.workshop))
     person = loaded.workshop.participants.get(holder or "")
     if person is None or person.role != "facilitator":
-        return problem("forbidden", "Only the facilitator can export the workshop.", 403)
+        return problem("forbidden", words("error.role"), 403)
     workshop = versions.board_of(loaded.workshop)
     if version_id := request.query_params.get("version"):
         found = await version_board(ctx.store, workshop_id, version_id)
         if found is None:
-            return problem("not_found", "This version no longer exists.", 404)
+            return problem("not_found", words("error.version"), 404)
         workshop = found
     chosen: Literal["en", "fr"] = "fr" if (lang or workshop.lang) == "fr" else "en"
+    yes = ("1", "true", "yes")
     options = export.Options(
         lang=chosen,
-        anonymise=request.query_params.get("anonymise", "") in ("1", "true", "yes"),
+        anonymise=request.query_params.get("anonymise", "") in yes,
+        private=request.query_params.get("private", "") in yes,
         exported_at=transfer.now(),
     )
     part = request.query_params.get("part") or None
     if part is not None and (fmt.parts is None or part not in fmt.parts(workshop)):
-        return problem("not_found", f"This workshop has no part {part!r} in {fmt.name}.", 404)
+        return problem("not_found", words("error.part", part=repr(part), format=fmt.name), 404)
     async with _limiter(request):
         body, name, media = await asyncio.to_thread(_render, workshop, fmt, options, part)
     return Response(

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from server.export import csvfile, jsonfile, pdf, picture, report, xlsx
-from server.export.anonymise import anonymised
+from server.export.anonymise import anonymised, without_private
 from server.export.options import Options
 from server.export.text import slug
 from server.export.words import Words
@@ -42,6 +42,21 @@ class Format:
 
 def _personas(workshop: Workshop) -> list[str]:
     return [persona.id for persona in workshop.personas]
+
+
+def _pack(workshop: Workshop, options: Options, part: str | None = None) -> bytes:
+    """The restitution pack: the report (PDF, HTML), the workbook, the CSV files, the
+    pictures and the snapshot in one zip, every file made from the same copy."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for fmt in FORMATS.values():
+            if fmt.name == "pack":
+                continue
+            for each in fmt.parts(workshop) if fmt.parts else [None]:
+                archive.writestr(
+                    file_name(workshop, fmt, each), fmt.render(workshop, options, each)
+                )
+    return out.getvalue()
 
 
 FORMATS: dict[str, Format] = {
@@ -93,14 +108,23 @@ FORMATS: dict[str, Format] = {
             parts=_personas,
             description="picture of each journey grid with its emotion curve",
         ),
+        Format(
+            "pack",
+            "application/zip",
+            "zip",
+            _pack,
+            description="restitution pack: PDF, HTML, xlsx, CSV, pictures and JSON in one zip",
+        ),
     )
 }
 
 
 def prepare(workshop: Workshop, options: Options) -> Workshop:
-    """The workshop an export is made from: anonymous rounds sealed, anonymised when asked."""
+    """The workshop an export is made from (a copy): anonymous rounds sealed, without the private
+    notes not yet revealed unless they are asked for, anonymised when asked."""
     workshop = views.sealed(workshop)
-    return anonymised(workshop, Words(options.lang)) if options.anonymise else workshop
+    ready = workshop if options.private else without_private(workshop)
+    return anonymised(ready, Words(options.lang)) if options.anonymise else ready
 
 
 def file_name(workshop: Workshop, fmt: Format, part: str | None = None) -> str:

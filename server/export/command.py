@@ -33,11 +33,18 @@ class CommandError(Exception):
 
 
 def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    out = commands.add_parser("export", help="export a workshop (json, xlsx, csv, html, pdf, ...)")
+    out = commands.add_parser(
+        "export", help="export a workshop (pack, json, xlsx, csv, html, pdf, ...)"
+    )
     out.add_argument("workshop", help="workshop id or join code")
     out.add_argument("--format", "-f", choices=list(export.FORMATS), default="json")
     out.add_argument("--lang", choices=["en", "fr"], help="language (default: the workshop's)")
     out.add_argument("--anonymise", action="store_true", help="withhold names and verbatims")
+    out.add_argument(
+        "--private",
+        action="store_true",
+        help="include the private notes not yet revealed (marked); left out otherwise",
+    )
     out.add_argument("--part", help="one part only: 'notes' or 'roadmap' (csv), a persona id")
     out.add_argument(
         "--output", "-o", help="file (or folder for csv, svg, png); '-' writes to stdout"
@@ -131,7 +138,10 @@ def _export(args: argparse.Namespace, workshop: Workshop) -> None:
     fmt = export.FORMATS[args.format]
     progress = Progress(f"export {fmt.name}")
     options = export.Options(
-        lang=args.lang or workshop.lang, anonymise=args.anonymise, exported_at=transfer.now()
+        lang=args.lang or workshop.lang,
+        anonymise=args.anonymise,
+        private=args.private,
+        exported_at=transfer.now(),
     )
     parts: list[str | None] = [None]
     if fmt.parts is not None:

@@ -1,7 +1,9 @@
 """The roadmap's impact x effort matrix: each scored item a numbered dot coloured by its class.
 
-Effort runs left (light) to right (heavy), impact bottom (weak) to top (strong), both 1 to 5;
-dashed lines mark the classification thresholds of ``sessions.summary``. Items at the same
+Effort runs left (light) to right (heavy), impact bottom (weak) to top (strong), both 1 to 5
+with half a point of room on each side (so that no dot sits on the frame); dashed lines mark
+the workshop's own classification thresholds (``Workshop.rules``, which the facilitator can
+move). Items at the same
 place are spread around it so that every number stays readable. The numbers are the items'
 order in ``numbered`` (the order of the roadmap), which the reports list beside the chart.
 """
@@ -22,6 +24,8 @@ LEFT = 56
 TOP = 24
 PLOT_W = WIDTH - LEFT - 24
 PLOT_H = HEIGHT - TOP - 56
+LOW, HIGH = 0.5, 5.5
+SPAN = HIGH - LOW
 
 
 def numbered(workshop: Workshop) -> list[tuple[int, RoadmapItem]]:
@@ -33,16 +37,16 @@ def scene(workshop: Workshop, words: Words) -> Scene:
     items = drawn.items
 
     def at(effort: float, impact: float) -> tuple[float, float]:
-        return LEFT + (effort - 1) / 4 * PLOT_W, TOP + (5 - impact) / 4 * PLOT_H
+        return LEFT + (effort - LOW) / SPAN * PLOT_W, TOP + (HIGH - impact) / SPAN * PLOT_H
 
     items.append(Rect(LEFT, TOP, PLOT_W, PLOT_H, "#FFFFFF", palette.LINE))
     for value in range(1, 6):
         x, y = at(value, value)
         items.append(
-            Label(x, TOP + PLOT_H + 16, [str(value)], 10, colour=palette.MUTED, anchor="middle")
+            Label(x, TOP + PLOT_H + 16, [str(value)], 11, colour=palette.MUTED, anchor="middle")
         )
-        items.append(Label(LEFT - 14, y + 4, [str(value)], 10, colour=palette.MUTED))
-    thresholds = summary.DEFAULT_THRESHOLDS
+        items.append(Label(LEFT - 8, y + 4, [str(value)], 11, colour=palette.MUTED, anchor="end"))
+    thresholds = workshop.rules
     x_cut, y_cut = at(thresholds.light, thresholds.strong)
     items.append(Line([(x_cut, TOP), (x_cut, TOP + PLOT_H)], palette.MUTED, dashed=True))
     items.append(Line([(LEFT, y_cut), (LEFT + PLOT_W, y_cut)], palette.MUTED, dashed=True))
@@ -71,9 +75,9 @@ def scene(workshop: Workshop, words: Words) -> Scene:
             ring = 16 * (1 + (seen - 1) // 6)
             x, y = x + ring * math.cos(angle), y + ring * math.sin(angle)
         kind = summary.roadmap_class(item, workshop.rules) or ""
-        colour = palette.CLASS_COLOURS.get(kind, palette.UNCLASSED)
+        colour = palette.class_colour(kind)
         items.append(Dot(x, y, 10, colour, "#FFFFFF"))
         items.append(
-            Label(x, y + 4, [str(number)], 10, bold=True, colour="#FFFFFF", anchor="middle")
+            Label(x, y + 4, [str(number)], 11, bold=True, colour="#FFFFFF", anchor="middle")
         )
     return drawn

@@ -11,6 +11,8 @@ from server.export.words import Lang
 class Options:
     lang: Lang = "en"
     anonymise: bool = False
+    private: bool = False
+    """Include the private notes not yet revealed (each marked as such); left out otherwise."""
     exported_at: str = ""
     """When the export was made, ISO 8601 in UTC (``2026-11-26T10:00:00Z``): the caller owns the
     clock, so the same inputs always give the same bytes."""

@@ -1,31 +1,23 @@
 """The restitution report as one self-contained HTML file (styles and charts inline, no script),
-with a print stylesheet: A4 landscape, one section per page, colours kept.
+drawn from the same content as the PDF (``server.export.document``), with a print stylesheet:
+A4 landscape, each section from a new page, rows allowed to continue on the next page (only a
+note is never cut), headings kept with what follows, table headers repeated, colours kept.
 
-Sections: cover (title, date, figures, contents), personas, each journey as a table with its
-emotion curve under the stage columns, vote results, the roadmap (matrix, table, timeline over
-eight quarters), scenarios. All user text is escaped.
+A journey is a real table (screen readers, page breaks between notes) with the emotion curve as
+its last row, under the stage columns. All user text is escaped.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from server.export import journey, matrix, palette, tables
+from server.export import document, journey, palette
+from server.export.document import Cell, Figure, Heading, Journey, Para, Report, Table
 from server.export.options import Options
 from server.export.scene import to_svg
 from server.export.text import printable
-from server.export.words import Words, persona_names, stage_titles
-from sessions import summary
-from sessions.model import (
-    CHANNELS,
-    CRITERIA,
-    PERSONA_FIELDS,
-    SCENARIO_FIELDS,
-    Objective,
-    Persona,
-    Workshop,
-    cell_notes,
-)
+from server.export.words import Words
+from sessions.model import CHANNELS, Persona, Workshop, cell_notes
 
 _CSS = """
 :root { --ink: %(ink)s; --muted: %(muted)s; --line: %(line)s; --head: %(head)s; }
@@ -33,46 +25,50 @@ _CSS = """
 body { font: 14px/1.45 "DejaVu Sans", Verdana, Arial, sans-serif; color: var(--ink);
   margin: 0 auto; max-width: 1280px; padding: 24px; }
 h1 { font-size: 32px; margin: 0 0 8px; } h2 { font-size: 24px; margin: 0 0 16px; }
-h3 { font-size: 18px; margin: 24px 0 8px; }
+h3 { font-size: 18px; margin: 24px 0 8px; } h4 { font-size: 15px; margin: 16px 0 6px; }
 section { padding: 24px 0; border-top: 2px solid var(--line); }
 .cover { border: 0; padding-top: 96px; } .muted { color: var(--muted); }
-.text { white-space: pre-line; overflow-wrap: anywhere; }
+.small { font-size: 12px; }
+.text, td { white-space: pre-line; overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%%; margin: 8px 0 16px; }
 th, td { border: 1px solid var(--line); padding: 6px 8px; vertical-align: top; text-align: left; }
 thead th { background: var(--head); }
+table.small { font-size: 12px; } table.small th, table.small td { padding: 3px 6px; }
 table.grid { table-layout: fixed; } table.grid th[scope=row] { width: 150px; }
 .note { border-radius: 4px; padding: 6px 8px; margin: 0 0 6px; white-space: pre-line;
   overflow-wrap: anywhere; font-size: 13px; }
 .note small { display: block; color: var(--muted); font-size: 11px; }
+.note.private { outline: 2px solid %(private)s; } .note.private small { color: %(private)s; }
 td.curve { padding: 0; } svg.chart { display: block; width: 100%%; height: auto; }
-svg.matrix { max-width: 640px; }
+svg.matrix { max-width: 600px; }
 .legend span { display: inline-block; margin: 0 12px 4px 0; font-size: 12px; }
 .legend i { display: inline-block; width: 12px; height: 12px; border: 1px solid var(--muted);
   border-radius: 3px; margin-right: 4px; vertical-align: -1px; }
-.persona { border: 1px solid var(--line); border-radius: 8px; padding: 12px 16px;
-  margin: 0 0 16px; }
-.persona dl { display: grid; grid-template-columns: 220px 1fr; gap: 4px 16px; margin: 8px 0 0; }
-.persona dt { font-weight: bold; } .persona dd { margin: 0; }
-.bar { display: inline-block; height: 10px; background: %(curve)s; border-radius: 2px;
-  vertical-align: middle; margin-right: 6px; }
-.chip { color: #fff; }
-.class { color: #fff; border-radius: 4px; padding: 1px 6px; font-size: 12px; white-space: nowrap; }
 %(swatches)s
-@page { size: A4 landscape; margin: 12mm; }
+@page { size: A4 landscape; margin: 12mm 12mm 14mm; }
 @media print {
-  body { max-width: none; padding: 0; font-size: 11px; }
+  body { max-width: none; padding: 0; font-size: 10px; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-  section { break-before: page; border: 0; padding: 0; } .cover { break-before: avoid; }
-  .journey { break-before: page; } tr, .note, .persona { break-inside: avoid; }
-  thead { display: table-header-group; } nav { display: none; }
+  section { break-before: page; border: 0; padding: 0; }
+  .journey { break-before: page; } .journey:first-of-type { break-before: auto; }
+  h1, h2, h3, h4 { break-after: avoid; } .note, svg, thead, p { break-inside: avoid; }
+  thead { display: table-header-group; } nav a { color: inherit; text-decoration: none; }
+  .note { font-size: 10px; } .note small { font-size: 9px; } table.small { font-size: 9.5px; }
+  .keep { break-inside: avoid; }
+  #synthesis h2 { margin-bottom: 6px; } #synthesis h4 { font-size: 12px; margin: 8px 0 3px; }
+  #synthesis table { margin: 3px 0 6px; } #synthesis table.small { font-size: 9px; }
+  #synthesis table.small th, #synthesis table.small td { padding: 2px 5px; }
+  #synthesis p { margin: 2px 0; }
 }
 """
 
 
 def _swatches() -> str:
-    rules = [f".ch-{c} {{ background: {palette.channel_colour(c)}; }}" for c in CHANNELS]
-    rules += [f".cl-{k} {{ background: {v}; }}" for k, v in palette.CLASS_COLOURS.items()]
-    rules.append(f".cl-none {{ background: {palette.UNCLASSED}; }}")
+    rules = [
+        f".ch-{c} {{ background: {palette.channel_colour(c)}; border-color: "
+        f"{palette.channel_edge(c)}; }}"
+        for c in CHANNELS
+    ]
     return "\n".join(rules)
 
 
@@ -81,23 +77,36 @@ def _e(text: object) -> str:
 
 
 def render(workshop: Workshop, options: Options, part: str | None = None) -> bytes:
-    words = Words(options.lang)
+    report = document.build(workshop, options)
+    words = report.words
     css = _CSS % {
         "ink": palette.INK,
         "muted": palette.MUTED,
         "line": palette.LINE,
         "head": palette.HEADER,
-        "curve": palette.CURVE,
+        "private": palette.PRIVATE,
         "swatches": _swatches(),
     }
-    body = [
-        _cover(workshop, options, words),
-        _personas(workshop, words),
-        *(_journey(workshop, p, words) for p in workshop.personas),
-        _votes(workshop, words),
-        _roadmap(workshop, words),
-        _scenarios(workshop, words),
-    ]
+    body = [_cover(report)]
+    for section in report.sections:
+        out = [f'<section id="{section.key}"><h2>{_e(section.title)}</h2>']
+        blocks = section.blocks
+        index = 0
+        while index < len(blocks):
+            # a heading stays on the page of the figure it introduces (with the lines between)
+            end = index + 1
+            while end < len(blocks) and isinstance(blocks[end], Para):
+                end += 1
+            heading = isinstance(blocks[index], Heading)
+            if heading and end < len(blocks) and isinstance(blocks[end], Figure):
+                kept = "".join(_block(b, workshop, words) for b in blocks[index : end + 1])
+                out.append(f'<div class="keep">{kept}</div>')
+                index = end + 1
+                continue
+            out.append(_block(blocks[index], workshop, words))
+            index += 1
+        out.append("</section>")
+        body.append("".join(out))
     page = (
         f'<!DOCTYPE html>\n<html lang="{options.lang}">\n<head>\n<meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -108,41 +117,71 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
     return page.encode()
 
 
-def _cover(workshop: Workshop, options: Options, words: Words) -> str:
-    figures = words(
-        "summary",
-        personas=len(workshop.personas),
-        stages=len(workshop.stages),
-        notes=len(workshop.notes),
-        people=len(workshop.participants),
-    )
-    date = f"<p>{_e(words('exported', date=options.date))}</p>" if options.date else ""
-    anonymised = f'<p class="muted">{_e(words("anonymised"))}</p>' if options.anonymise else ""
-    links = [("personas", words("personas")), ("journeys", words("journeys"))]
-    links += [("votes", words("votes")), ("roadmap", words("roadmap"))]
-    links.append(("scenarios", words("scenarios")))
-    nav = "".join(f'<li><a href="#{key}">{_e(label)}</a></li>' for key, label in links)
+def _cover(report: Report) -> str:
+    words = report.words
+    lines = "".join(f"<p>{_e(line)}</p>" for line in report.lines)
+    notices = "".join(f'<p class="muted">{_e(n)}</p>' for n in report.notices)
+    entries = []
+    for section in report.sections:
+        inner = "".join(f"<li>{_e(t)}</li>" for t in section.outline)
+        sub = f"<ol>{inner}</ol>" if inner else ""
+        entries.append(f'<li><a href="#{section.key}">{_e(section.title)}</a>{sub}</li>')
     return (
-        f'<header class="cover"><p class="muted">{_e(words("report"))}</p>'
-        f"<h1>{_e(workshop.title)}</h1>{date}<p>{_e(figures)}</p>{anonymised}"
-        f"<nav><h2>{_e(words('contents'))}</h2><ol>{nav}</ol></nav></header>"
+        f'<header class="cover"><p class="muted">{_e(report.kicker)}</p>'
+        f"<h1>{_e(report.title)}</h1>{lines}{notices}"
+        f"<nav><h2>{_e(words('contents'))}</h2><ol>{''.join(entries)}</ol></nav></header>"
     )
 
 
-def _personas(workshop: Workshop, words: Words) -> str:
-    cards = []
-    for persona in workshop.personas:
-        rows = "".join(
-            f"<dt>{_e(words(f'field.{f}'))}</dt><dd class='text'>{_e(getattr(persona, f))}</dd>"
-            for f in PERSONA_FIELDS
-            if getattr(persona, f).strip()
-        )
-        name = f"{persona.emoji} {persona.name}".strip()
-        cards.append(
-            f'<article class="persona"><h3>{_e(name)}</h3>{f"<dl>{rows}</dl>" if rows else ""}'
-            "</article>"
-        )
-    return f'<section id="personas"><h2>{_e(words("personas"))}</h2>{"".join(cards)}</section>'
+def _cell(cell: Cell, tag: str = "td", scope: str = "") -> str:
+    style = []
+    if cell.fill:
+        style.append(f"background:{cell.fill}")
+    if cell.ink:
+        style.append(f"color:{cell.ink}")
+    if cell.bold:
+        style.append("font-weight:bold")
+    attrs = f' style="{";".join(style)}"' if style else ""
+    attrs += f' scope="{scope}"' if scope else ""
+    return f"<{tag}{attrs}>{_e(cell.text)}</{tag}>"
+
+
+def _block(block: document.Block, workshop: Workshop, words: Words) -> str:
+    match block:
+        case Heading():
+            tag = "h3" if block.level == 2 else "h4"
+            return f"<{tag}>{_e(block.text)}</{tag}>"
+        case Para():
+            classes = " ".join(c for c in ("muted" * block.muted, "small" * block.small) if c)
+            return (
+                f'<p class="{classes}">{_e(block.text)}</p>'
+                if classes
+                else f"<p>{_e(block.text)}</p>"
+            )
+        case Table():
+            head = ""
+            if block.header is not None:
+                head = (
+                    "<thead><tr>"
+                    + "".join(f'<th scope="col">{_e(h)}</th>' for h in block.header)
+                    + "</tr></thead>"
+                )
+            rows = []
+            for row in block.rows:
+                cells = [
+                    _cell(c, "th", "row") if block.row_heads and i == 0 else _cell(c)
+                    for i, c in enumerate(row)
+                ]
+                rows.append("<tr>" + "".join(cells) + "</tr>")
+            total = sum(block.widths) or 1
+            cols = "".join(f'<col style="width:{100 * w / total:.1f}%">' for w in block.widths)
+            css = ' class="small"' if block.small else ""
+            body = "".join(rows)
+            return f"<table{css}><colgroup>{cols}</colgroup>{head}<tbody>{body}</tbody></table>"
+        case Figure():
+            return to_svg(block.scene, False, block.css)
+        case Journey():
+            return _journey(workshop, block.persona, words)
 
 
 def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
@@ -153,16 +192,16 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
         cells = []
         for stage in workshop.stages:
             notes = cell_notes(workshop, persona.id, stage.id, lane.id)
-            cells.append(
-                "<td>"
-                + "".join(
-                    f'<div class="note ch-{n.channel}">{_e(n.text)}'
-                    f"<small>{_e(words(f'channel.{n.channel}'))}"
-                    f"{' · ' + _e(people[n.author]) if n.author in people else ''}</small></div>"
-                    for n in notes
-                )
-                + "</td>"
-            )
+            out = []
+            for n in notes:
+                details = [people[n.author]] if n.author in people else []
+                details += [words(f"tag.{t}") for t in n.tags]
+                if n.hidden:
+                    details.insert(0, words("private"))
+                meta = f"<small>{_e(' · '.join(details))}</small>" if details else ""
+                extra = " private" if n.hidden else ""
+                out.append(f'<div class="note ch-{n.channel}{extra}">{_e(n.text)}{meta}</div>')
+            cells.append("<td>" + "".join(out) + "</td>")
         rows.append(f'<tr><th scope="row">{_e(words.lane(lane))}</th>{"".join(cells)}</tr>')
     chart = to_svg(journey.curve_scene(workshop, persona, words), False, "chart")
     span = len(workshop.stages)
@@ -177,143 +216,9 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
         if c in used
     )
     title = words("journey", persona=f"{persona.emoji} {persona.name}".strip())
-    anchor = ' id="journeys"' if workshop.personas and persona is workshop.personas[0] else ""
     return (
-        f'<section class="journey"{anchor}><h2>{_e(title)}</h2>'
+        f'<div class="journey"><h3>{_e(title)}</h3>'
         f'<table class="grid"><thead><tr><th scope="col">{_e(words("lane"))}</th>{head}</tr>'
         f"</thead><tbody>{''.join(rows)}</tbody></table>"
-        f'<p class="legend">{legend}</p></section>'
+        f'<p class="legend">{legend}</p></div>'
     )
-
-
-def _votes(workshop: Workshop, words: Words) -> str:
-    parts = [f'<section id="votes"><h2>{_e(words("votes"))}</h2>']
-    if not workshop.rounds:
-        parts.append(f'<p class="muted">{_e(words("votes.none"))}</p>')
-    kpis = {o.id: o for o in workshop.objectives}
-    for index, vote in enumerate(workshop.rounds, start=1):
-        title = tables.round_title(vote, index, words)
-        status = _e(words(f"status.{vote.status}"))
-        parts.append(f"<h3>{_e(title)} <small class='muted'>({status})</small></h3>")
-        if not summary.shown(vote):
-            parts.append(f'<p class="muted">{_e(words("votes.hidden"))}</p>')
-            continue
-        tallies = summary.result(vote)
-        total = sum(t.dots for t in tallies)
-        top = max([1, *(t.dots for t in tallies)])
-        voters = summary.voters(vote)
-        parts.append(f'<p class="muted">{_e(words("votes.voters", n=voters, dots=total))}</p>')
-        rows = "".join(
-            f"<tr><td>{t.rank}</td><td class='text'>{_e(tables.item_label(workshop, t.item))}"
-            f"{_objective_detail(kpis.get(t.item), words)}</td>"
-            f"<td><span class='bar' style='width:{round(120 * t.dots / top)}px'></span>"
-            f"{t.dots}</td></tr>"
-            for t in tallies
-        )
-        parts.append(
-            f"<table><thead><tr><th>{_e(words('rank'))}</th><th>{_e(words('item'))}</th>"
-            f"<th>{_e(words('dots'))}</th></tr></thead><tbody>{rows}</tbody></table>"
-        )
-    parts.append("</section>")
-    return "".join(parts)
-
-
-def _objective_detail(objective: Objective | None, words: Words) -> str:
-    if objective is None:
-        return ""
-    out = ""
-    if objective.description:
-        out += f"<br><span class='muted'>{_e(objective.description)}</span>"
-    if objective.kpis:
-        out += f"<br><small>{_e(words('kpis'))}: {_e(objective.kpis)}</small>"
-    return out
-
-
-def _class_badge(kind: str | None, words: Words, manual: str | None) -> str:
-    if kind is None:
-        return f"<span class='class cl-none'>{_e(words('unscored'))}</span>"
-    mark = " ✎" if manual is not None else ""
-    return f"<span class='class cl-{kind}'>{_e(words(f'class.{kind}'))}{mark}</span>"
-
-
-def _roadmap(workshop: Workshop, words: Words) -> str:
-    parts = [f'<section id="roadmap"><h2>{_e(words("roadmap"))}</h2>']
-    if not workshop.roadmap:
-        parts.append(f'<p class="muted">{_e(words("roadmap.none"))}</p></section>')
-        return "".join(parts)
-    parts.append(f"<h3>{_e(words('matrix'))}</h3>")
-    parts.append(to_svg(matrix.scene(workshop, words), False, "chart matrix"))
-    personas = persona_names(workshop)
-    stages = stage_titles(workshop)
-    head = "".join(
-        f"<th>{_e(words(k))}</th>"
-        for k in ("title", "class", "criterion.impact", "effort", "owner", "quarter")
-    )
-    rows = []
-    for number, item in matrix.numbered(workshop):
-        medians = summary.criteria(item)
-        effort = summary.effort(item)
-        kind = summary.roadmap_class(item, workshop.rules)
-        where = " · ".join(x for x in (personas.get(item.persona), stages.get(item.stage)) if x)
-        detail = f"<br><small class='muted'>{_e(where)}</small>" if where else ""
-        if item.description:
-            detail += f"<br><span class='muted text'>{_e(item.description)}</span>"
-        scores = ", ".join(
-            f"{words(f'criterion.{c}')} {medians[c]:g}" for c in CRITERIA if c in medians
-        )
-        if scores:
-            detail += f"<br><small>{_e(scores)}</small>"
-        rows.append(
-            f"<tr><td>{number}. {_e(item.title)}{detail}</td>"
-            f"<td>{_class_badge(kind, words, item.override)}</td>"
-            f"<td>{_fmt(medians.get('impact'))}</td><td>{_fmt(effort)}</td>"
-            f"<td>{_e(item.owner)}</td>"
-            f"<td>{_e(words.quarter(item.quarter)) if item.quarter is not None else ''}</td></tr>"
-        )
-    parts.append(f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>")
-    parts.append(f"<h3>{_e(words('timeline'))}</h3>{_timeline(workshop, words)}</section>")
-    return "".join(parts)
-
-
-def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}".rstrip("0").rstrip(".")
-
-
-def _timeline(workshop: Workshop, words: Words) -> str:
-    columns: list[list[str]] = [[] for _ in range(summary.QUARTERS)]
-    unplanned: list[str] = []
-    for number, item in matrix.numbered(workshop):
-        kind = summary.roadmap_class(item, workshop.rules) or "none"
-        chip = f"<div class='note chip cl-{kind}'>{number}. {_e(item.title)}</div>"
-        (columns[item.quarter] if item.quarter is not None else unplanned).append(chip)
-    head = "".join(f"<th>{_e(words.quarter(q))}</th>" for q in range(summary.QUARTERS))
-    body = "".join(f"<td>{''.join(c)}</td>" for c in columns)
-    rest = (
-        f"<p><strong>{_e(words('unplanned'))}</strong></p>{''.join(unplanned)}" if unplanned else ""
-    )
-    return (
-        f"<table class='grid'><thead><tr>{head}</tr></thead><tbody><tr>{body}</tr></tbody></table>"
-        + rest
-    )
-
-
-def _scenarios(workshop: Workshop, words: Words) -> str:
-    parts = [f'<section id="scenarios"><h2>{_e(words("scenarios"))}</h2>']
-    if not workshop.scenarios:
-        parts.append(f'<p class="muted">{_e(words("scenarios.none"))}</p>')
-    personas = persona_names(workshop)
-    stages = stage_titles(workshop)
-    for scenario in workshop.scenarios.values():
-        where = [words(f"moment.{scenario.moment}")]
-        where += [x for x in (personas.get(scenario.persona), stages.get(scenario.stage)) if x]
-        rows = "".join(
-            f"<tr><th scope='row'>{_e(words(f'scenario.{f}'))}</th>"
-            f"<td class='text'>{_e(scenario.fields.get(f, ''))}</td></tr>"
-            for f in SCENARIO_FIELDS
-        )
-        parts.append(
-            f"<article class='persona'><h3>{_e(scenario.title)}</h3>"
-            f"<p class='muted'>{_e(' · '.join(where))}</p><table>{rows}</table></article>"
-        )
-    parts.append("</section>")
-    return "".join(parts)

@@ -92,6 +92,8 @@ class Scene:
     """Heights where a page may end (each shape lies wholly between two of them)."""
     head: tuple[float, float] | None = None
     """The band (top, bottom) to repeat at the top of each continued page."""
+    bands: list[tuple[float, float, Label]] = field(default_factory=list)
+    """(top, bottom, name): a band a page may start inside, and the name to repeat there."""
 
 
 @functools.cache

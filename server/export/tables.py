@@ -112,7 +112,7 @@ def roadmap(workshop: Workshop, words: Words) -> Table:
                 " | ".join(workshop.notes[n].text for n in item.notes if n in workshop.notes),
             ]
         )
-        table.fills.append(palette.CLASS_COLOURS.get(kind or "", palette.UNCLASSED))
+        table.fills.append(palette.class_tint(kind))
     return table
 
 

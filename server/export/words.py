@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from sessions.model import Lane, Workshop
@@ -10,6 +11,54 @@ Lang = Literal["en", "fr"]
 
 _EN: dict[str, str] = {
     "report": "Workshop restitution",
+    "votes.voters": "{n} {n|participant|participants} voted, {dots} {dots|dot|dots} cast.",
+    "summary": (
+        "{personas} {personas|persona|personas}, {stages} {stages|stage|stages}, "
+        "{notes} {notes|note|notes}, {people} {people|participant|participants}"
+    ),
+    "synthesis": "Synthesis",
+    "top.irritant": "Most voted irritant",
+    "objectives.list": "Objectives",
+    "roadmap.items": "Items",
+    "scenarios.one": "Scenario",
+    "total": "Total",
+    "synthesis.irritants": "Top irritants by stage and channel",
+    "synthesis.irritants.none": "No irritant written yet.",
+    "synthesis.vote": "What the room chose",
+    "synthesis.priorities": "Quick wins and must-haves",
+    "synthesis.priorities.none": "No quick win nor must-have yet.",
+    "synthesis.timeline": "The two years at a glance",
+    "synthesis.scenarios": "Scenarios to launch first",
+    "irritants.count": "{n} {n|irritant|irritants}",
+    "main.channel": "Main channel",
+    "low.point": "Lowest emotion",
+    "heatmap": "Channels x stages",
+    "heatmap.help": (
+        "Notes per channel and stage, all personas together; the darker the cell, the more "
+        "notes. In brackets: the irritants among them."
+    ),
+    "heatmap.none": "No note yet.",
+    "objectives": "Objectives and vote",
+    "objectives.none": "No objective yet.",
+    "answers": "Answers",
+    "solution.tags": "Solution tags",
+    "authors": "Authors",
+    "private": "Private, not revealed",
+    "private.included": "Includes the private notes not yet revealed (marked).",
+    "overview.moments": "Stages, key moments and scenarios",
+    "scenarios.count": "{n} {n|scenario|scenarios}",
+    "items.count": "{n} {n|item|items}",
+    "pack": "Restitution pack",
+    "page": "Page {n}",
+    "thresholds": "Thresholds: strong impact from {strong}, light effort up to {light}.",
+    "at.stage": "at {stage}",
+    "error.format": "Unknown export format: choose one of {known}.",
+    "error.lang": "The language must be en or fr.",
+    "error.token": "Exporting needs the facilitator's link.",
+    "error.access": "This link does not give access to this workshop.",
+    "error.role": "Only the facilitator can export the workshop.",
+    "error.version": "This version no longer exists.",
+    "error.part": "This workshop has no part {part} in {format}.",
     "exported": "Exported on {date}",
     "contents": "Contents",
     "personas": "Personas",
@@ -21,7 +70,6 @@ _EN: dict[str, str] = {
     "votes": "Vote results",
     "votes.none": "No vote yet.",
     "votes.hidden": "Vote in progress: the tallies stay hidden until the reveal.",
-    "votes.voters": "{n} participant(s) voted, {dots} dot(s) cast.",
     "roadmap": "Roadmap",
     "roadmap.none": "No roadmap item yet.",
     "matrix": "Impact x effort matrix",
@@ -65,6 +113,8 @@ _EN: dict[str, str] = {
     "max": "Max",
     "ratings": "Ratings",
     "fixed": "set by the facilitator",
+    "median.room": "median of the room",
+    "curve.value": "Curve (value drawn)",
     "role": "Role",
     "name": "Name",
     "language": "Language",
@@ -84,7 +134,6 @@ _EN: dict[str, str] = {
     "moment.commercial": "commercial moment",
     "moment.brand": "brand moment",
     "moment.customer": "customer moment",
-    "summary": "{personas} persona(s), {stages} stage(s), {notes} note(s), {people} participant(s)",
     "lane.enchantments": "Enchantments",
     "lane.irritants": "Irritants",
     "lane.expectations": "Expectations",
@@ -144,6 +193,57 @@ _EN: dict[str, str] = {
 
 _FR: dict[str, str] = {
     "report": "Restitution de l'atelier",
+    "votes.voters": (
+        "{n} {n|participant a|participants ont} voté, "
+        "{dots} {dots|gommette posée|gommettes posées}."
+    ),
+    "summary": (
+        "{personas} {personas|persona|personas}, {stages} {stages|étape|étapes}, "
+        "{notes} {notes|note|notes}, {people} {people|participant|participants}"
+    ),
+    "synthesis": "Synthèse",
+    "top.irritant": "Irritant le plus voté",
+    "objectives.list": "Objectifs",
+    "roadmap.items": "Chantiers",
+    "scenarios.one": "Scénario",
+    "total": "Total",
+    "synthesis.irritants": "Principaux irritants par étape et par canal",
+    "synthesis.irritants.none": "Aucun irritant noté pour l'instant.",
+    "synthesis.vote": "Ce que la salle a choisi",
+    "synthesis.priorities": "Quick wins et must have",
+    "synthesis.priorities.none": "Pas encore de quick win ni de must have.",
+    "synthesis.timeline": "Les deux ans d'un coup d'œil",
+    "synthesis.scenarios": "Scénarios à lancer en premier",
+    "irritants.count": "{n} {n|irritant|irritants}",
+    "main.channel": "Canal principal",
+    "low.point": "Émotion la plus basse",
+    "heatmap": "Canaux x étapes",
+    "heatmap.help": (
+        "Notes par canal et par étape, tous personas confondus ; plus la case est foncée, plus "
+        "il y a de notes. Entre parenthèses : les irritants parmi elles."
+    ),
+    "heatmap.none": "Pas encore de note.",
+    "objectives": "Objectifs et vote",
+    "objectives.none": "Pas encore d'objectif.",
+    "answers": "Répond à",
+    "solution.tags": "Étiquettes de solution",
+    "authors": "Auteurs",
+    "private": "Privée, pas encore révélée",
+    "private.included": "Comprend les notes privées pas encore révélées (signalées).",
+    "overview.moments": "Étapes, moments clés et scénarios",
+    "scenarios.count": "{n} {n|scénario|scénarios}",
+    "items.count": "{n} {n|chantier|chantiers}",
+    "pack": "Dossier de restitution",
+    "page": "Page {n}",
+    "thresholds": "Seuils : impact fort dès {strong}, effort léger jusqu'à {light}.",
+    "at.stage": "à l'étape {stage}",
+    "error.format": "Format d'export inconnu : choisissez parmi {known}.",
+    "error.lang": "La langue doit être en ou fr.",
+    "error.token": "L'export demande le lien de l'animateur.",
+    "error.access": "Ce lien ne donne pas accès à cet atelier.",
+    "error.role": "Seul l'animateur peut exporter l'atelier.",
+    "error.version": "Cette version n'existe plus.",
+    "error.part": "Cet atelier n'a pas de partie {part} en {format}.",
     "exported": "Exporté le {date}",
     "contents": "Sommaire",
     "personas": "Personas",
@@ -155,7 +255,6 @@ _FR: dict[str, str] = {
     "votes": "Résultats des votes",
     "votes.none": "Pas encore de vote.",
     "votes.hidden": "Vote en cours : les résultats restent masqués jusqu'à leur révélation.",
-    "votes.voters": "{n} participant(s) ont voté, {dots} gommette(s) posée(s).",
     "roadmap": "Feuille de route",
     "roadmap.none": "Pas encore de chantier.",
     "matrix": "Matrice impact x effort",
@@ -199,6 +298,8 @@ _FR: dict[str, str] = {
     "max": "Max",
     "ratings": "Notes",
     "fixed": "fixée par l'animateur",
+    "median.room": "médiane de la salle",
+    "curve.value": "Courbe (valeur tracée)",
     "role": "Rôle",
     "name": "Nom",
     "language": "Langue",
@@ -218,7 +319,6 @@ _FR: dict[str, str] = {
     "moment.commercial": "moment commercial",
     "moment.brand": "moment de marque",
     "moment.customer": "moment client",
-    "summary": "{personas} persona(s), {stages} étape(s), {notes} note(s), {people} participant(s)",
     "lane.enchantments": "Enchantements",
     "lane.irritants": "Irritants",
     "lane.expectations": "Attentes",
@@ -279,8 +379,26 @@ _FR: dict[str, str] = {
 _WORDS: dict[str, dict[str, str]] = {"en": _EN, "fr": _FR}
 
 
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+NNBSP = "\u202f"
+"""The narrow no-break space French puts before ``: ; ! ?`` and inside « »."""
+
+
+def french_spacing(text: str) -> str:
+    """``text`` with French spacing: a narrow no-break space before ``: ; ! ?`` and inside
+    « » (a space already there is replaced; none is added where the text has none, so that
+    times, ratios and ids are left alone)."""
+    text = re.sub(r"[ \u00a0\u202f]+([:;!?»])", NNBSP + r"\1", text)
+    return re.sub(r"«[ \u00a0\u202f]+", "«" + NNBSP, text)
+
+
 class Words:
-    """The words of one language: ``words("journey", persona="Léa")``."""
+    """The words of one language: ``words("journey", persona="Léa")``.
+
+    A template names a count's plural forms as ``{n|one|many}`` (French treats 0 and 1 as
+    singular, English only 1); French templates get French spacing before user values are put
+    in, so that user text is never changed.
+    """
 
     def __init__(self, lang: Lang) -> None:
         self.lang: Lang = lang
@@ -288,6 +406,15 @@ class Words:
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._table.get(key) or _EN.get(key) or key
+
+        def form(match: re.Match[str]) -> str:
+            count = values.get(match.group(1))
+            single = isinstance(count, int) and (count < 2 if self.lang == "fr" else count == 1)
+            return match.group(2) if single else match.group(3)
+
+        text = _PLURAL.sub(form, text)
+        if self.lang == "fr":
+            text = french_spacing(text)
         for name, value in values.items():
             text = text.replace(f"{{{name}}}", str(value))
         return text
@@ -297,6 +424,24 @@ class Words:
 
     def quarter(self, index: int) -> str:
         return self("year.quarter", y=index // 4 + 1, q=index % 4 + 1)
+
+    def number(self, value: float | None, digits: int = 1, signed: bool = False) -> str:
+        """``value`` as people write it: ``1.5`` / ``1,5``, trailing zeros dropped, ``+`` shown
+        on positive values when ``signed``; empty for None."""
+        if value is None:
+            return ""
+        text = f"{value:.{digits}f}"
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        if text in ("-0", ""):
+            text = "0"
+        if signed and value > 0 and text != "0":
+            text = "+" + text
+        return text.replace(".", ",") if self.lang == "fr" else text
+
+    def spaced(self, text: str) -> str:
+        """Our own composed text (never user text) with the language's spacing."""
+        return french_spacing(text) if self.lang == "fr" else text
 
 
 def stage_titles(workshop: Workshop) -> dict[str, str]:

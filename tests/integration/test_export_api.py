@@ -74,12 +74,13 @@ async def _import(http: httpx.AsyncClient, raw: bytes) -> dict[str, str]:
 
 
 async def test_json_round_trip_through_http_is_byte_identical(app_server: _Served) -> None:
-    """Export, import as a new workshop, export again: the same JSON apart from id and date."""
+    """Export (private notes asked for), import as a new workshop, export again: the same JSON
+    apart from id and date."""
     async with httpx.AsyncClient(base_url=app_server.base) as http:
         raw = snapshot.dump(filled("fr"), "2026-11-26T10:00:00Z")
         created = await _import(http, raw)
         assert set(created) == {"workshop", "code", "token", "board", "join"}
-        url = f"/api/workshops/{created['workshop']}/export/json"
+        url = f"/api/workshops/{created['workshop']}/export/json?private=1"
         first = await http.get(url, headers=_bearer(created["token"]))
         assert first.status_code == 200
         assert first.headers["content-type"] == "application/json"
@@ -87,7 +88,8 @@ async def test_json_round_trip_through_http_is_byte_identical(app_server: _Serve
         again = await _import(http, first.content)
         assert again["workshop"] != created["workshop"] and again["token"] != created["token"]
         second = await http.get(
-            f"/api/workshops/{again['workshop']}/export/json", headers=_bearer(again["token"])
+            f"/api/workshops/{again['workshop']}/export/json?private=1",
+            headers=_bearer(again["token"]),
         )
         assert second.status_code == 200
         assert _normalised(first.content, created["workshop"]) == _normalised(raw, "demo01")
@@ -139,7 +141,7 @@ async def test_participants_and_strangers_cannot_export(app_server: _Served) -> 
         created = await _import(http, snapshot.dump(filled("en"), ""))
         other = await _import(http, snapshot.dump(filled("en"), ""))
         joined = await join(app_server.base, created["code"], "Eve")
-        url = f"/api/workshops/{created['workshop']}/export/json"
+        url = f"/api/workshops/{created['workshop']}/export/json?private=1"
         for headers in (
             _bearer(joined["token"]),
             {},
@@ -154,6 +156,29 @@ async def test_participants_and_strangers_cannot_export(app_server: _Served) -> 
             f"/api/workshops/{created['workshop']}/export/docx", headers=_bearer(created["token"])
         )
         assert unknown.status_code == 404 and "json" in unknown.json()["message"]
+
+
+async def test_pack_holds_every_format_and_errors_speak_french(app_server: _Served) -> None:
+    """The pack is one zip of every format; a French workshop's refusals are in French."""
+    async with httpx.AsyncClient(base_url=app_server.base, timeout=seconds(60)) as http:
+        created = await _import(http, snapshot.dump(filled("fr"), ""))
+        base = f"/api/workshops/{created['workshop']}/export"
+        pack = await http.get(f"{base}/pack", headers=_bearer(created["token"]))
+        assert pack.status_code == 200 and pack.headers["content-type"] == "application/zip"
+        assert 'filename="voyages-sportifs-2027.zip"' in pack.headers["content-disposition"]
+        with zipfile.ZipFile(io.BytesIO(pack.content)) as archive:
+            names = archive.namelist()
+            assert {n.rsplit(".", 1)[1] for n in names} == {
+                "json", "xlsx", "csv", "html", "pdf", "svg", "png"
+            }  # fmt: skip
+            assert len(names) == 1 + 1 + 2 + 1 + 1 + 2 + 2
+            report = archive.read("voyages-sportifs-2027.pdf")
+        assert "Synthèse" in PdfReader(io.BytesIO(report)).pages[1].extract_text()
+        joined = await join(app_server.base, created["code"], "Eve")
+        refused = await http.get(f"{base}/pdf", headers=_bearer(joined["token"]))
+        assert refused.json()["message"] == "Seul l'animateur peut exporter l'atelier."
+        unknown = await http.get(f"{base}/docx", headers={"accept-language": "fr-FR,fr;q=0.9"})
+        assert unknown.json()["message"].startswith("Format d'export inconnu\u202f:")
 
 
 async def test_invalid_imports_are_refused_and_create_nothing(

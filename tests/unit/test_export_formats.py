@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from server import export
 from server.export import palette, tables
-from server.export.text import FORMULA_STARTS, neutralise, slug
+from server.export.text import FORMULA_STARTS, slug
 from server.export.words import _EN, _FR
 from server.export.xlsx import _SheetNames
 from sessions.model import Note, Workshop
@@ -34,6 +34,11 @@ def _render(workshop: Workshop, name: str, part: str | None = None, **options: o
 def _squash(text: str) -> str:
     """Text without any whitespace (a PDF or picture wraps lines wherever it fits)."""
     return re.sub(r"\s+", "", text)
+
+
+def _visible(workshop: Workshop) -> list[Note]:
+    """The notes an export shows by default: all but the private ones not yet revealed."""
+    return [n for n in workshop.notes.values() if not n.hidden]
 
 
 def _pdf_text(raw: bytes) -> str:
@@ -60,7 +65,7 @@ def test_every_language_has_every_word() -> None:
 
 def test_registry_lists_every_format_with_its_media_type() -> None:
     """The registry maps each format to a media type, an extension and a render function."""
-    assert list(export.FORMATS) == ["json", "xlsx", "csv", "html", "pdf", "svg", "png"]
+    assert list(export.FORMATS) == ["json", "xlsx", "csv", "html", "pdf", "svg", "png", "pack"]
     for name, fmt in export.FORMATS.items():
         assert fmt.name == name and fmt.media_type and callable(fmt.render)
     assert export.FORMATS["pdf"].media_type == "application/pdf"
@@ -113,16 +118,16 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
         for cell in row:
             if isinstance(cell.value, str):
                 found[cell.value] = cell
-    for note in w.notes.values():
+    for note in _visible(w):
         if note.persona != w.personas[0].id:
             continue
-        cell = found[neutralise(note.text)]
+        cell = next(c for text, c in found.items() if text.startswith(note.text + "\n— "))
         stage_column = 2 + [s.id for s in w.stages].index(note.stage)
         assert cell.column == stage_column
         colour = palette.channel_colour(note.channel).lstrip("#")
         assert cell.fill.fgColor.rgb == "FF" + colour
     notes = book["Notes"]
-    assert notes.max_row == len(w.notes) + 1
+    assert notes.max_row == len(_visible(w)) + 1
     assert notes.auto_filter.ref is not None
     roadmap = book["Roadmap"]
     classes = [roadmap.cell(row=r, column=16).value for r in range(2, roadmap.max_row + 1)]
@@ -131,11 +136,15 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
 
 
 def test_xlsx_curve_figures_are_the_summary_medians() -> None:
-    """The journey sheet lists the curve's median per stage."""
+    """The journey sheet lists the curve drawn, and the room's own median beside the value
+    the facilitator set."""
     w = filled("en")
+    w.emotions[f"{w.personas[0].id}:{w.stages[2].id}"].fixed = 1
     sheet = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx")))[w.personas[0].name]
     rows = {row[0].value: [c.value for c in row[1:6]] for row in sheet.iter_rows()}
+    assert rows["Curve (value drawn)"] == [0.5, -1.5, 1, 1.5, 0.5]
     assert rows["Median"] == [0.5, -1.5, -2, 1.5, 0.5]
+    assert rows["Set by the facilitator"] == [None, None, 1, None, None]
 
 
 def test_csv_of_notes_and_roadmap_parse_with_a_bom() -> None:
@@ -145,7 +154,7 @@ def test_csv_of_notes_and_roadmap_parse_with_a_bom() -> None:
     assert raw.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
     assert rows[0][:4] == ["Id", "Persona", "Stage", "Lane"]
-    assert {r[0] for r in rows[1:]} == set(w.notes)
+    assert {r[0] for r in rows[1:]} == {n.id for n in _visible(w)}
     roadmap = list(csv.reader(io.StringIO(_render(w, "csv", "roadmap").decode("utf-8-sig"))))
     assert len(roadmap) == len(w.roadmap) + 1
 
@@ -160,18 +169,21 @@ def test_french_csv_uses_semicolons_and_decimal_commas() -> None:
 
 @pytest.mark.parametrize("start", FORMULA_STARTS)
 def test_formula_like_cells_are_neutralised(start: str) -> None:
-    """A cell starting with = + - @ tab or CR gets a leading quote in CSV and xlsx."""
+    """A cell starting with = + - @ tab or CR gets a leading quote in CSV; in xlsx it is a
+    string cell (never a formula) shown as written, without a quote."""
     w = filled("en")
     note = next(iter(w.notes.values()))
     note.text = f"{start}1+cmd|' /C calc'!A0"
     rows = list(csv.reader(io.StringIO(_render(w, "csv", "notes").decode("utf-8-sig"))))
     assert next(r for r in rows if r[0] == note.id)[6] == "'" + note.text
     book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx")))
-    expected = "'" + note.text.replace("\r", "\n")  # XML reads a carriage return as a newline
+    expected = note.text.replace("\r", "\n")  # XML reads a carriage return as a newline
     cells = [c for row in book["Notes"].iter_rows() for c in row if c.value == expected]
     assert cells and all(c.data_type == "s" for c in cells)
-    people = [c.value for row in book["Overview"].iter_rows() for c in row]
-    assert "'=HYPERLINK(1)" in people and "=HYPERLINK(1)" not in people
+    people = [c for row in book["Overview"].iter_rows() for c in row if c.value == "=HYPERLINK(1)"]
+    assert people and all(c.data_type == "s" for c in people)
+    every = [c.value for sheet in book for row in sheet.iter_rows() for c in row]
+    assert not any(isinstance(v, str) and v.startswith("'") for v in every)
 
 
 def test_pdf_holds_every_persona_and_every_note() -> None:
@@ -183,11 +195,26 @@ def test_pdf_holds_every_persona_and_every_note() -> None:
         text = _squash(_pdf_text(raw))
         for persona in w.personas:
             assert _squash(persona.name) in text
-        for note in w.notes.values():
+        for note in _visible(w):
             assert _squash(note.text) in text, note.text
         for item in w.roadmap.values():
             assert _squash(item.title) in text
         assert _squash("Trip preparation") in text
+
+
+def test_reports_show_answered_irritants_tags_authors_and_objectives() -> None:
+    """The PDF and the HTML show, for each item, the irritants it answers and its notes'
+    solution tags; each note's author; every objective with its description, vote or not."""
+    w = filled("en")
+    w.rounds = []
+    w.objectives[0].description = "So that nobody books the wrong level"
+    item = next(i for i in w.roadmap.values() if i.answers)
+    answered = w.notes[item.answers[0]].text
+    for raw in (_pdf_text(_render(w, "pdf")), _render(w, "html").decode()):
+        text = _squash(raw.replace("&#x27;", "'"))
+        assert _squash(answered) in text and _squash("customer expectation") in text
+        assert _squash("So that nobody books the wrong level") in text
+        assert "Claire" in text and "Novoteyet." in text
 
 
 def test_pdf_of_the_travel_template_continues_long_journeys_on_new_pages() -> None:
@@ -215,7 +242,7 @@ def test_svg_is_xml_with_every_note_of_its_persona() -> None:
         root = ET.fromstring(_render(w, "svg", persona.id))
         assert root.tag == f"{SVG}svg"
         text = _squash("".join(root.itertext()))
-        for note in w.notes.values():
+        for note in _visible(w):
             assert (_squash(note.text) in text) == (note.persona == persona.id)
         assert root.find(f".//{SVG}script") is None
 
@@ -230,7 +257,7 @@ def test_png_decodes_and_shows_channel_colours() -> None:
     svg = ET.fromstring(_render(w, "svg", persona.id))
     assert image.width == 2 * float(svg.get("width", "0"))
     colours = {c for _, c in image.getcolors(maxcolors=1_000_000) or []}
-    for note in w.notes.values():
+    for note in _visible(w):
         if note.persona == persona.id:
             assert palette.rgb(palette.channel_colour(note.channel)) in colours
 
@@ -245,9 +272,9 @@ def test_html_report_is_escaped_printable_and_complete() -> None:
     parser = _Text()
     parser.feed(raw)
     text = _squash("".join(parser.chunks))
-    for note in w.notes.values():
+    for note in _visible(w):
         assert _squash(note.text) in text
-    assert "Résultats des votes" in raw and "Feuille de route" in raw
+    assert "Objectifs et vote" in raw and "Feuille de route" in raw
     assert parser.tags.count("svg") == len(w.personas) + 1  # curves and the matrix
 
 
@@ -285,7 +312,7 @@ def test_anonymised_exports_hold_no_name_nor_verbatim() -> None:
     from sessions import snapshot
 
     back = snapshot.read(outputs["json"].encode())
-    assert len(back.notes) == len(w.notes) and back.rounds == w.rounds
+    assert len(back.notes) == len(_visible(w)) and back.rounds == w.rounds
     assert "Bob" not in back.personas[0].verbatims
 
 
@@ -311,6 +338,8 @@ def test_every_format_renders_random_workshops_readably(workshop: Workshop) -> N
     """Any valid workshop renders in every format, and each file opens in its reader."""
     options = export.Options(exported_at=AT, lang=workshop.lang)
     for fmt in export.FORMATS.values():
+        if fmt.name == "pack":
+            continue  # every other format, zipped: checked on the demo
         parts = fmt.parts(workshop) if fmt.parts else [None]
         for part in parts:
             raw = export.export(workshop, fmt, options, part)

@@ -137,6 +137,11 @@ def filled(lang: str = "en", workshop_id: str = "demo01") -> Workshop:
             quarter=quarter,
         )
         w.roadmap[item.id] = item
+    irritants = [n for n in w.notes.values() if n.lane == w.lanes[1].id and not n.hidden]
+    for item in w.roadmap.values():
+        item.answers = [
+            n.id for n in irritants if n.persona == item.persona and n.stage == item.stage
+        ]
     scenario = Scenario(
         id=_new(w, "c"),
         title="Trip preparation",
@@ -312,3 +317,84 @@ def test_filled_workshop_is_sound() -> None:
 def test_random_workshops_are_sound(workshop: Workshop) -> None:
     """The generator only makes workshops that pass every snapshot check."""
     assert snapshot.check(workshop) == []
+
+
+def large(lang: str = "fr") -> Workshop:
+    """The filled demo grown to a big workshop: 95 notes, 3 personas (one named past Excel's
+    31 characters), 8 scored roadmap items, 3 scenarios, a revealed vote, and one cell of 16
+    long notes, a lane taller than a page."""
+    w = filled(lang, "large01")
+    third = Persona(
+        id=_new(w, "a"),
+        name="Hélène et Gérard, randonneurs retraités",
+        emoji="🥾",
+        tagline="68 et 70 ans, Annecy",
+        profile="Retraités actifs, trois séjours par an, réservent par téléphone.",
+        motivations="Marcher en petit groupe ; un guide qui connaît la flore.",
+    )
+    w.personas.append(third)
+    people = [p.id for p in w.participants.values()]
+    texts = [
+        "Le site ne dit pas combien de kilomètres on marche chaque jour",
+        "Un conseiller au téléphone qui connaît vraiment les sentiers",
+        "-20 % sur la location du matériel si on réserve tôt",
+        "+33 1 23 45 67 89 : le numéro est introuvable sur l'application",
+        "Les horaires du train de retour changent sans prévenir personne",
+        "Un carnet de route imprimé, avec les cartes et les refuges",
+    ]
+    number = 0
+    while len(w.notes) < 95:
+        persona = w.personas[number % 3]
+        stage = w.stages[(number // 3) % len(w.stages)]
+        lane = w.lanes[number % len(w.lanes)]
+        if number < 16:
+            persona, stage, lane = third, w.stages[1], w.lanes[1]
+        note = Note(
+            id=_new(w, "n"),
+            persona=persona.id,
+            stage=stage.id,
+            lane=lane.id,
+            text=f"{texts[number % len(texts)]} ({number + 1}), "
+            + "avec un détail de plus pour que la note tienne sur plusieurs lignes.",
+            channel=CHANNELS[number % len(CHANNELS)],
+            pos=100.0 + number,
+            author=people[number % len(people)],
+        )
+        w.notes[note.id] = note
+        number += 1
+    for stage, base in zip(w.stages, [1, -2, 0, 1, 2], strict=True):
+        ratings = {pid: max(-2, min(2, base + (i % 2))) for i, pid in enumerate(people)}
+        w.emotions[f"{third.id}:{stage.id}"] = Emotion(
+            persona=third.id, stage=stage.id, ratings=ratings
+        )
+    for index in range(2):
+        item = RoadmapItem(
+            id=_new(w, "i"),
+            title=f"Conseiller randonnée dédié {index + 1}",
+            description="Une ligne directe, des horaires élargis, un rappel sous 24 h.",
+            persona=third.id,
+            stage=w.stages[1].id,
+            owner="Relation client",
+            scores={"impact": {p: 4 for p in people}, "cost": {p: 2 for p in people}},
+            quarter=index + 2,
+        )
+        w.roadmap[item.id] = item
+    for title in ("Carnet de route", "Relance avant départ"):
+        scenario = Scenario(
+            id=_new(w, "c"),
+            title=title,
+            persona=third.id,
+            stage=w.stages[2].id,
+            fields={"trigger": "15 jours avant le départ", "channels": "courrier, téléphone"},
+        )
+        w.scenarios[scenario.id] = scenario
+    return w
+
+
+def test_large_workshop_is_sound() -> None:
+    """The large workshop passes every snapshot check and has the announced size."""
+    w = large()
+    assert snapshot.check(w) == []
+    assert len(w.notes) == 95 and len(w.personas) == 3 and len(w.scenarios) >= 3
+    scored = [i for i in w.roadmap.values() if summary.position(i) is not None]
+    assert len(scored) >= 6 and len(w.roadmap) == 8

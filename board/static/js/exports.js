@@ -5,6 +5,7 @@ import { currentLang, t } from "./i18n.js";
 import { h } from "./render.js";
 
 const FORMATS = [
+  ["pack", "export.pack"],
   ["pdf", "export.pdf"],
   ["html", "export.html"],
   ["xlsx", "export.xlsx"],
@@ -36,10 +37,12 @@ export function showExports(workshop, token, toast, version = "") {
   ]);
   lang.value = currentLang();
   const anonymise = h("input", { type: "checkbox", id: "export-anonymise" });
+  const privateNotes = h("input", { type: "checkbox", id: "export-private" });
   const status = h("p", { class: "hint", role: "status", "aria-live": "polite" });
   const list = h("div", { class: "export-list" });
   for (const [format, key] of FORMATS) {
-    const button = h("button", { type: "button", class: "btn", "data-format": format, text: t(/** @type {any} */ (key)) });
+    const kind = format === "pack" ? "btn primary" : "btn";
+    const button = h("button", { type: "button", class: kind, "data-format": format, text: t(/** @type {any} */ (key)) });
     button.addEventListener("click", async () => {
       button.disabled = true;
       status.textContent = t("export.preparing");
@@ -47,6 +50,7 @@ export function showExports(workshop, token, toast, version = "") {
         const query = new URLSearchParams({ lang: lang.value });
         if (anonymise.checked) query.set("anonymise", "1");
         if (version) query.set("version", version);
+        if (privateNotes.checked) query.set("private", "1");
         const answer = await fetch(`/api/workshops/${workshop}/export/${format}?${query}`, {
           headers: { authorization: `Bearer ${token}` },
         });
@@ -80,6 +84,7 @@ export function showExports(workshop, token, toast, version = "") {
       h("div", { class: "field" }, [h("label", { for: "export-lang", text: t("export.lang") }), lang]),
       h("div", { class: "check" }, [anonymise, h("label", { for: "export-anonymise", text: t("export.anonymise") })]),
     ]),
+    h("div", { class: "check" }, [privateNotes, h("label", { for: "export-private", text: t("export.private") })]),
     list,
     status,
     h("div", { class: "actions" }, [h("span", { class: "spacer" }), close]),
