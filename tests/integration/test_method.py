@@ -16,8 +16,10 @@ from sessions.protocol import (
     AddObjective,
     AddProxy,
     AddStage,
+    EditGroup,
     EditObjective,
     MoveStage,
+    MoveToGroup,
     RemoveObjective,
     RemoveStage,
     RenameStage,
@@ -377,6 +379,8 @@ _OLDER = {
     StartRound,
     SetRound,
     AddProxy,
+    EditGroup,  # they need a group to exist: tests/integration/test_groups.py
+    MoveToGroup,
 }
 """Facilitator commands of the board and of voting, tested with them."""
 
@@ -388,6 +392,7 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
     custom = next(lane.id for lane in seen.lanes if lane.kind == "custom")
     item, card = newest(seen.roadmap), newest(seen.scenarios)
     first, stage = seen.personas[0].id, seen.stages[0].id
+    opening = seen.agenda[0].id
     return [
         {"type": "persona.move", "persona": second, "index": 0},
         {"type": "emotion.fix", "persona": first, "stage": stage, "value": -1},
@@ -395,6 +400,11 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
         {"type": "lane.move", "lane": custom, "index": 0},
         {"type": "lane.remove", "lane": custom},
         {"type": "lane.add", "title": "Another"},
+        {"type": "agenda.set", "steps": [{"id": opening, "kind": "framing", "minutes": 5}]},
+        {"type": "step.go", "step": opening},
+        {"type": "groups.split", "count": 2},
+        {"type": "groups.set", "pick": True},
+        {"type": "groups.clear"},
         {"type": "phase.set", "phase": "scenarios"},
         {"type": "timer.set", "seconds": 60},
         {"type": "board.lock", "locked": True},

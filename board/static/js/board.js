@@ -9,6 +9,7 @@ import { CHANNELS, Command, Limits, Message } from "./protocol.js";
 import { BoardView, channelName, h, initialsOf, laneName } from "./render.js";
 import { applyEntry, cellNotes, currentRound, currentStep, withPending } from "./state.js";
 import { AgendaView, sectionOf, StepBar } from "./agenda.js";
+import { GroupsView, myGroup, othersWork } from "./groups.js";
 import { VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
@@ -80,6 +81,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let chosenByUrl = sectionFromHash() !== null;
   /** @type {string | null | undefined} the step last followed (undefined: none yet) */
   let followedStep = undefined;
+  /** @type {string | undefined} the group work last followed: on/off, group, persona */
+  let followedGroup = undefined;
   /** @type {string | undefined} the round state last followed: id and status */
   let followedRound = undefined;
   let wasReadOnly = false;
@@ -94,12 +97,17 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const leadRow = h("div", { class: "lead-row" }, [stepRoot, facilitationRoot]);
   const nav = h("nav", { class: "sections", "aria-label": t("nav.label") });
   const agendaRoot = h("div", { class: "section-agenda" });
+  const agendaBox = h("div", { class: "agenda-box" });
+  const groupsBox = h("div", { class: "groups-box" });
+  agendaRoot.append(agendaBox, groupsBox);
   const personasRoot = h("div", { class: "section-personas" });
   const journeyRoot = h("div", { class: "section-journeys" });
   const gridRoot = h("div", { class: "journey-grid" });
   const curveRoot = h("div", { class: "journey-curve" });
   const heatRoot = h("div", { class: "section-heatmap" });
-  journeyRoot.append(gridRoot, curveRoot);
+  const groupNote = h("p", { class: "banner info group-note", id: "group-note", role: "status" });
+  groupNote.hidden = true;
+  journeyRoot.append(groupNote, gridRoot, curveRoot);
   const voteRoot = h("div", { class: "section-vote" });
   const roadmapRoot = h("div", { class: "section-roadmap" });
   const scenariosRoot = h("div", { class: "section-scenarios" });
@@ -128,7 +136,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const curveView = new CurveView(curveRoot, { send });
   const roadmapView = new RoadmapView(roadmapRoot, { send });
   const scenariosView = new ScenariosView(scenariosRoot, { send });
-  const agendaView = new AgendaView(agendaRoot, { send });
+  const agendaView = new AgendaView(agendaBox, { send });
+  const groupsView = new GroupsView(groupsBox, {
+    send,
+    open: (id) => {
+      persona = id;
+      goTo("journeys", true);
+    },
+  });
   const stepBar = new StepBar(stepRoot, { send, go: (wanted) => goTo(wanted, true) });
   const facilitationView = new FacilitationView(facilitationRoot, {
     send,
@@ -287,6 +302,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     }
     applyEntry(workshop, entry);
     keepingBar?.entry(entry);
+    groupsView.noteActivity(workshop, entry.actor);
     seq = entry.seq;
     // Our own change is in: it stops waiting now, so its prediction and the real note never
     // show side by side (the ack may come a moment later).
@@ -316,6 +332,17 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       followedStep = board.step;
       if (step && !(first && chosenByUrl)) section = sectionOf(step);
       if (step && !first) history.replaceState(null, "", `#${section}`);
+    }
+    const group = myGroup(board, me?.id ?? "");
+    const groupKey = JSON.stringify([board.grouped, group?.id ?? null, group?.persona ?? null]);
+    if (groupKey !== followedGroup) {
+      const first = followedGroup === undefined;
+      followedGroup = groupKey;
+      // Group work starts (or my group changes): my group's persona; back together: stay.
+      if (!facilitator && board.grouped && group?.persona) {
+        persona = group.persona;
+        if (!first && section !== "journeys" && section !== "personas") section = "journeys";
+      }
     }
     const round = currentRound(board);
     const roundKey = round ? `${round.id}:${round.status === "paused" ? "open" : round.status}` : "";
@@ -361,8 +388,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       document.dispatchEvent(new CustomEvent("parcours:readonly"));
     }
     renderSection(facilitator, readOnly);
-    if (readOnly && section !== "vote" && section !== "agenda") lockControls(roots[section]);
-    if (!readOnly) unlockControls(main);
+    const reading = section === "journeys" && !facilitator && othersWork(workshop, me?.id ?? "", persona);
+    if ((readOnly || reading) && section !== "vote" && section !== "agenda") lockControls(roots[section]);
+    if (!readOnly && !reading) unlockControls(main);
   }
 
   /** @param {boolean} facilitator @param {boolean} readOnly */
@@ -370,6 +398,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop) return;
     if (section === "agenda") {
       agendaView.render(workshop, { facilitator });
+      groupsView.render(workshop, { facilitator, me: me?.id ?? "", online });
       return;
     }
     if (section === "vote") {
@@ -395,6 +424,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     const narrow = narrowQuery.matches;
     stageIndex = Math.max(0, Math.min(stageIndex, workshop.stages.length - 1));
     const shown = withPending(workshop, connection.outbox.values(), me?.id ?? "");
+    // During group work another group's journey is there to read, not to change.
+    const reading = !facilitator && othersWork(workshop, me?.id ?? "", persona);
+    const mine = myGroup(workshop, me?.id ?? "");
+    groupNote.hidden = !reading;
+    if (reading) groupNote.textContent = t("group.readonly", { persona: workshop.personas.find((p) => p.id === mine?.persona)?.name ?? "" });
+    readOnly = readOnly || reading;
     view.render(shown, {
       persona,
       facilitator,
