@@ -227,6 +227,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     },
   });
   const keepingBar = mode === "screen" ? null : new KeepingBar({ send, workshop: () => workshop, me: () => me, workshopId, token: access.token, toast });
+  if (keepingBar) leadRow.append(keepingBar.root); // undo sits on the board's first line, never over it
   connection.start();
   narrowQuery.addEventListener("change", render);
   onLangChange(() => {

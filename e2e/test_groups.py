@@ -1,0 +1,90 @@
+"""Big rooms in real browsers: six phones in three groups, each landing on its group's persona,
+a facilitator who sees every group at a glance, and everyone back together for the vote."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.async_api import Browser, BrowserContext, expect
+
+from e2e.pages import BoardPage, HomePage, describe, serious_violations
+from tests.servers import ServerProcess
+
+PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+
+
+async def _context(browser: Browser, lang: str, **options: object) -> BrowserContext:
+    context = await browser.new_context(locale="fr-FR" if lang == "fr" else "en-US", **options)
+    await context.add_init_script(f"localStorage.setItem('parcours:lang', '{lang}')")
+    return context
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+async def test_six_phones_in_three_groups(
+    app_server: ServerProcess, browser: Browser, lang: str
+) -> None:
+    """Split into 3 groups: each phone lands on its group's persona when group work starts, the
+    facilitator's tiles show members, done counts and a help signal; Back together lets every
+    phone write anywhere again."""
+    desk = await _context(browser, lang, viewport={"width": 1440, "height": 900})
+    phones = [await _context(browser, lang, **PHONE) for _ in range(6)]
+    try:
+        page = await desk.new_page()
+        created = await (await HomePage(page, app_server.base).open()).create(
+            "Grands groupes", "travel"
+        )
+        await page.click("#open-board")
+        facilitator = BoardPage(page)
+        await facilitator.ready()
+        boards = [
+            await BoardPage.join(context, app_server.base, created["code"], f"Personne {i}")
+            for i, context in enumerate(phones)
+        ]
+        await page.click("a[data-section=agenda]")
+        await page.fill("#groups-count", "3")
+        await page.click("#groups-split")
+        tiles = page.locator(".group-tile")
+        await expect(tiles).to_have_count(3)
+        for i in range(3):
+            await expect(tiles.nth(i).locator(".group-members li")).to_have_count(2)
+        personas = [
+            await page.locator(
+                f"#{await tiles.nth(i).locator('select').first.get_attribute('id')}"
+            ).input_value()
+            for i in range(3)
+        ]
+        await page.click("#step-next")  # kick-off
+        await page.click("#step-next")  # personas
+        await page.click("#step-next")  # journeys
+        await page.click("a[data-section=agenda]")
+        await page.click("#groups-work")
+        for i, board in enumerate(boards):
+            await expect(board.page.locator("html")).to_have_attribute("data-section", "journeys")
+            pressed = board.page.locator(f".tab[data-persona='{personas[i % 3]}']")
+            if await board.page.locator(".tab").count():
+                await expect(pressed).to_have_attribute("aria-pressed", "true")
+        own = boards[0]
+        await own.add_note(0, 0, "Notre idée")
+        await expect(own.note("Notre idée")).to_be_visible()
+        await own.page.tap(f".tab[data-persona='{personas[1]}']")
+        await expect(own.page.locator("#group-note")).to_be_visible()
+        await expect(own.page.locator(".add-note:visible")).to_have_count(0)
+
+        await boards[1].page.tap("#step-done")
+        helper = boards[2].page
+        await helper.evaluate("location.hash = 'agenda'")
+        await helper.tap("#group-help")
+        await expect(tiles.locator(".badge.help")).to_have_count(1)
+        await expect(page.locator(".group-done").first).to_contain_text("sur 2")
+        found = await serious_violations(page)
+        assert not found, describe(found)
+        found = await serious_violations(helper)
+        assert not found, describe(found)
+
+        await page.click("#groups-work")  # back together
+        await own.page.evaluate("location.hash = 'journeys'")
+        await own.page.tap(f".tab[data-persona='{personas[1]}']")
+        await expect(own.page.locator("#group-note")).to_be_hidden()
+        await expect(own.page.locator(".add-note:visible").first).to_be_visible()
+    finally:
+        for context in (desk, *phones):
+            await context.close()
