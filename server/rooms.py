@@ -22,13 +22,14 @@ from server.background import spawn
 from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
 from server.versions import save_quietly
-from sessions import errors, views
+from sessions import agenda, errors, views
 from sessions.keeping import decide
 from sessions.model import Workshop, clone
 from sessions.protocol import (
     Command,
     Entry,
     Event,
+    GoToStep,
     Online,
     Presence,
     SetPhase,
@@ -165,6 +166,11 @@ class Room:
                     self._accept(entry, raw)
                 if any(isinstance(item.command, SetPhase) for item, _, _ in accepted):
                     spawn(save_quietly(self, "phase"))
+                if any(isinstance(item.command, GoToStep) for item, _, _ in accepted):
+                    # A version at each step change: the board as the room leaves one step.
+                    reached = agenda.current(self.workshop)
+                    label = (reached.title or reached.kind) if reached is not None else ""
+                    spawn(save_quietly(self, "step", label=label))
                 by_item = {id(item): entry.seq for item, entry, _ in accepted}
                 for index, item in enumerate(open_items):
                     if id(item) in by_item:
