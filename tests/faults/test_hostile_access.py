@@ -149,6 +149,13 @@ def _facilitator_commands() -> dict[str, dict[str, Any]]:
         "roadmap.remove": {"item": "m1"},
         "rules.set": {"strong": 4, "light": 2, "expected": 3},
         "scenario.remove": {"scenario": "c1"},
+        "agenda.set": {"steps": [{"kind": "vote"}]},
+        "step.go": {"step": "g1"},
+        "groups.split": {"count": 2},
+        "group.edit": {"group": "k1", "name": "Mine"},
+        "group.move": {"participant": "p2", "group": "k1"},
+        "groups.set": {"grouped": True},
+        "groups.clear": {},
     }
 
 
