@@ -5,12 +5,15 @@ stays legal on a Redis Cluster. Per workshop:
 
 - ``{w:ID}:meta``  hash: ``seq``, ``epoch``, ``state`` (JSON snapshot at ``snap``), ``snap``
 - ``{w:ID}:log``   stream of entries, ids ``<seq>-1``, trimmed by count (about ``LOG_KEEP``)
-- ``{w:ID}:op:X``  the seq that op id X was committed at, kept ``OP_TTL`` seconds
+- ``{w:ID}:op:X``  the seq that op id X was committed at, kept ``OP_TTL`` seconds (the
+  idempotency window: a browser drops what it could not send within it, see connection.js)
 - ``{w:ID}:auth``  hash: sha256(token) -> participant id
 - ``{w:ID}:who``   sorted set of online connections (presence), scored by expiry time
-- ``{w:ID}:ch``    pub/sub channel carrying each committed entry
+- ``{w:ID}:ch``    pub/sub channel carrying each committed entry (a shard channel with
+  ``SPUBLISH`` where the server has sharded pub/sub: it lives on the workshop's slot)
 
-Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code).
+Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code), and
+``parcours:templates`` (saved templates). Each is a single-key lookup, legal on a cluster.
 """
 
 from __future__ import annotations
@@ -21,15 +24,17 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
-import redis.asyncio as aioredis
-from redis.exceptions import NoScriptError
+from redis.exceptions import NoScriptError, RedisError
 
 from sessions.model import Workshop
 from sessions.protocol import Entry, encoder, entry_decoder
 from sessions.rules import apply_all
 
 LOG_KEEP = 5000
-OP_TTL = 900
+OP_WINDOW_DAYS = 7
+OP_TTL = OP_WINDOW_DAYS * 24 * 3600
+"""How long a committed op id is remembered: a resend within it is answered, never applied.
+board/static/js/connection.js drops outbox entries older than this (less a margin)."""
 SNAPSHOT_EVERY = 100
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
@@ -37,7 +42,9 @@ CODE_LENGTH = 6
 _workshop_decoder = msgspec.json.Decoder(Workshop)
 
 # KEYS: meta, log, op keys (one per entry). ARGV: expected seq, epoch, channel, log keep,
-# op ttl, state ('' = keep the old snapshot), then one entry JSON per op key.
+# op ttl, state ('' = keep the old snapshot), the publish command (PUBLISH or SPUBLISH: the
+# channel shares the workshop's hash tag, so a shard channel is on this slot), '1' to write the
+# op keys of retries again (so that a WAIT after it covers them), then one entry JSON per op key.
 _COMMIT = """
 local cur = redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'snap')
 if not cur[1] then return {'missing'} end
@@ -45,17 +52,20 @@ if cur[2] ~= ARGV[2] then return {'epoch', cur[2]} end
 local dups = {}
 for i = 3, #KEYS do
   local done = redis.call('GET', KEYS[i])
-  if done then table.insert(dups, i - 2); table.insert(dups, done) end
+  if done then
+    table.insert(dups, i - 2); table.insert(dups, done)
+    if ARGV[8] == '1' then redis.call('SET', KEYS[i], done, 'EX', ARGV[5]) end
+  end
 end
 if #dups > 0 then return {'dup', dups} end
 if cur[1] ~= ARGV[1] then return {'conflict', cur[1]} end
 local seq = tonumber(cur[1])
 for i = 3, #KEYS do
   seq = seq + 1
-  local entry = ARGV[i + 4]
+  local entry = ARGV[i + 6]
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'e', entry)
   redis.call('SET', KEYS[i], seq, 'EX', ARGV[5])
-  redis.call('PUBLISH', ARGV[3], entry)
+  redis.call(ARGV[7], ARGV[3], entry)
 end
 if ARGV[6] ~= '' then
   redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', seq)
@@ -114,15 +124,39 @@ class CommitResult:
     dups: dict[int, int] | None = None
 
 
-class Store:
-    """Every Redis call Parcours makes, on one client (a connection pool)."""
+class ReplicaWaitError(RedisError):
+    """Committed on the master, but fewer replicas than asked confirmed it in time."""
 
-    def __init__(self, client: aioredis.Redis) -> None:
+
+class Store:
+    """Every Redis call Parcours makes, on one client (a pool, or a ``RedisCluster``).
+
+    ``sharded`` publishes with ``SPUBLISH`` (Redis 7+). ``wait_replicas`` > 0 acknowledges a
+    commit only once that many replicas hold it (``WAIT``); see docs/operations.md.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        sharded: bool = False,
+        wait_replicas: int = 0,
+        wait_timeout_ms: int = 500,
+        target: Any = None,
+    ) -> None:
         self.redis = client
         # redis-py types replies as bytes | str (decode_responses); ours are always bytes.
         self._r: Any = client
         self._commit = client.register_script(_COMMIT)
         self._renew = client.register_script(_RENEW)
+        self.sharded = sharded
+        self.wait_replicas = wait_replicas
+        self.wait_timeout_ms = wait_timeout_ms
+        self._waiter: Any = None
+        if wait_replicas > 0:
+            from server.replicawait import Waiter
+
+            self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
 
     async def create(self, workshop: Workshop, facilitator_token: str) -> str:
         """Store a new workshop at seq 0 and give it a free join code."""
@@ -217,12 +251,17 @@ class Store:
             LOG_KEEP,
             OP_TTL,
             state or b"",
+            "SPUBLISH" if self.sharded else "PUBLISH",
+            "1" if self._waiter is not None else "",
         ]
         args += [raw for _, raw in entries]
-        try:
-            reply = await self._commit(keys=keys, args=args)
-        except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
-            reply = await self._commit(keys=keys, args=args)
+        if self._waiter is not None:
+            reply = await self._waiter.commit(keys, args)
+        else:
+            try:
+                reply = await self._commit(keys=keys, args=args)
+            except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
+                reply = await self._commit(keys=keys, args=args)
         outcome = reply[0].decode()
         if outcome == "ok":
             return CommitResult("ok", seq=int(reply[1]), snap=int(reply[2] or 0))
@@ -295,7 +334,10 @@ class Store:
         return found
 
     async def publish(self, workshop_id: str, message: bytes) -> None:
-        await self._r.publish(channel(workshop_id), message)
+        if self.sharded:
+            await self._r.spublish(channel(workshop_id), message)
+        else:
+            await self._r.publish(channel(workshop_id), message)
 
 
 def _facilitator(workshop: Workshop) -> str:

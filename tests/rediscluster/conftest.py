@@ -1,0 +1,69 @@
+"""Fixtures on Debian's redis-server 7: one Redis Cluster (3 masters, 3 replicas) for the whole
+session, and a single non-cluster Redis 7. Each test starts its own server processes."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+from redis.asyncio.cluster import RedisCluster
+
+from server.embedded import EmbeddedRedis, free_port
+from server.localcluster import LocalCluster, redis7_binary
+from server.redisconn import cluster_client, parse
+from tests.faults.cluster import Cluster, logged_problems
+
+
+def _binary() -> str:
+    found = redis7_binary()
+    if found is None:
+        pytest.fail(
+            "no redis-server 7 on PATH: `./dev test` installs Debian's redis-server package "
+            "(or set PARCOURS_REDIS_SERVER to a redis-server 7 binary)"
+        )
+    return found
+
+
+@pytest.fixture(scope="session")
+def redis_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalCluster]:
+    """3 masters + 3 replicas of redis-server 7 on free loopback ports, for the session."""
+    made = LocalCluster(tmp_path_factory.mktemp("redis-cluster"), binary=_binary())
+    made.start()
+    yield made
+    made.stop()
+
+
+class OnCluster(Cluster):
+    """The faults suite's helper, pointed at the session's Redis Cluster (never stopped here)."""
+
+    def __init__(self, root: Path, redis_cluster: LocalCluster) -> None:
+        super().__init__(root)
+        self.local = redis_cluster
+
+    @property
+    def redis_url(self) -> str:
+        return self.local.url
+
+    def client(self) -> RedisCluster:  # type: ignore[override]
+        return cluster_client(parse(self.local.url))
+
+
+@pytest.fixture
+async def on_cluster(redis_cluster: LocalCluster, tmp_path: Path) -> AsyncIterator[OnCluster]:
+    """Server processes of this test on the shared cluster; stopped at the end."""
+    redis_cluster.wait_healthy()
+    made = OnCluster(tmp_path, redis_cluster)
+    yield made
+    made.stop()
+    if not made.redis_faults:
+        assert not logged_problems(made.servers), "a server logged an error or a traceback"
+
+
+@pytest.fixture(scope="session")
+def redis7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
+    """One non-cluster redis-server 7 (Debian's) on a free loopback port."""
+    made = EmbeddedRedis(tmp_path_factory.mktemp("redis7"), port=free_port(), binary=_binary())
+    made.start()
+    yield made
+    made.stop()
