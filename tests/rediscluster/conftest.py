@@ -67,3 +67,19 @@ def redis7(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedRedis]:
     made.start()
     yield made
     made.stop()
+
+
+_FIGURES: dict[str, str] = {}
+
+
+@pytest.fixture(scope="session")
+def cluster_figures() -> dict[str, str]:
+    """Measured figures, printed at the end of the run (they go into docs/operations.md)."""
+    return _FIGURES
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _FIGURES:
+        terminalreporter.section("redis cluster figures")
+        for name, line in _FIGURES.items():
+            terminalreporter.write_line(f"{name}: {line}")
