@@ -15,8 +15,6 @@ from tests.servers import ServerProcess
 
 AWAY = 1000
 WRITERS = 10
-OP_MEMORY = 600
-"""Op ids are remembered at least ten minutes: a phone that retries after a long outage."""
 
 
 async def write(writers: list[Phone], count: int) -> None:
