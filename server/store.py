@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import NoScriptError, RedisError
 
 from sessions.model import Workshop
@@ -157,6 +158,14 @@ class Store:
             from server.replicawait import Waiter
 
             self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
+
+    async def ping(self) -> None:
+        """Redis answers: one server, or any node of a cluster (a shard failing over leaves
+        the others serving, so the process stays in its load balancer)."""
+        if isinstance(self.redis, RedisCluster):
+            await self._r.ping(target_nodes=RedisCluster.RANDOM)
+        else:
+            await self._r.ping()
 
     async def create(self, workshop: Workshop, facilitator_token: str) -> str:
         """Store a new workshop at seq 0 and give it a free join code."""

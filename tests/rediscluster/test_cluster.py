@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import redis
 
-from server.store import OP_TTL
+from server.store import OP_TTL, channel
 from tests.faults.cluster import crowd, durability_report, op_log, stored_seq
 from tests.faults.phones import converged, stop_all, until, violations
 from tests.faults.test_resume import AWAY, WRITERS, away_client, board, write
@@ -64,3 +64,32 @@ async def test_resume_after_1000_changes_on_the_cluster(on_cluster: OnCluster) -
     assert away.workshop == host.workshop
     await away.close()
     await stop_all([host, *writers])
+
+
+async def test_classic_pubsub_on_the_cluster_still_fans_out(on_cluster: OnCluster) -> None:
+    """--pubsub classic on a cluster (as with Redis 6.2 nodes): one feed each, boards converge."""
+    servers = await on_cluster.serve(1, "--pubsub", "classic", "--log-level", "info")
+    servers += await on_cluster.serve(1, "--pubsub", "classic")
+    assert "Redis Cluster, classic pub/sub" in servers[0].log()
+    host, phones, created = await crowd(servers, 6)
+    everyone = [host, *phones]
+    name = channel(created["workshop"])
+
+    def subscribed() -> int:
+        total = 0
+        for node in on_cluster.local.nodes:
+            with node.client() as client:
+                total += int(client.execute_command("PUBSUB", "NUMSUB", name)[1])
+        return total
+
+    await until(lambda: subscribed() == 2, 10, "each process subscribed on some node")
+    for phone in phones:
+        await phone.order({"type": "note.add", **phone.cell(), "text": phone.name})
+    await until(lambda: not any(p.outbox for p in everyone), 10, "every note answered")
+    client = on_cluster.client()
+    newest = await stored_seq(client, created["workshop"])
+    await client.aclose()
+    assert newest is not None
+    await until(lambda: converged(everyone, newest), 10, "every client at the newest seq")
+    assert not violations(everyone)
+    await stop_all(everyone)
