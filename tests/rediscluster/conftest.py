@@ -13,6 +13,7 @@ from server.embedded import EmbeddedRedis, free_port
 from server.localcluster import LocalCluster, redis7_binary
 from server.redisconn import cluster_client, parse
 from tests.faults.cluster import Cluster, logged_problems
+from tests.servers import ServerProcess
 
 
 def _binary() -> str:
@@ -40,6 +41,7 @@ class OnCluster(Cluster):
     def __init__(self, root: Path, redis_cluster: LocalCluster) -> None:
         super().__init__(root)
         self.local = redis_cluster
+        self.pair: list[ServerProcess] = []
 
     @property
     def redis_url(self) -> str:
@@ -49,13 +51,38 @@ class OnCluster(Cluster):
         return cluster_client(parse(self.local.url))
 
 
+@pytest.fixture(scope="session")
+def cluster_pair(
+    redis_cluster: LocalCluster, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[list[ServerProcess]]:
+    """Two `parcours serve` processes on the cluster for the session (acks WAIT for a replica),
+    shared by the tests: each start costs a second of CPU."""
+    logs = tmp_path_factory.mktemp("cluster-logs")
+    started = [
+        ServerProcess(redis_cluster.url, None, "--log-level", "info", *WAIT).start(logs),
+        ServerProcess(redis_cluster.url, None, *WAIT).start(logs),
+    ]
+    yield started
+    for server in started:
+        server.stop()
+
+
+WAIT = ("--redis-wait-replicas", "1")
+
+
 @pytest.fixture
-async def on_cluster(redis_cluster: LocalCluster, tmp_path: Path) -> AsyncIterator[OnCluster]:
-    """Server processes of this test on the shared cluster; stopped at the end."""
+async def on_cluster(
+    redis_cluster: LocalCluster, cluster_pair: list[ServerProcess], tmp_path: Path
+) -> AsyncIterator[OnCluster]:
+    """The shared pair (``.pair``) and any servers this test starts (stopped at its end)."""
     redis_cluster.wait_healthy()
     made = OnCluster(tmp_path, redis_cluster)
+    made.pair = cluster_pair
+    seen = [len(server.log()) for server in cluster_pair]
     yield made
     made.stop()
+    new = "".join(s.log()[at:] for s, at in zip(cluster_pair, seen, strict=True))
+    assert "Traceback" not in new and " ERROR " not in new, new[-3000:]
     if not made.redis_faults:
         assert not logged_problems(made.servers), "a server logged an error or a traceback"
 

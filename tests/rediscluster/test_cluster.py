@@ -16,9 +16,8 @@ NOTES = 5
 
 async def test_two_processes_on_the_cluster_converge(on_cluster: OnCluster) -> None:
     """Clients on 2 processes of a cluster converge, over sharded pub/sub, nothing lost."""
-    servers = await on_cluster.serve(1, "--log-level", "info")
-    servers += await on_cluster.serve(1)
-    assert "Redis Cluster, sharded pub/sub" in servers[0].log()
+    servers = on_cluster.pair
+    assert "Redis Cluster, sharded pub/sub, acks wait for 1 replica(s)" in servers[0].log()
     host, phones, created = await crowd(servers, 12)
     everyone = [host, *phones]
     for i in range(NOTES):
@@ -49,7 +48,7 @@ async def test_two_processes_on_the_cluster_converge(on_cluster: OnCluster) -> N
 
 async def test_resume_after_1000_changes_on_the_cluster(on_cluster: OnCluster) -> None:
     """Away for 1,000 changes made on 2 processes: exactly those entries, once, no snapshot."""
-    servers = await on_cluster.serve(2)
+    servers = on_cluster.pair
     host, writers = await board(servers, WRITERS)
     away = away_client(servers[0], host)
     await away.connect()

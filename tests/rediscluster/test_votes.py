@@ -10,7 +10,7 @@ async def test_vote_storm_300_by_3_over_2_processes_is_exact(
     on_cluster: OnCluster, cluster_figures: dict[str, str]
 ) -> None:
     """300 voters x 3 dots (some resent, some over budget) via 2 processes: tallies exact."""
-    servers = await on_cluster.serve(2)
+    servers = on_cluster.pair
     node = on_cluster.local.nodes[0]
     assert node.process is not None
     meter = Meter([s.process.pid for s in servers if s.process], node.process.pid)
