@@ -117,12 +117,21 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.cluster", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="smoke size")
     parser.add_argument("--room-rate", type=int, default=100, help="changes/s in the room")
+    parser.add_argument("--room", type=int, help="phones in the room (default: the size's)")
+    parser.add_argument("--rooms", type=int, help="rooms in `rooms` (default: the size's)")
+    parser.add_argument("--room-size", type=int, help="phones per room in `rooms`")
+    parser.add_argument("--seconds", type=float, help="measured seconds of each phase")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     binary = redis7_binary()
     if binary is None:
         parser.error("needs a redis-server 7 on PATH (apt install redis-server)")
     size = Size.pick(args.quick)
+    size.room = args.room or size.room
+    size.rooms = args.rooms or size.rooms
+    size.room_size = args.room_size or size.room_size
+    if args.seconds:
+        size.seconds = size.step_seconds = args.seconds
     room_phases = [
         Phase(
             name=f"{args.room_rate}/s", rate=args.room_rate, warmup=1.0, duration=size.step_seconds

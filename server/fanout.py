@@ -48,22 +48,27 @@ class _Feed:
         self.channels: set[str] = set()
         self.leaving: set[str] = set()
         self.task: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
         self._own_client = own_client
 
     async def add(self, name: str) -> None:
-        if self.sharded:
-            await self.pubsub.ssubscribe(name)
-        else:
-            await self.pubsub.subscribe(name)
-        self.channels.add(name)
+        # One at a time: a PubSub connects on its first command, and two first commands at
+        # once would each open a connection, only the last of which is ever read.
+        async with self.lock:
+            if self.sharded:
+                await self.pubsub.ssubscribe(name)
+            else:
+                await self.pubsub.subscribe(name)
+            self.channels.add(name)
 
     async def remove(self, name: str) -> None:
-        self.channels.discard(name)
-        self.leaving.add(name)
-        if self.sharded:
-            await self.pubsub.sunsubscribe(name)
-        else:
-            await self.pubsub.unsubscribe(name)
+        async with self.lock:
+            self.channels.discard(name)
+            self.leaving.add(name)
+            if self.sharded:
+                await self.pubsub.sunsubscribe(name)
+            else:
+                await self.pubsub.unsubscribe(name)
 
     async def close(self) -> None:
         if self.task is not None:
@@ -207,7 +212,13 @@ class Hub:
                 await old.remove(name)
         self._placed.pop(name, None)
         feed = await self._feed(feed_name, host, port)
-        await feed.add(name)
+        try:
+            await feed.add(name)
+        except BaseException:
+            if not feed.channels and feed.task is None and self._feeds.get(feed_name) is feed:
+                del self._feeds[feed_name]  # never worked (a dead node still in the slot map)
+                spawn(feed.close())
+            raise
         self._placed[name] = feed_name
         if feed.task is None:
             feed.task = asyncio.create_task(self._listen(feed), name=f"feed-{feed_name}")

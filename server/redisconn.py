@@ -26,6 +26,8 @@ log = logging.getLogger("parcours.redis")
 
 CLUSTER_SCHEMES = {"redis+cluster": "redis", "rediss+cluster": "rediss"}
 PubSubMode = Literal["auto", "sharded", "classic"]
+FAILOVER_RETRIES = 20
+"""Retries of a cluster command (0.05 s doubling to 0.5 s apart: about 8 s in all)."""
 
 
 class RedisUrlError(ValueError):
@@ -82,8 +84,8 @@ def cluster_client(target: Target, **options: Any) -> RedisCluster:
         target.url,
         startup_nodes=seeds,
         # A failover takes a few seconds (cluster-node-timeout plus the election): retry the
-        # command against the refreshed slot map for a while before answering `unavailable`.
-        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), 6),
+        # command against the refreshed slot map for about 8 s before answering `unavailable`.
+        retry=Retry(ExponentialBackoff(cap=0.5, base=0.05), FAILOVER_RETRIES),
         **options,
     )
     return client

@@ -3,9 +3,12 @@ sharded pub/sub, every key of a workshop on its slot, resume after 1,000 changes
 
 from __future__ import annotations
 
+import asyncio
+
 import redis
 
 from server.store import OP_TTL, channel
+from tests.client import BoardClient, create_workshop
 from tests.faults.cluster import crowd, durability_report, op_log, stored_seq
 from tests.faults.phones import converged, stop_all, until, violations
 from tests.faults.test_resume import AWAY, WRITERS, away_client, board, write
@@ -92,3 +95,26 @@ async def test_classic_pubsub_on_the_cluster_still_fans_out(on_cluster: OnCluste
     await until(lambda: converged(everyone, newest), 10, "every client at the newest seq")
     assert not violations(everyone)
     await stop_all(everyone)
+
+
+async def test_workshops_loaded_at_once_share_one_feed_per_master(on_cluster: OnCluster) -> None:
+    """12 workshops opened at once on 2 processes: one pub/sub connection per master each."""
+    servers = on_cluster.pair
+    made = [await create_workshop(servers[0].base, f"At once {i}") for i in range(12)]
+    clients = [
+        BoardClient(server.ws_url, m["workshop"], m["token"]) for m in made for server in servers
+    ]
+    await asyncio.gather(*(client.connect() for client in clients))
+    masters = [
+        n for n in on_cluster.local.nodes if n.alive and on_cluster.local.role(n) == "master"
+    ]
+    for m in made:
+        owner = on_cluster.local.master_of(f"{{w:{m['workshop']}}}:meta")
+        with owner.client() as node:
+            found = node.execute_command("PUBSUB", "SHARDNUMSUB", channel(m["workshop"]))
+            assert int(found[1]) == 2
+    for node in masters:
+        with node.client() as client:
+            feeds = client.client_list(_type="pubsub")
+        assert len(feeds) <= 2, f"{node.name}: {len(feeds)} pub/sub connections (one per process)"
+    await asyncio.gather(*(client.close() for client in clients))
