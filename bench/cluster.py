@@ -109,6 +109,7 @@ def _figures(result: dict[str, Any]) -> dict[str, Any]:
         "changes_per_s": round(phase["changes_per_s"], 1),
         "server_cpu": round(sum(v for k, v in cpu.items() if k.startswith("parcours")), 2),
         "redis_cpu": round(sum(v for k, v in cpu.items() if k.startswith("redis")), 2),
+        "others_cpu": round(phase.get("others_cpu", 0.0), 2),
         "lost_dup_reordered": [result["integrity"][k] for k in ("lost", "duplicated", "reordered")],
     }
 
@@ -121,6 +122,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rooms", type=int, help="rooms in `rooms` (default: the size's)")
     parser.add_argument("--room-size", type=int, help="phones per room in `rooms`")
     parser.add_argument("--seconds", type=float, help="measured seconds of each phase")
+    parser.add_argument("--repeat", type=int, default=1, help="run every backend this many times")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     binary = redis7_binary()
@@ -143,7 +145,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-cluster-") as folder:
         workdir = Path(folder)
         ctx = Ctx(workdir=workdir, size=size)
-        for key, start in _backends(workdir, binary):
+        plan = [
+            (f"{key}#{n + 1}" if args.repeat > 1 else key, start)
+            for n in range(args.repeat)
+            for key, start in _backends(workdir / f"run-{n + 1}", binary)
+        ]
+        for key, start in plan:
             backend = start()
             try:
                 room = _run(ctx, backend, 1, size.room, room_phases, None)
@@ -168,7 +175,8 @@ def _table(found: dict[str, Any]) -> None:
     out = sys.stdout
     out.write(
         "| backend | scenario | change-to-all p50 / p99 (ms) | ack p99 (ms) | changes/s "
-        "| server CPU | Redis CPU (all nodes) |\n| --- | --- | --- | --- | --- | --- | --- |\n"
+        "| server CPU | Redis CPU (all nodes) | others' CPU |\n"
+        "| --- | --- | --- | --- | --- | --- | --- | --- |\n"
     )
     for run in found.values():
         for scenario, f in run.items():
@@ -177,7 +185,7 @@ def _table(found: dict[str, Any]) -> None:
             out.write(
                 f"| {run['backend']} | {scenario} | {f['p50_ms']} / {f['p99_ms']} | "
                 f"{f['ack_p99_ms']} | {f['changes_per_s']} | {f['server_cpu']} | "
-                f"{f['redis_cpu']} |\n"
+                f"{f['redis_cpu']} | {f['others_cpu']} |\n"
             )
 
 
