@@ -244,7 +244,7 @@ class Hub:
         if feed is not None:
             with contextlib.suppress(RedisError, OSError):
                 await feed.remove(name)
-            if not feed.channels:
+            if not feed.channels and self._feeds.get(feed.name) is feed:
                 del self._feeds[feed.name]
                 await feed.close()
 
