@@ -153,8 +153,14 @@ class LocalCluster:
         total = self.masters * (1 + self.replicas)
         for i, (port, bus) in enumerate(self._ports(total)):
             self.nodes.append(Node(port=port, bus_port=bus, data_dir=self.root / f"node-{i}"))
+        known = all((node.data_dir / "nodes.conf").exists() for node in self.nodes)
         for node in self.nodes:
             self._spawn(node)
+        if known:  # started before: every node rejoins from its nodes.conf, with its data
+            for node in self.nodes:
+                self._wait_ping(node)
+            self.wait_healthy(timeout)
+            return self.url
         for node in self.nodes:
             self._wait_ping(node)
             with node.client() as client:
