@@ -19,6 +19,7 @@ import logging
 import time
 from typing import Any
 
+import redis.asyncio as aioredis
 from redis.asyncio.cluster import RedisCluster
 from redis.asyncio.retry import Retry
 from redis.backoff import NoBackoff
@@ -185,8 +186,15 @@ class Hub:
         found = self._feeds.get(name)
         if found is not None:
             return found
-        if not self.cluster:
+        if not self.cluster and not self.target.url:
             feed = _Feed(name, self._redis.pubsub(), self.sharded)
+        elif not self.cluster:
+            # Its own connection, no retries: a lost connection ends the feed, and every room
+            # catches up at once when it is back (a silent reconnect would wait for the sweep).
+            client = aioredis.Redis.from_url(
+                self.target.url, retry=Retry(NoBackoff(), 0), health_check_interval=10
+            )
+            feed = _Feed(name, client.pubsub(), self.sharded, own_client=client)
         else:
             # A plain client on that one node, with no retries of its own: when the node dies
             # the feed dies, and its channels are placed again on the new owner.
