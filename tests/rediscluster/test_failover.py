@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import signal
 import time
 
 import redis
@@ -146,4 +147,45 @@ async def test_migration_of_the_workshop_slot_mid_traffic(
         f"slot migrated: longest a change waited for its ack {figures['worst_wait']:.2f} s, "
         f"{figures['unavailable']:.0f} `unavailable` answers, 0 acked lost or doubled"
     )
+    await stop_all(everyone)
+
+
+def replica_of(local: LocalCluster, master: Node) -> Node:
+    """The live replica following ``master``."""
+    for node in local.nodes:
+        if node.alive and node is not master:
+            with node.client() as client:
+                info = client.info("replication")
+            if info.get("role") == "slave" and int(info.get("master_port", 0)) == master.port:
+                return node
+    raise AssertionError(f"no replica follows {master.name}")
+
+
+async def test_a_stalled_replica_makes_changes_unavailable_never_doubled(
+    on_cluster: OnCluster,
+) -> None:
+    """Acks WAIT for a replica: one frozen (SIGSTOP) gives `unavailable`, then one ack, once."""
+    local: LocalCluster = on_cluster.local
+    servers = on_cluster.pair
+    host, phones, created = await crowd(servers, 2, retry_after=0.3)
+    everyone = [host, *phones]
+    frozen = replica_of(local, local.master_of(f"{{w:{created['workshop']}}}:meta"))
+    assert frozen.process is not None
+    on_cluster.redis_faults = True
+    frozen.process.send_signal(signal.SIGSTOP)
+    try:
+        writer = phones[0]
+        op = await writer.order(note(writer, 0))
+        await until(lambda: "unavailable" in writer.errors_of.get(op, []), 10, "refused for now")
+        assert op not in writer.acks, "not acknowledged while no replica confirms it"
+    finally:
+        frozen.process.send_signal(signal.SIGCONT)
+    await until(lambda: op in writer.acks, 15, "acknowledged once the replica is back")
+    client = on_cluster.client()
+    newest = await stored_seq(client, created["workshop"])
+    log = await op_log(client, created["workshop"])
+    await client.aclose()
+    assert [o for _, o in log].count(op) == 1, "committed once, whatever the resends"
+    assert durability_report(everyone, log) == {"missing": [], "doubled": [], "moved": []}
+    await until(lambda: converged(everyone, newest or 0), 10, "every client at the newest seq")
     await stop_all(everyone)
