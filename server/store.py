@@ -18,6 +18,7 @@ Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code), and
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from typing import Any, Literal
 
 import msgspec
 from redis.asyncio.cluster import RedisCluster
-from redis.exceptions import NoScriptError, RedisError
+from redis.exceptions import AskError, ClusterError, NoScriptError, RedisError, TryAgainError
 
 from sessions.model import Workshop
 from sessions.protocol import Entry, encoder, entry_decoder
@@ -39,6 +40,8 @@ board/static/js/connection.js drops outbox entries older than this (less a margi
 SNAPSHOT_EVERY = 100
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+_SLOT_BUSY_ATTEMPTS = 20
+"""Tries of a commit on a slot being migrated: 0.05 s doubling to 0.5 s apart, about 8 s."""
 
 _workshop_decoder = msgspec.json.Decoder(Workshop)
 
@@ -267,10 +270,7 @@ class Store:
         if self._waiter is not None:
             reply = await self._waiter.commit(keys, args)
         else:
-            try:
-                reply = await self._commit(keys=keys, args=args)
-            except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
-                reply = await self._commit(keys=keys, args=args)
+            reply = await self._run_commit(keys, args)
         outcome = reply[0].decode()
         if outcome == "ok":
             return CommitResult("ok", seq=int(reply[1]), snap=int(reply[2] or 0))
@@ -283,6 +283,23 @@ class Store:
         if outcome == "epoch":
             return CommitResult("epoch")
         return CommitResult("missing")
+
+    async def _run_commit(self, keys: list[str], args: list[bytes | str | int]) -> Any:
+        """The script, retried while its slot is half migrated: Redis runs a multi-key script on
+        neither side then (``TRYAGAIN``; redis-py gives up after 16 tries, well within a
+        migration). A retry of a commit that did run is answered ``dup``: never applied twice."""
+        delay = 0.05
+        for attempt in range(_SLOT_BUSY_ATTEMPTS):
+            try:
+                return await self._commit(keys=keys, args=args)
+            except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
+                return await self._commit(keys=keys, args=args)
+            except (TryAgainError, AskError, ClusterError):
+                if attempt == _SLOT_BUSY_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        raise RedisError("unreachable")  # pragma: no cover
 
     async def op_seq(self, workshop_id: str, op_id: str) -> int | None:
         """The seq a command with ``op_id`` was committed at, if it was (within OP_TTL)."""
