@@ -204,7 +204,13 @@ _NO_UVLOOP = (
 )
 
 
-def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "parcours") -> Proc:
+def parcours(
+    redis_url: str,
+    workdir: Path,
+    loop: str = "auto",
+    name: str = "parcours",
+    extra: tuple[str, ...] = (),
+) -> Proc:
     """``python -m server.cli serve``, the real thing, with the per-address cap raised."""
     port = free_port()
     launcher = ["-m", "server.cli"]
@@ -222,6 +228,7 @@ def parcours(redis_url: str, workdir: Path, loop: str = "auto", name: str = "par
         "warning",
         "--max-connections-per-ip",
         "100000",
+        *extra,
     ]
     proc = Proc(name, args, workdir / f"{name}-{port}.log", cwd=TREE["path"])
     proc.port = port  # type: ignore[attr-defined]

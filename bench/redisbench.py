@@ -83,7 +83,9 @@ def run(redis: Redis, quick: bool) -> dict[str, Any]:
             "e",
             "{w:bench}:ch",
             "5000",
-            "900",
+            "604800",
+            "",
+            "PUBLISH",
             "",
             _ENTRY,
         )
@@ -102,7 +104,9 @@ def run(redis: Redis, quick: bool) -> dict[str, Any]:
             "e",
             "{w:bench}:ch",
             "5000",
-            "900",
+            "604800",
+            "",
+            "PUBLISH",
             "",
             _ENTRY,
         )

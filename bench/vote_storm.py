@@ -35,9 +35,9 @@ from typing import Any
 
 import httpx
 import msgspec
-import redis.asyncio as aioredis
 
 from bench.vote_phone import Phone, bounded, until
+from server import redisconn
 from server.embedded import EmbeddedRedis, free_port
 from server.store import Store
 from sessions.voting import tallies
@@ -228,7 +228,7 @@ async def _storm(
     assert await host.call(start, "start") == "ack"
     everyone = [host, *phones]
     await until(lambda: len({p.seq for p in everyone}) == 1, 60, "everyone at one seq")
-    store = Store(aioredis.from_url(redis_url))
+    store = Store(redisconn.connect(redis_url, 8)[0])  # one Redis, or redis+cluster://
     try:
         before = await store.load(workshop)
         assert before is not None

@@ -185,7 +185,7 @@ async def join_qr(request: Request) -> Response:
 async def health(request: Request) -> Response:
     ctx: Context = request.app.state.ctx
     try:
-        await ctx.store.redis.ping()
+        await ctx.store.ping()
     except Exception:
         return problem("unavailable", "Redis does not answer.", 503)
     return _json({"ok": True, "rooms": len(ctx.hub.rooms)})

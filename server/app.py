@@ -7,7 +7,7 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-import redis.asyncio as aioredis
+from redis.exceptions import RedisError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import FileResponse, Response
@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, keeping_api, reference, ws
+from server import api, exports_api, keeping_api, redisconn, reference, ws
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.settings import Settings
@@ -63,24 +63,44 @@ async def _page(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", headers={"cache-control": "no-cache"})
 
 
+async def _version(client: object) -> tuple[int, int]:
+    """The server version, waiting a while for a Redis that is still starting."""
+    delay = 0.1
+    for _ in range(40):
+        try:
+            return await redisconn.server_version(client)
+        except (RedisError, OSError) as exc:
+            log.warning("Redis not answering yet (%s); waiting", exc)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 1.0)
+    log.warning("Redis still not answering: assuming a server without sharded pub/sub")
+    return (0, 0)
+
+
 def create_app(settings: Settings) -> Starlette:
     if not settings.redis_url:
         raise ValueError("create_app needs settings.redis_url (the CLI starts an embedded Redis)")
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        # A blocking pool: a burst of sockets (clients moving here from a stopped process) waits
-        # a moment for a connection instead of failing with "Too many connections".
-        pool = aioredis.BlockingConnectionPool.from_url(
-            settings.redis_url or "",
-            max_connections=REDIS_CONNECTIONS,
-            timeout=10,
-            health_check_interval=10,
-            retry_on_timeout=True,
+        client, target = redisconn.connect(settings.redis_url or "", REDIS_CONNECTIONS)
+        sharded = redisconn.sharded_for(settings.pubsub, await _version(client))  # type: ignore[arg-type]
+        store = Store(
+            client,
+            sharded=sharded,
+            wait_replicas=settings.redis_wait_replicas,
+            wait_timeout_ms=settings.redis_wait_timeout_ms,
+            target=target,
         )
-        client = aioredis.Redis.from_pool(pool)
-        store = Store(client)
-        hub = Hub(store, client)
+        hub = Hub(store, client, sharded=sharded, target=target)
+        log.info(
+            "Redis %s, %s pub/sub%s",
+            "Cluster" if target.cluster else "server",
+            hub.mode,
+            f", acks wait for {settings.redis_wait_replicas} replica(s)"
+            if settings.redis_wait_replicas
+            else "",
+        )
         app.state.ctx = Context(
             settings=settings,
             store=store,

@@ -7,6 +7,7 @@ import logging
 import signal
 import socket
 import sys
+import time
 from pathlib import Path
 
 import uvicorn
@@ -32,6 +33,9 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=args.log_level,
         max_connections_per_ip=args.max_connections_per_ip,
         retention_days=args.retention_days,
+        pubsub=args.pubsub,
+        redis_wait_replicas=args.redis_wait_replicas,
+        redis_wait_timeout_ms=args.redis_wait_timeout_ms,
     )
     embedded = None
     if not settings.redis_url:
@@ -75,7 +79,9 @@ def _fields(settings: Settings) -> dict[str, object]:
 
 
 def _redis(args: argparse.Namespace) -> int:
-    embedded = EmbeddedRedis(Path(args.data_dir), port=args.port)
+    if args.cluster:
+        return _redis_cluster(args)
+    embedded = EmbeddedRedis(Path(args.data_dir), port=args.port or 6379)
     try:
         url = embedded.start()
     except EmbeddedRedisError as exc:
@@ -93,6 +99,41 @@ def _redis(args: argparse.Namespace) -> int:
     return 0
 
 
+def _redis_cluster(args: argparse.Namespace) -> int:
+    from server.localcluster import LocalCluster
+
+    made = LocalCluster(
+        Path(args.data_dir) / "cluster",
+        masters=args.cluster,
+        replicas=args.replicas,
+        base_port=args.port or 7000,
+    )
+    if made.version < (7, 0):
+        log.warning("no redis-server 7 found (apt install redis-server): using %s", made.binary)
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    try:
+        url = made.start()
+        log.info(
+            "Redis Cluster %d.%d (%d masters, %d replicas each, loopback only) at %s; "
+            "Ctrl+C stops it. Run: parcours serve --redis-url %s",
+            *made.version,
+            args.cluster,
+            args.replicas,
+            url,
+            url,
+        )
+        while any(node.alive for node in made.nodes):
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        pass
+    except EmbeddedRedisError as exc:
+        log.error("%s", exc)
+        return 2
+    finally:
+        made.stop()
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="parcours", description="Real-time customer-journey board.")
     commands = top.add_subparsers(dest="command", required=True)
@@ -100,7 +141,26 @@ def parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the board (embedded Redis unless --redis-url)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--redis-url", help="external Redis/Valkey (env PARCOURS_REDIS_URL)")
+    serve.add_argument(
+        "--redis-url",
+        help="external Redis/Valkey (env PARCOURS_REDIS_URL); redis+cluster://host:port for a "
+        "Redis Cluster",
+    )
+    serve.add_argument(
+        "--pubsub",
+        choices=["auto", "sharded", "classic"],
+        help="fan-out: sharded pub/sub (Redis 7+), classic, or auto (the default)",
+    )
+    serve.add_argument(
+        "--redis-wait-replicas",
+        type=int,
+        help="acknowledge a change only once this many replicas hold it (WAIT; default 0)",
+    )
+    serve.add_argument(
+        "--redis-wait-timeout-ms",
+        type=int,
+        help="how long a commit waits for those replicas before answering unavailable (500)",
+    )
     serve.add_argument("--data-dir", help="embedded Redis data (default ./parcours-data)")
     serve.add_argument(
         "--allow-origin", action="append", help="origin allowed to connect (repeatable)"
@@ -129,8 +189,15 @@ def parser() -> argparse.ArgumentParser:
     serve.set_defaults(run=_serve)
 
     red = commands.add_parser("redis", help="run the bundled Redis alone, for several instances")
-    red.add_argument("--port", type=int, default=6379)
+    red.add_argument("--port", type=int, help="port (default 6379; first port of a cluster: 7000)")
     red.add_argument("--data-dir", default="parcours-data")
+    red.add_argument(
+        "--cluster",
+        type=int,
+        metavar="N",
+        help="run a local Redis Cluster of N masters instead (redis-server 7 from PATH)",
+    )
+    red.add_argument("--replicas", type=int, default=1, help="replicas per master (cluster)")
     red.set_defaults(run=_redis)
 
     export_command.add_commands(commands)

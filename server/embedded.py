@@ -67,7 +67,16 @@ class EmbeddedRedis:
     ``parcours serve``); a port listens on 127.0.0.1 (what the tests and ``parcours redis`` use).
     """
 
-    def __init__(self, data_dir: Path, port: int | None = None, *, appendonly: bool = True):
+    def __init__(
+        self,
+        data_dir: Path,
+        port: int | None = None,
+        *,
+        appendonly: bool = True,
+        binary: str | None = None,
+    ):
+        self.binary = binary
+        """Another redis-server to run than the bundled one (the tests' Redis 7)."""
         self.data_dir = data_dir.resolve()
         self.port = port
         self.appendonly = appendonly
@@ -86,7 +95,7 @@ class EmbeddedRedis:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self._refuse_if_in_use()
         args = [
-            binary(),
+            self.binary or binary(),
             "--dir", str(self.data_dir),
             "--bind", "127.0.0.1",
             "--protected-mode", "yes",

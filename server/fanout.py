@@ -1,8 +1,14 @@
-"""One Redis pub/sub connection per process, feeding the rooms this process holds.
+"""The pub/sub feeds of a process, feeding the rooms it holds.
 
-Pub/sub is fire-and-forget: a message lost while the connection is down is never sent again.
+Pub/sub is fire-and-forget: a message lost while a connection is down is never sent again.
 So it is only the fast path. Every entry has a seq, every second the hub compares each room's
-seq with Redis, and after a reconnect every room catches up from the op log.
+seq with Redis, and every room whose channel is (re)subscribed catches up from the op log.
+
+One feed is one pub/sub connection. On one Redis there is one feed. On a Redis Cluster with
+sharded pub/sub, a shard channel can only be subscribed on its slot's shard: there is one feed
+per master that owns a channel of ours, and channels move between feeds when their slot does
+(a failover, a migration: Redis tells us with an ``sunsubscribe``, or the feed's connection
+dies). On a cluster with classic pub/sub, one feed on any node hears every ``PUBLISH``.
 """
 
 from __future__ import annotations
@@ -11,12 +17,15 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import Any
 
 import redis.asyncio as aioredis
-from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.asyncio.cluster import RedisCluster
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from server import redisconn
 from server.background import spawn
 from server.rooms import Room
 from server.store import Store, channel
@@ -26,20 +35,86 @@ log = logging.getLogger("parcours.fanout")
 SWEEP_SECONDS = 1.0
 HEARTBEAT_SECONDS = 10.0
 IDLE_SECONDS = 60.0
-_HOME = "parcours:hub"
+_MAIN = "main"
+_DATA = ("message", "smessage")
+
+
+class _Feed:
+    """One pub/sub connection and the channels subscribed on it."""
+
+    def __init__(self, name: str, pubsub: Any, sharded: bool, own_client: Any = None) -> None:
+        self.name = name
+        self.pubsub = pubsub
+        self.sharded = sharded
+        self.channels: set[str] = set()
+        self.leaving: set[str] = set()
+        self.task: asyncio.Task[None] | None = None
+        self.lock = asyncio.Lock()
+        self._own_client = own_client
+
+    async def add(self, name: str) -> None:
+        # One at a time: a PubSub connects on its first command, and two first commands at
+        # once would each open a connection, only the last of which is ever read.
+        async with self.lock:
+            if self.sharded:
+                await self.pubsub.ssubscribe(name)
+            else:
+                await self.pubsub.subscribe(name)
+            self.channels.add(name)
+
+    async def remove(self, name: str) -> None:
+        async with self.lock:
+            self.channels.discard(name)
+            self.leaving.add(name)
+            if self.sharded:
+                await self.pubsub.sunsubscribe(name)
+            else:
+                await self.pubsub.unsubscribe(name)
+
+    async def close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+        with contextlib.suppress(Exception):
+            await self.pubsub.aclose()
+        if self._own_client is not None:
+            with contextlib.suppress(Exception):
+                await self._own_client.aclose()
 
 
 class Hub:
-    """The rooms of this process, and the one listener that feeds them."""
+    """The rooms of this process, and the feeds that keep them current."""
 
-    def __init__(self, store: Store, client: aioredis.Redis) -> None:
+    def __init__(
+        self,
+        store: Store,
+        client: Any,
+        *,
+        sharded: bool = False,
+        target: redisconn.Target | None = None,
+    ) -> None:
         self.store = store
+        self.target = target or redisconn.Target(url="", cluster=False)
         self._redis = client
+        self.cluster = isinstance(client, RedisCluster)
+        self.sharded = sharded
         self.rooms: dict[str, Room] = {}
         self._by_channel: dict[bytes, Room] = {}
         self._loading: dict[str, asyncio.Future[Room | None]] = {}
-        self._pubsub: aioredis.client.PubSub | None = None
+        self._feeds: dict[str, _Feed] = {}
+        self._placed: dict[str, str] = {}
+        """channel -> name of the feed it is subscribed on."""
+        self._wanted: set[str] = set()
+        self._dirty = asyncio.Event()
+        self._stale_topology = False
+        self._gaps: set[str] = set()
+        """Channels that were unsubscribed by a fault: their rooms catch up once placed again."""
         self._ready = asyncio.Event()
+        self.moves = 0
+        """How many times a channel was subscribed again elsewhere (failover, migration)."""
+
+    @property
+    def mode(self) -> str:
+        return "sharded" if self.sharded else "classic"
 
     async def room(self, workshop_id: str) -> Room | None:
         """The room of a workshop, loaded (and subscribed) on first use; None if none exists."""
@@ -65,11 +140,14 @@ class Hub:
 
     async def _load(self, workshop_id: str) -> Room | None:
         await self._ready.wait()
+        name = channel(workshop_id)
         # Subscribe before reading: whatever is committed after the read arrives on the channel.
-        await self._subscribe(channel(workshop_id))
+        self._wanted.add(name)
+        await self._place_quietly(name)
         loaded = await self.store.load(workshop_id)
         if loaded is None:
-            await self._unsubscribe(channel(workshop_id))
+            self._wanted.discard(name)
+            await self._unplace(name)
             return None
         room = Room(
             id=workshop_id,
@@ -81,68 +159,192 @@ class Hub:
             idle_since=time.monotonic(),
         )
         self.rooms[workshop_id] = room
-        self._by_channel[channel(workshop_id).encode()] = room
+        self._by_channel[name.encode()] = room
         return room
 
-    async def _subscribe(self, name: str) -> None:
-        if self._pubsub is not None:
-            with contextlib.suppress(RedisError):
-                await self._pubsub.subscribe(name)
+    # -- feeds ----------------------------------------------------------------------------
 
-    async def _unsubscribe(self, name: str) -> None:
-        if self._pubsub is not None:
-            with contextlib.suppress(RedisError):
-                await self._pubsub.unsubscribe(name)
+    def _owner(self, name: str) -> tuple[str, str, int] | None:
+        """The feed a channel belongs on: (feed name, host, port); None while unknown."""
+        if not self.cluster:
+            return _MAIN, "", 0
+        if not self.sharded:
+            current = self._feeds.get(_MAIN)
+            if current is not None:
+                return _MAIN, "", 0
+            node = self._redis.get_random_node()
+            return _MAIN, node.host, node.port
+        try:
+            node = self._redis.get_node_from_key(name)
+        except RedisError:
+            return None
+        if node is None:
+            return None
+        return node.name, node.host, node.port
+
+    async def _feed(self, name: str, host: str, port: int) -> _Feed:
+        found = self._feeds.get(name)
+        if found is not None:
+            return found
+        if not self.cluster and not self.target.url:
+            feed = _Feed(name, self._redis.pubsub(), self.sharded)
+        elif not self.cluster:
+            # Its own connection, no retries: a lost connection ends the feed, and every room
+            # catches up at once when it is back (a silent reconnect would wait for the sweep).
+            client = aioredis.Redis.from_url(
+                self.target.url, retry=Retry(NoBackoff(), 0), health_check_interval=10
+            )
+            feed = _Feed(name, client.pubsub(), self.sharded, own_client=client)
+        else:
+            # A plain client on that one node, with no retries of its own: when the node dies
+            # the feed dies, and its channels are placed again on the new owner.
+            client = redisconn.node_client(
+                self.target, host, port, retry=Retry(NoBackoff(), 0), health_check_interval=10
+            )
+            feed = _Feed(name, client.pubsub(), self.sharded, own_client=client)
+        self._feeds[name] = feed
+        return feed
+
+    async def _place(self, name: str) -> None:
+        """Subscribe ``name`` on the feed of its current owner (moving it if it was elsewhere)."""
+        owner = self._owner(name)
+        if owner is None:
+            raise _Unplaced(name)
+        feed_name, host, port = owner
+        was = self._placed.get(name)
+        if was == feed_name and feed_name in self._feeds:
+            return
+        if was is not None and was in self._feeds:
+            old = self._feeds[was]
+            with contextlib.suppress(RedisError, OSError):
+                await old.remove(name)
+        self._placed.pop(name, None)
+        feed = await self._feed(feed_name, host, port)
+        try:
+            await feed.add(name)
+        except BaseException:
+            if not feed.channels and feed.task is None and self._feeds.get(feed_name) is feed:
+                del self._feeds[feed_name]  # never worked (a dead node still in the slot map)
+                spawn(feed.close())
+            raise
+        self._placed[name] = feed_name
+        if feed.task is None:
+            feed.task = asyncio.create_task(self._listen(feed), name=f"feed-{feed_name}")
+        if was is not None or name in self._gaps:
+            self._gaps.discard(name)
+            self.moves += 1
+            room = self._by_channel.get(name.encode())
+            if room is not None:  # what was published meanwhile went nowhere: read the log
+                spawn(room.catch_up())
+                room.presence_poke()
+
+    async def _place_quietly(self, name: str) -> None:
+        try:
+            await self._place(name)
+        except (RedisError, OSError, _Unplaced) as exc:
+            log.warning("cannot subscribe %s yet (%s); retrying", name, exc)
+            self._stale_topology = True
+            self._dirty.set()
+
+    async def _unplace(self, name: str) -> None:
+        where = self._placed.pop(name, None)
+        feed = self._feeds.get(where) if where else None
+        if feed is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await feed.remove(name)
+            if not feed.channels and self._feeds.get(feed.name) is feed:
+                del self._feeds[feed.name]
+                await feed.close()
+
+    def _lost(self, feed: _Feed, names: set[str]) -> None:
+        """These channels of ``feed`` are no longer subscribed: place them again, soon."""
+        for name in names:
+            feed.channels.discard(name)
+            if self._placed.get(name) == feed.name:
+                del self._placed[name]
+            self._gaps.add(name)
+        if self.cluster:
+            self._stale_topology = True
+        self._dirty.set()
+
+    async def _listen(self, feed: _Feed) -> None:
+        try:
+            while True:
+                message = await feed.pubsub.get_message(timeout=5.0)
+                if message is None:
+                    continue
+                kind = message["type"]
+                if kind in _DATA:
+                    self._dispatch(message["channel"], message["data"])
+                elif kind in ("sunsubscribe", "unsubscribe"):
+                    name = message["channel"].decode()
+                    if name in feed.leaving:
+                        feed.leaving.discard(name)
+                    elif name in feed.channels:  # Redis moved the slot away (failover, migration)
+                        log.warning("%s was unsubscribed by Redis (slot moved)", name)
+                        self._lost(feed, {name})
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            log.warning("pub/sub feed %s lost (%s); subscribing again", feed.name, exc)
+            if self._feeds.get(feed.name) is feed:
+                del self._feeds[feed.name]
+            feed.task = None
+            self._lost(feed, set(feed.channels))
+            spawn(feed.close())
+
+    def _dispatch(self, name: bytes, data: bytes) -> None:
+        room = self._by_channel.get(name)
+        if room is None:
+            return
+        if data == b"presence":
+            room.presence_poke()
+        elif data == b"deleted":
+            room.deleted()
+        else:
+            room.on_published(data)
 
     async def run(self) -> None:
-        """Listen until cancelled, reconnecting with capped backoff; repair after each gap."""
+        """Keep every wanted channel subscribed until cancelled; repair after each gap."""
         delay = 0.05
         sweeper = asyncio.create_task(self._sweep_forever(), name="hub-sweep")
         try:
             while True:
+                self._dirty.clear()
                 try:
-                    await self._listen()
-                except (RedisConnectionError, RedisTimeoutError, OSError) as exc:
-                    log.warning("pub/sub connection lost (%s); reconnecting", exc)
-                    self._ready.clear()
+                    await self._place_all()
+                except (RedisError, OSError, _Unplaced) as exc:
+                    log.warning("pub/sub not ready (%s); retrying", exc)
+                    self._stale_topology = True
                     await asyncio.sleep(delay)
                     delay = min(delay * 2, 2.0)
                     continue
                 delay = 0.05
+                self._ready.set()
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(SWEEP_SECONDS):
+                        await self._dirty.wait()
         finally:
             sweeper.cancel()
-            if self._pubsub is not None:
-                with contextlib.suppress(Exception):
-                    await self._pubsub.aclose()  # type: ignore[no-untyped-call]
+            for feed in list(self._feeds.values()):
+                await feed.close()
+            self._feeds.clear()
 
-    async def _listen(self) -> None:
-        if self._pubsub is not None:
-            with contextlib.suppress(Exception):
-                await self._pubsub.aclose()  # type: ignore[no-untyped-call]
-        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        self._pubsub = pubsub
-        await pubsub.subscribe(_HOME, *[c.decode() for c in self._by_channel])
-        self._ready.set()
-        await self._repair_all()
-        while True:
-            message = await pubsub.get_message(timeout=5.0)
-            if message is None or message["type"] != "message":
-                continue
-            room = self._by_channel.get(message["channel"])
-            if room is None:
-                continue
-            data: bytes = message["data"]
-            if data == b"presence":
-                room.presence_poke()
-            elif data == b"deleted":
-                room.deleted()
-            else:
-                room.on_published(data)
+    async def _place_all(self) -> None:
+        if self._stale_topology and self.cluster:
+            await self._redis.nodes_manager.initialize()
+            self._stale_topology = False
+        if not self.cluster:
+            await self._check_main()
+        for name in sorted(self._wanted):
+            await self._place(name)
 
-    async def _repair_all(self) -> None:
-        for room in list(self.rooms.values()):
-            spawn(room.catch_up())
-            room.presence_poke()
+    async def _check_main(self) -> None:
+        """On one Redis, a feed with no channel yet still tells us Redis is there."""
+        if not self._wanted:
+            await self._redis.ping()
+
+    # -- the sweep ------------------------------------------------------------------------
 
     async def _sweep_forever(self) -> None:
         beat = time.monotonic()
@@ -163,6 +365,12 @@ class Hub:
         rooms = list(self.rooms.values())
         if not rooms:
             return
+        if self.cluster and self.sharded:
+            for room in rooms:  # the slot map moved (a MOVED seen by a command): follow it
+                owner = self._owner(channel(room.id))
+                if owner is not None and self._placed.get(channel(room.id)) != owner[0]:
+                    self._dirty.set()
+                    break
         held = [(room.seq, room.epoch) for room in rooms]  # before Redis: its seq is never lower
         heads = await self.store.heads([r.id for r in rooms])
         now = time.monotonic()
@@ -179,5 +387,12 @@ class Hub:
     def _drop(self, room: Room) -> None:
         if self.rooms.get(room.id) is room:
             del self.rooms[room.id]
-            self._by_channel.pop(channel(room.id).encode(), None)
-            spawn(self._unsubscribe(channel(room.id)))
+            name = channel(room.id)
+            self._by_channel.pop(name.encode(), None)
+            self._wanted.discard(name)
+            self._gaps.discard(name)
+            spawn(self._unplace(name))
+
+
+class _Unplaced(Exception):
+    """No node owns this channel's slot right now (a failover in progress)."""

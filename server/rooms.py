@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import msgspec
+from redis.exceptions import RedisError
 
 from server.background import spawn
 from server.mailbox import Mailbox
@@ -107,6 +108,11 @@ class Room:
             batch = [self._pending.popleft() for _ in range(min(BATCH, len(self._pending)))]
             try:
                 await self._commit(batch)
+            except RedisError as exc:  # Redis down, a failover, a migration: `unavailable`
+                log.warning("commit failed in workshop %s: %r", self.id, exc)
+                for item in batch:
+                    if not item.done.done():
+                        item.done.set_exception(exc)
             except Exception as exc:
                 log.exception("commit failed in workshop %s", self.id)
                 for item in batch:

@@ -22,6 +22,11 @@ class Settings:
     log_level: str = "info"
     retention_days: float | None = None
     """Delete workshops nobody changed for this many days (None: keep them until deleted)."""
+    pubsub: str = "auto"
+    """``auto`` (sharded pub/sub on Redis/Valkey 7+, else classic), ``sharded`` or ``classic``."""
+    redis_wait_replicas: int = 0
+    """Acknowledge a change only once this many replicas hold it (``WAIT``); 0: do not wait."""
+    redis_wait_timeout_ms: int = 500
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -36,5 +41,9 @@ class Settings:
             env["retention_days"] = float(days)
         if data := os.environ.get("PARCOURS_DATA_DIR"):
             env["data_dir"] = Path(data)
+        if pubsub := os.environ.get("PARCOURS_PUBSUB"):
+            env["pubsub"] = pubsub
+        if wait := os.environ.get("PARCOURS_REDIS_WAIT_REPLICAS"):
+            env["redis_wait_replicas"] = int(wait)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]

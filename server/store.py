@@ -5,18 +5,22 @@ stays legal on a Redis Cluster. Per workshop:
 
 - ``{w:ID}:meta``  hash: ``seq``, ``epoch``, ``state`` (JSON snapshot at ``snap``), ``snap``
 - ``{w:ID}:log``   stream of entries, ids ``<seq>-1``, trimmed by count (about ``LOG_KEEP``)
-- ``{w:ID}:op:X``  the seq that op id X was committed at, kept ``OP_TTL`` seconds
+- ``{w:ID}:op:X``  the seq that op id X was committed at, kept ``OP_TTL`` seconds (the
+  idempotency window: a browser drops what it could not send within it, see connection.js)
 - ``{w:ID}:auth``  hash: sha256(token) -> participant id
 - ``{w:ID}:who``   sorted set of online connections (presence), scored by expiry time
-- ``{w:ID}:ch``    pub/sub channel carrying each committed entry
+- ``{w:ID}:ch``    pub/sub channel carrying each committed entry (a shard channel with
+  ``SPUBLISH`` where the server has sharded pub/sub: it lives on the workshop's slot)
 - ``{w:ID}:vinfo`` hash: version id -> its description (JSON); ``{w:ID}:vstate`` the board
   (zlib-compressed JSON); at most ``VERSIONS_KEEP``, outside the op log so trimming keeps them
 
-Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code).
+Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code), and
+``parcours:templates`` (saved templates). Each is a single-key lookup, legal on a cluster.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
@@ -25,23 +29,30 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import msgspec
-import redis.asyncio as aioredis
-from redis.exceptions import NoScriptError
+from redis.asyncio.cluster import RedisCluster
+from redis.exceptions import AskError, ClusterError, NoScriptError, RedisError, TryAgainError
 
 from sessions.model import Workshop
 from sessions.protocol import Entry, encoder, entry_decoder
 from sessions.rules import apply_all
 
 LOG_KEEP = 5000
-OP_TTL = 900
+OP_WINDOW_DAYS = 7
+OP_TTL = OP_WINDOW_DAYS * 24 * 3600
+"""How long a committed op id is remembered: a resend within it is answered, never applied.
+board/static/js/connection.js drops outbox entries older than this (less a margin)."""
 SNAPSHOT_EVERY = 100
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+_SLOT_BUSY_ATTEMPTS = 20
+"""Tries of a commit on a slot being migrated: 0.05 s doubling to 0.5 s apart, about 8 s."""
 
 _workshop_decoder = msgspec.json.Decoder(Workshop)
 
 # KEYS: meta, log, op keys (one per entry). ARGV: expected seq, epoch, channel, log keep,
-# op ttl, state ('' = keep the old snapshot), then one entry JSON per op key.
+# op ttl, state ('' = keep the old snapshot), the publish command (PUBLISH or SPUBLISH: the
+# channel shares the workshop's hash tag, so a shard channel is on this slot), '1' to write the
+# op keys of retries again (so that a WAIT after it covers them), then one entry JSON per op key.
 _COMMIT = """
 local cur = redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'snap')
 if not cur[1] then return {'missing'} end
@@ -49,17 +60,20 @@ if cur[2] ~= ARGV[2] then return {'epoch', cur[2]} end
 local dups = {}
 for i = 3, #KEYS do
   local done = redis.call('GET', KEYS[i])
-  if done then table.insert(dups, i - 2); table.insert(dups, done) end
+  if done then
+    table.insert(dups, i - 2); table.insert(dups, done)
+    if ARGV[8] == '1' then redis.call('SET', KEYS[i], done, 'EX', ARGV[5]) end
+  end
 end
 if #dups > 0 then return {'dup', dups} end
 if cur[1] ~= ARGV[1] then return {'conflict', cur[1]} end
 local seq = tonumber(cur[1])
 for i = 3, #KEYS do
   seq = seq + 1
-  local entry = ARGV[i + 4]
+  local entry = ARGV[i + 6]
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'e', entry)
   redis.call('SET', KEYS[i], seq, 'EX', ARGV[5])
-  redis.call('PUBLISH', ARGV[3], entry)
+  redis.call(ARGV[7], ARGV[3], entry)
 end
 local active = redis.call('TIME')[1]
 if ARGV[6] ~= '' then
@@ -157,10 +171,26 @@ class CommitResult:
     dups: dict[int, int] | None = None
 
 
-class Store:
-    """Every Redis call Parcours makes, on one client (a connection pool)."""
+class ReplicaWaitError(RedisError):
+    """Committed on the master, but fewer replicas than asked confirmed it in time."""
 
-    def __init__(self, client: aioredis.Redis) -> None:
+
+class Store:
+    """Every Redis call Parcours makes, on one client (a pool, or a ``RedisCluster``).
+
+    ``sharded`` publishes with ``SPUBLISH`` (Redis 7+). ``wait_replicas`` > 0 acknowledges a
+    commit only once that many replicas hold it (``WAIT``); see docs/operations.md.
+    """
+
+    def __init__(
+        self,
+        client: Any,
+        *,
+        sharded: bool = False,
+        wait_replicas: int = 0,
+        wait_timeout_ms: int = 500,
+        target: Any = None,
+    ) -> None:
         self.redis = client
         # redis-py types replies as bytes | str (decode_responses); ours are always bytes.
         self._r: Any = client
@@ -168,6 +198,22 @@ class Store:
         self._renew = client.register_script(_RENEW)
         self._presence = client.register_script(_PRESENCE)
         self._version = client.register_script(_VERSION)
+        self.sharded = sharded
+        self.wait_replicas = wait_replicas
+        self.wait_timeout_ms = wait_timeout_ms
+        self._waiter: Any = None
+        if wait_replicas > 0:
+            from server.replicawait import Waiter
+
+            self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
+
+    async def ping(self) -> None:
+        """Redis answers: one server, or any node of a cluster (a shard failing over leaves
+        the others serving, so the process stays in its load balancer)."""
+        if isinstance(self.redis, RedisCluster):
+            await self._r.ping(target_nodes=RedisCluster.RANDOM)
+        else:
+            await self._r.ping()
 
     async def create(self, workshop: Workshop, facilitator_token: str) -> str:
         """Store a new workshop at seq 0 and give it a free join code."""
@@ -270,12 +316,14 @@ class Store:
             LOG_KEEP,
             OP_TTL,
             state or b"",
+            "SPUBLISH" if self.sharded else "PUBLISH",
+            "1" if self._waiter is not None else "",
         ]
         args += [raw for _, raw in entries]
-        try:
-            reply = await self._commit(keys=keys, args=args)
-        except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
-            reply = await self._commit(keys=keys, args=args)
+        if self._waiter is not None:
+            reply = await self._waiter.commit(keys, args)
+        else:
+            reply = await self._run_commit(keys, args)
         outcome = reply[0].decode()
         if outcome == "ok":
             return CommitResult("ok", seq=int(reply[1]), snap=int(reply[2] or 0))
@@ -288,6 +336,23 @@ class Store:
         if outcome == "epoch":
             return CommitResult("epoch")
         return CommitResult("missing")
+
+    async def _run_commit(self, keys: list[str], args: list[bytes | str | int]) -> Any:
+        """The script, retried while its slot is half migrated: Redis runs a multi-key script on
+        neither side then (``TRYAGAIN``; redis-py gives up after 16 tries, well within a
+        migration). A retry of a commit that did run is answered ``dup``: never applied twice."""
+        delay = 0.05
+        for attempt in range(_SLOT_BUSY_ATTEMPTS):
+            try:
+                return await self._commit(keys=keys, args=args)
+            except NoScriptError:  # pragma: no cover - redis-py reloads the script itself
+                return await self._commit(keys=keys, args=args)
+            except (TryAgainError, AskError, ClusterError):
+                if attempt == _SLOT_BUSY_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 0.5)
+        raise RedisError("unreachable")  # pragma: no cover
 
     async def op_seq(self, workshop_id: str, op_id: str) -> int | None:
         """The seq a command with ``op_id`` was committed at, if it was (within OP_TTL)."""
@@ -351,7 +416,10 @@ class Store:
         return found
 
     async def publish(self, workshop_id: str, message: bytes) -> None:
-        await self._r.publish(channel(workshop_id), message)
+        if self.sharded:
+            await self._r.spublish(channel(workshop_id), message)
+        else:
+            await self._r.publish(channel(workshop_id), message)
 
     # -- versions, deletion, retention ----------------------------------------------------
 

@@ -18,9 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import redis
-import redis.asyncio as aioredis
 
-from server import export
+from server import export, redisconn
 from server.embedded import EmbeddedRedis, EmbeddedRedisError
 from server.export import transfer
 from server.store import Store
@@ -122,7 +121,7 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 async def _load(reference: str, url: str) -> Workshop:
-    client = aioredis.from_url(url)
+    client, _ = redisconn.connect(url, 4)
     try:
         store = Store(client)
         workshop_id = await transfer.resolve(store, reference)
@@ -213,7 +212,7 @@ def run_import(args: argparse.Namespace) -> int:
 
 
 async def _import(workshop: Workshop, url: str) -> transfer.Imported:
-    client = aioredis.from_url(url)
+    client, _ = redisconn.connect(url, 4)
     try:
         return await transfer.create(Store(client), workshop)
     finally:

@@ -2,11 +2,21 @@
 // The socket: hello, resume from the last seq, reconnect with backoff, and an outbox so that a
 // change made while offline is sent when the link is back (same op_id: never applied twice).
 import { Close, Command, Message, PROTOCOL_VERSION } from "./protocol.js";
+import { t } from "./i18n.js";
 
 const RETRY_CODES = new Set(["unavailable", "rate"]);
 /** A ping when the link has been quiet this long; declared dead when nothing came for DEAD_MS. */
 const PING_MS = 4000;
 const DEAD_MS = 9000;
+
+// The server remembers an op id for 7 days (server/store.py OP_TTL): a resend within that
+// window is answered, never applied twice. Older outbox entries are dropped and reported,
+// one hour early in case this device's clock was set back since.
+export const OUTBOX_DAYS = 7;
+export const OUTBOX_WINDOW_MS = (OUTBOX_DAYS * 24 - 1) * 3600 * 1000;
+
+/** When an op id was made (its first part is Date.now() in base 36). @param {string} op_id */
+export const madeAt = (op_id) => parseInt(op_id.split("-")[0], 36);
 
 /**
  * @typedef {{type: string, op_id: string, [key: string]: any}} OutgoingCommand
@@ -181,7 +191,21 @@ export class Connection {
 
   flush() {
     if (!this.ready || !this.socket) return;
+    this.dropExpired();
     for (const command of this.outbox.values()) this.socket.send(JSON.stringify(command));
+  }
+
+  /** Outbox entries older than the server's idempotency window: report them, never send. */
+  dropExpired() {
+    const now = Date.now();
+    for (const [op_id, command] of [...this.outbox]) {
+      const age = now - madeAt(op_id);
+      if (age > OUTBOX_WINDOW_MS) {
+        this.settle(op_id);
+        const message = t("error.expired", { days: OUTBOX_DAYS });
+        this.options.onRefused(command, { code: "expired", message, op_id });
+      }
+    }
   }
 
   /** @param {string} op_id */
