@@ -344,6 +344,18 @@ def _timeline(workshop: Workshop, words: Words, short: bool = False) -> Table:
     )
 
 
+def _group_of(workshop: Workshop, persona: str, words: Words) -> str | None:
+    """Which group worked on a persona, with its members (None when no group had it)."""
+    for i, group in enumerate(workshop.groups):
+        if group.persona == persona:
+            name = group.name or words("group.default", n=i + 1)
+            people = [
+                workshop.participants[m].name for m in group.members if m in workshop.participants
+            ]
+            return f"{name}: {', '.join(people)}" if people else name
+    return None
+
+
 def _personas(workshop: Workshop, words: Words) -> Section:
     section = Section("personas", words("personas"))
     for persona in workshop.personas:
@@ -353,6 +365,9 @@ def _personas(workshop: Workshop, words: Words) -> Section:
             for f in PERSONA_FIELDS
             if getattr(persona, f).strip()
         ]
+        group = _group_of(workshop, persona.id, words)
+        if group:
+            rows.insert(0, [Cell(words("field.group"), bold=True), Cell(group)])
         if rows:
             section.blocks.append(Table(None, rows, [1, 3], row_heads=True))
     return section

@@ -357,3 +357,20 @@ def test_every_format_renders_random_workshops_readably(workshop: Workshop) -> N
                     Image.open(io.BytesIO(raw)).verify()
                 case "html":
                     _Text().feed(raw.decode())
+
+
+def test_the_report_says_which_group_worked_on_each_persona() -> None:
+    """With groups, each persona's sheet in the HTML and PDF reports names its group and members."""
+    from sessions.protocol import SplitGroups
+    from tests.unit.ballots import play
+    from tests.unit.workshops import FACILITATOR, enter
+
+    workshop = build("travel", "fr", "abcdef", "Groupes", "Claire")
+    enter(workshop, "Samira Benali")
+    enter(workshop, "Jules Petit")
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    html = _render(workshop, "html", lang="fr").decode()
+    assert html.count("Travaillé par") == 2
+    assert "Groupe 1" in html and "Samira Benali" in html and "Jules Petit" in html
+    pdf = _squash(_pdf_text(_render(workshop, "pdf", lang="fr")))
+    assert "Travaillépar" in pdf and "Groupe2" in pdf
