@@ -139,4 +139,4 @@ async def test_facilitator_votes_by_proxy(
     await page.select_option("#proxy-who", label="Marcel")
     await page.get_by_role("button", name=f"Add a dot to {OBJECTIVES[0]}").click()
     await expect(page.locator(".dots-left")).to_contain_text("1 of 1 saved")
-    await expect(page.locator("#round-ctl")).to_have_text("1 of 1 have voted")
+    await expect(page.locator("#round-ctl")).to_have_text("1 of 1 has voted")

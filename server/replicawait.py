@@ -34,6 +34,11 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from server import redisconn
 
+
+class ReplicaWaitError(RedisError):
+    """Committed on the master, but fewer replicas than asked confirmed it in time."""
+
+
 log = logging.getLogger("parcours.redis")
 
 _ATTEMPTS = 20
@@ -110,7 +115,6 @@ class Waiter:
 
     async def _short(self, direct: Any, acked: int) -> None:
         """Fewer replicas than asked confirmed: fine if that is every replica the master has."""
-        from server.store import ReplicaWaitError
 
         info = await direct.info("replication")
         connected = int(info.get("connected_slaves", 0))

@@ -32,6 +32,7 @@ import msgspec
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import AskError, ClusterError, NoScriptError, RedisError, TryAgainError
 
+from server.replicawait import Waiter
 from sessions.model import Workshop
 from sessions.protocol import Entry, encoder, entry_decoder
 from sessions.rules import apply_all
@@ -171,10 +172,6 @@ class CommitResult:
     dups: dict[int, int] | None = None
 
 
-class ReplicaWaitError(RedisError):
-    """Committed on the master, but fewer replicas than asked confirmed it in time."""
-
-
 class Store:
     """Every Redis call Parcours makes, on one client (a pool, or a ``RedisCluster``).
 
@@ -203,8 +200,6 @@ class Store:
         self.wait_timeout_ms = wait_timeout_ms
         self._waiter: Any = None
         if wait_replicas > 0:
-            from server.replicawait import Waiter
-
             self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
 
     async def ping(self) -> None:

@@ -215,7 +215,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     resume: () => ({ last_seq: workshop ? seq : null, epoch }),
     onMessage: receive,
     onStatus: showStatus,
-    onRefused: (_command, error) => toast(t("note.refused", { reason: errorText(error.code) })),
+    // The server's refusals are said from their code; the outbox's own ("expired") is already
+    // in the board's language.
+    onRefused: (_command, error) => toast(error.code === "expired" ? error.message : t("note.refused", { reason: errorText(error.code) })),
     onFatal: (closeCode) => {
       main.replaceChildren(
         h("section", { class: "card narrow" }, [
