@@ -34,7 +34,7 @@ from sessions.limits import (
     SheetText,
     Title,
 )
-from sessions.model import Channel
+from sessions.model import Channel, StepKind
 
 
 class Command(msgspec.Struct, kw_only=True):
@@ -293,17 +293,6 @@ class SetFollow(Command, tag="follow.set"):
     persona: ItemId | None
 
 
-StepKindName = Literal[
-    "framing",
-    "personas",
-    "journeys",
-    "emotions",
-    "channels",
-    "vote",
-    "roadmap",
-    "scenarios",
-    "restitution",
-]
 StepTitle = Annotated[str, Meta(max_length=TITLE_MAX)]
 StepMinutes = Annotated[int, Meta(ge=1, le=240)]
 
@@ -312,7 +301,7 @@ class StepDraft(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     """A step as the facilitator edits it: ``id`` names an existing step, None a new one."""
 
     id: ItemId | None = None
-    kind: StepKindName
+    kind: StepKind
     title: StepTitle = ""
     minutes: StepMinutes | None = None
     skipped: bool = False

@@ -14,7 +14,7 @@ server's per-room replica cheap. Copy with :func:`clone` where an old state must
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 import msgspec
 
@@ -254,21 +254,6 @@ class Scenario(msgspec.Struct, kw_only=True, gc=False):
     fields: dict[str, str] = msgspec.field(default_factory=dict)
 
 
-STEP_KINDS: tuple[str, ...] = (
-    "framing",
-    "personas",
-    "journeys",
-    "emotions",
-    "channels",
-    "vote",
-    "roadmap",
-    "scenarios",
-    "restitution",
-)
-"""The method's steps, in their usual order: kick-off with the stakes, personas, journeys, the
-emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, and the
-restitution."""
-
 StepKind = Literal[
     "framing",
     "personas",
@@ -280,6 +265,11 @@ StepKind = Literal[
     "scenarios",
     "restitution",
 ]
+
+STEP_KINDS: tuple[str, ...] = get_args(StepKind)
+"""The method's steps, in their usual order: kick-off with the stakes, personas, journeys, the
+emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, and the
+restitution."""
 
 
 class Step(msgspec.Struct, kw_only=True, gc=False):
