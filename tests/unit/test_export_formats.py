@@ -332,7 +332,7 @@ def test_sheet_names_are_valid_and_unique() -> None:
     assert all(len(t) <= 31 and not re.search(r"[\[\]:*?/\\]", t) for t in taken)
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(workshops())
 def test_every_format_renders_random_workshops_readably(workshop: Workshop) -> None:
     """Any valid workshop renders in every format, and each file opens in its reader."""
