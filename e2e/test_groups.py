@@ -80,7 +80,18 @@ async def test_six_phones_in_three_groups(
         found = await serious_violations(helper)
         assert not found, describe(found)
 
-        await page.click("#groups-work")  # back together
+        # Walls: the other groups' notes leave the phones (they reload), the facilitator keeps all.
+        await page.click("#groups-walls")
+        await expect(page.locator("#groups-walls")).to_have_attribute("aria-pressed", "true")
+        other = boards[1]
+        await other.page.evaluate("location.hash = 'journeys'")
+        await other.page.tap(f".tab[data-persona='{personas[0]}']")
+        await expect(other.page.locator("#group-note")).to_contain_text("masquées")
+        await expect(other.note("Notre idée")).to_have_count(0)
+        await expect(own.page.locator("html")).to_have_attribute("data-connection", "online")
+
+        await page.click("#groups-work")  # back together: the walls fall with group work
+        await expect(other.note("Notre idée")).to_be_visible()
         await own.page.evaluate("location.hash = 'journeys'")
         await own.page.tap(f".tab[data-persona='{personas[1]}']")
         await expect(own.page.locator("#group-note")).to_be_hidden()

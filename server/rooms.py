@@ -23,7 +23,7 @@ from server.background import spawn
 from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
 from server.versions import save_quietly
-from sessions import agenda, errors, views
+from sessions import agenda, errors, groups, views
 from sessions.keeping import decide
 from sessions.model import Workshop, clone
 from sessions.protocol import (
@@ -31,6 +31,7 @@ from sessions.protocol import (
     Entry,
     Event,
     GoToStep,
+    GroupsSet,
     Online,
     Presence,
     SetPhase,
@@ -219,7 +220,11 @@ class Room:
         """Apply and fan out the next entry; anything but seq+1 is ignored here."""
         if entry.seq != self.seq + 1:
             return False
+        walls = any(isinstance(e, GroupsSet) for e in entry.events)
+        before = self._hidden() if walls else {}
         apply_all(self.workshop, entry.events)
+        if walls:
+            self._resync_moved_walls(before)
         self.seq = entry.seq
         self.ring.append((entry.seq, raw))
         self._outgoing.append((entry, raw))
@@ -227,6 +232,19 @@ class Room:
             # Entries accepted in the same turn of the loop leave in one frame per socket.
             self._flush_at = asyncio.get_running_loop().call_soon(self._flush)
         return True
+
+    def _hidden(self) -> dict[str, frozenset[str]]:
+        return {
+            m.conn: groups.hidden_from(self.workshop, m.participant) for m in self.members.values()
+        }
+
+    def _resync_moved_walls(self, before: dict[str, frozenset[str]]) -> None:
+        """The walls between groups moved: whoever now sees other personas' work than before
+        reloads a snapshot (an entry cannot bring back notes it never sent them)."""
+        self._public.clear()  # renderings made behind the old walls
+        for conn, hidden in self._hidden().items():
+            if hidden != before.get(conn, hidden):
+                self.members[conn].mailbox.close(4001, "resync")
 
     def _flush(self) -> None:
         self._flush_at = None
@@ -268,7 +286,8 @@ class Room:
         Nearly every entry names an insider now (its sender's history): the public rendering of
         each seq is made once and kept, so a reconnect storm costs one redaction per entry, not
         one per entry and client."""
-        if b'"dots.set"' not in raw and b'"hidden":true' not in raw and b'"history.' not in raw:
+        plain = b'"dots.set"' not in raw and b'"hidden":true' not in raw and b'"history.' not in raw
+        if plain and not (self.workshop.grouped and self.workshop.group_walls):
             return raw.decode()
         entry = entry_decoder.decode(raw)
         cached = self._public.get(entry.seq)

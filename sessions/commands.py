@@ -358,6 +358,8 @@ class SetGroupWork(Command, tag="groups.set"):
 
     grouped: bool | None = None
     pick: bool | None = None
+    walls: bool | None = None
+    """Each group sees only its own persona's notes and curve; the others' are hidden."""
 
 
 class ClearGroups(Command, tag="groups.clear"):

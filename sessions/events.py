@@ -161,6 +161,8 @@ class GroupsSet(msgspec.Struct, tag="groups.saved", kw_only=True):
     groups: list[Group]
     grouped: bool
     pick: bool
+    walls: bool = False
+    """Each group sees only its own persona's work (while group work is on)."""
 
 
 class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):

@@ -36,9 +36,11 @@ from sessions.model import Group, Participant, Workshop, id_number
 def _event(workshop: Workshop, groups: list[Group], **changes: bool) -> list[Event]:
     grouped = changes.get("grouped", workshop.grouped) and bool(groups)
     pick = changes.get("pick", workshop.group_pick) and bool(groups)
-    if groups == workshop.groups and grouped == workshop.grouped and pick == workshop.group_pick:
+    walls = changes.get("walls", workshop.group_walls) and bool(groups)
+    now = (workshop.groups, workshop.grouped, workshop.group_pick, workshop.group_walls)
+    if (groups, grouped, pick, walls) == now:
         return []
-    return [GroupsSet(groups=groups, grouped=grouped, pick=pick)]
+    return [GroupsSet(groups=groups, grouped=grouped, pick=pick, walls=walls)]
 
 
 def _copy(workshop: Workshop) -> list[Group]:
@@ -127,16 +129,15 @@ def join(workshop: Workshop, participant: str, command: JoinGroup) -> list[Event
 
 
 def set_work(workshop: Workshop, command: SetGroupWork) -> list[Event]:
-    if not workshop.groups and (command.grouped or command.pick):
+    if not workshop.groups and (command.grouped or command.pick or command.walls):
         raise errors.Conflict("Split the room into groups first.")
-    changes = {
-        k: v for k, v in (("grouped", command.grouped), ("pick", command.pick)) if v is not None
-    }
+    asked = (("grouped", command.grouped), ("pick", command.pick), ("walls", command.walls))
+    changes = {k: v for k, v in asked if v is not None}
     return _event(workshop, _copy(workshop), **changes)
 
 
 def clear(workshop: Workshop, _command: ClearGroups) -> list[Event]:
-    return _event(workshop, [], grouped=False, pick=False)
+    return _event(workshop, [], grouped=False, pick=False, walls=False)
 
 
 def ask_help(workshop: Workshop, participant: str, command: AskHelp) -> list[Event]:
@@ -169,10 +170,30 @@ def check_own_persona(workshop: Workshop, participant: str, persona: str) -> Non
         )
 
 
+def walls(workshop: Workshop) -> dict[str, set[str]]:
+    """While groups work behind walls: persona id -> who may see its notes and curve (the
+    members of the groups working on it, and the facilitators). Personas no group works on
+    are seen by everyone, and are absent."""
+    if not (workshop.grouped and workshop.group_walls):
+        return {}
+    facilitators = {p.id for p in workshop.participants.values() if p.role == "facilitator"}
+    seen: dict[str, set[str]] = {}
+    for group in workshop.groups:
+        if group.persona:
+            seen.setdefault(group.persona, set(facilitators)).update(group.members)
+    return seen
+
+
+def hidden_from(workshop: Workshop, viewer: str) -> frozenset[str]:
+    """The personas whose notes and curve ``viewer`` may not see."""
+    return frozenset(p for p, who in walls(workshop).items() if viewer not in who)
+
+
 def apply_groups(workshop: Workshop, event: GroupsSet) -> None:
     workshop.groups = list(event.groups)
     workshop.grouped = event.grouped
     workshop.group_pick = event.pick
+    workshop.group_walls = event.walls
     top = max((id_number(g.id) for g in event.groups), default=0)
     workshop.counter = max(workshop.counter, top)
 

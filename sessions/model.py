@@ -406,6 +406,9 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """Group work is on: each participant works on their group's persona, the others' read-only."""
     group_pick: bool = False
     """Participants may pick (or change) their group themselves."""
+    group_walls: bool = False
+    """During group work each group sees only its own persona's notes and curve (the
+    facilitator sees everything): see ``sessions.views``."""
     trash: dict[str, Trashed] = msgspec.field(default_factory=dict)
     """Deleted notes, personas, roadmap items, scenarios and objectives, oldest first."""
     history: dict[str, Stack] = msgspec.field(default_factory=dict)

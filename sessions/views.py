@@ -14,6 +14,10 @@ The server stores and decides on the full workshop; browsers only receive their 
   (:func:`sealed`);
 - a note written in private (``hidden``) is seen by its author and the facilitators only, until
   it is revealed (in the trash too);
+- while groups work behind walls (``Workshop.group_walls``), the notes and curve of a persona a
+  group works on are seen by that group and the facilitators only (:func:`sessions.groups.walls`);
+  when the walls move (they go up or down, a group changes persona, someone changes group) the
+  server sends the people whose view changed a fresh snapshot (``sessions.groups.hidden_from``);
 - a person's undo history is never sent: their browser gets :class:`HistoryShown` (how deep
   their stacks are, what an undo left alone), nobody else anything; ``history`` and ``writers``
   are emptied in every snapshot.
@@ -26,10 +30,11 @@ from __future__ import annotations
 
 import msgspec
 
-from sessions import summary
-from sessions.model import Trashed, VoteRound, Workshop
+from sessions import groups, summary
+from sessions.model import Note, Trashed, VoteRound, Workshop
 from sessions.protocol import (
     DotsSet,
+    EmotionSaved,
     Entry,
     Event,
     HistoryPushed,
@@ -37,6 +42,7 @@ from sessions.protocol import (
     HistoryShown,
     HistoryUndone,
     NoteSaved,
+    NotesRevealed,
     TrashPut,
 )
 
@@ -64,7 +70,12 @@ def _facilitators(workshop: Workshop) -> set[str]:
 def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
     """Viewers who see more of ``entry`` than the public, or None when everyone sees it whole."""
     special: set[str] | None = None
+    walls = groups.walls(workshop)
     for event in entry.events:
+        if walls:
+            for persona in _personas(event):
+                if persona in walls:
+                    special = (special or set()) | walls[persona]
         if isinstance(event, NoteSaved) and event.note.hidden:
             special = (special or set()) | {event.note.author} | _facilitators(workshop)
         if isinstance(event, DotsSet):
@@ -79,10 +90,50 @@ def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
     return special
 
 
+def _personas(event: Event) -> set[str]:
+    """The personas whose group work ``event`` shows (for the walls between groups)."""
+    if isinstance(event, NoteSaved):
+        return {event.note.persona}
+    if isinstance(event, EmotionSaved):
+        return {event.emotion.persona}
+    if isinstance(event, NotesRevealed):
+        return {n.persona for n in event.notes}
+    if isinstance(event, TrashPut):
+        return {n.persona for t in event.entries for n in _trashed_notes(t)}
+    return set()
+
+
+def _trashed_notes(entry: Trashed) -> list[Note]:
+    return [entry.note] if entry.note is not None else entry.notes
+
+
+def _behind_walls(event: Event, hidden: frozenset[str]) -> Event | None:
+    """``event`` without what a viewer kept out by ``hidden`` may not see (None: nothing left)."""
+    if isinstance(event, NoteSaved):
+        return None if event.note.persona in hidden else event
+    if isinstance(event, EmotionSaved):
+        return None if event.emotion.persona in hidden else event
+    if isinstance(event, NotesRevealed):
+        notes = [n for n in event.notes if n.persona not in hidden]
+        return event if len(notes) == len(event.notes) else NotesRevealed(notes=notes)
+    if isinstance(event, TrashPut):
+        kept = [t for t in (_trash_outside(t, hidden) for t in event.entries) if t is not None]
+        return event if kept == event.entries else TrashPut(entries=kept)
+    return event
+
+
+def _trash_outside(entry: Trashed, hidden: frozenset[str]) -> Trashed | None:
+    if entry.note is not None:
+        return None if entry.note.persona in hidden else entry
+    if any(n.persona in hidden for n in entry.notes):
+        notes = [n for n in entry.notes if n.persona not in hidden]
+        return msgspec.structs.replace(entry, notes=notes)
+    return entry
+
+
 def _private(entry: Trashed) -> set[str]:
     """Authors of the private notes inside a trash entry."""
-    notes = [entry.note] if entry.note is not None else entry.notes
-    return {n.author for n in notes if n.hidden}
+    return {n.author for n in _trashed_notes(entry) if n.hidden}
 
 
 def _trash_seen_by(entry: Trashed, viewer: str) -> Trashed | None:
@@ -108,7 +159,15 @@ def redact(entry: Entry, workshop: Workshop, viewer: str) -> Entry:
     events: list[Event] = []
     changed = anonymous = False
     facilitators: set[str] | None = None
+    hidden = groups.hidden_from(workshop, viewer)
     for event in entry.events:
+        if hidden:
+            outside = _behind_walls(event, hidden)
+            if outside is not event:
+                changed = True
+                if outside is None:
+                    continue
+                event = outside
         if isinstance(event, NoteSaved) and event.note.hidden and viewer != event.note.author:
             facilitators = _facilitators(workshop) if facilitators is None else facilitators
             if viewer not in facilitators:
@@ -150,6 +209,9 @@ def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) 
     voter's allocation the viewer may not see is there, empty, when the round is not anonymous
     (they did get ``dots.set`` with ``dots`` emptied), and absent when it is (they got none).
     """
+    walled = frozenset() if facilitator else groups.hidden_from(workshop, viewer)
+    if walled:
+        workshop = _outside_walls(workshop, walled)
     hidden = [vote for vote in workshop.rounds if not _dots_visible(vote)]
     private = not facilitator and any(n.hidden for n in workshop.notes.values())
     private_trash = not facilitator and any(_private(t) for t in workshop.trash.values())
@@ -180,6 +242,15 @@ def redact_workshop(workshop: Workshop, viewer: str, facilitator: bool = False) 
             dots = {v: dict(d) if v in mine else {} for v, d in vote.dots.items()}
         rounds.append(msgspec.structs.replace(vote, spent=spent, dots=dots))
     return msgspec.structs.replace(workshop, rounds=rounds)
+
+
+def _outside_walls(workshop: Workshop, hidden: frozenset[str]) -> Workshop:
+    """The workshop without the notes, ratings and trashed notes of the ``hidden`` personas."""
+    notes = {i: n for i, n in workshop.notes.items() if n.persona not in hidden}
+    emotions = {k: e for k, e in workshop.emotions.items() if e.persona not in hidden}
+    seen = {i: _trash_outside(t, hidden) for i, t in workshop.trash.items()}
+    trash = {i: t for i, t in seen.items() if t is not None}
+    return msgspec.structs.replace(workshop, notes=notes, emotions=emotions, trash=trash)
 
 
 def sealed(workshop: Workshop) -> Workshop:

@@ -3,8 +3,12 @@ other groups' journeys read-only while it is on; every board converges."""
 
 from __future__ import annotations
 
-from tests.client import facilitator
-from tests.integration.people import add_note, close_all, participant
+import contextlib
+
+from websockets.exceptions import ConnectionClosed
+
+from tests.client import BoardClient, facilitator
+from tests.integration.people import add_note, close_all, participant, settle
 from tests.integration.test_method import board, me, ok, refused, same_boards
 from tests.servers import ServerProcess
 
@@ -64,3 +68,48 @@ async def test_a_latecomer_joins_the_smallest_group(server: ServerProcess) -> No
     assert me(late) in seen.groups[1].members
     assert [len(g.members) for g in seen.groups] == [2, 2]
     await close_all(host, *early, late)
+
+
+async def test_walls_hide_the_other_groups_work_until_they_come_down(
+    server: ServerProcess, second_server: ServerProcess
+) -> None:
+    """Behind walls, a group's note reaches its group and the facilitator through both
+    processes, not the other group; when the walls come down, the other group's boards are sent
+    to reload (close 4001) and their fresh snapshot has the note."""
+    host, created = await facilitator(server, template="travel")
+    people = [
+        await participant(second_server if i % 2 else server, created, f"P{i}") for i in range(4)
+    ]
+    await ok(host, {"type": "groups.split", "count": 2})
+    await ok(host, {"type": "groups.set", "grouped": True, "walls": True})
+    await reloaded(*people)  # walls up: every group's view changed
+    ours, theirs = board(host).groups
+    writer = next(p for p in people if me(p) == ours.members[0])
+    mate = next(p for p in people if me(p) == ours.members[1])
+    others = [p for p in people if me(p) in theirs.members]
+    await ok(writer, add_note(writer, "Behind the wall", persona=ours.persona))
+    await settle(host, *people)
+    assert "Behind the wall" in _texts(host) and "Behind the wall" in _texts(mate)
+    assert all("Behind the wall" not in _texts(p) for p in others)
+    assert all(n.persona != ours.persona for p in others for n in board(p).notes.values())
+
+    await ok(host, {"type": "group.edit", "group": theirs.id, "name": "Still behind"})
+    await settle(host, *people)  # a change that moves no wall reloads nobody
+    await ok(host, {"type": "groups.set", "walls": False})
+    await reloaded(*people)
+    assert all("Behind the wall" in _texts(p) for p in people)
+    await close_all(host, *people)
+
+
+async def reloaded(*phones: BoardClient) -> None:
+    """The server closed each phone's socket with 4001 (reload): they reconnect, as boards do."""
+    for phone in phones:
+        assert phone._reader is not None
+        with contextlib.suppress(ConnectionClosed):
+            await phone._reader
+        assert phone.ws is not None and phone.ws.close_code == 4001
+        await phone.connect()
+
+
+def _texts(client: BoardClient) -> set[str]:
+    return {n.text for n in board(client).notes.values()}

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sessions import groups
+import msgspec
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sessions import errors, groups, keeping, views
 from sessions.model import Workshop, clone
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -10,9 +14,12 @@ from sessions.protocol import (
     AddProxy,
     AskHelp,
     ClearGroups,
+    Command,
     DeleteNote,
     EditGroup,
     EditPersona,
+    Entry,
+    Event,
     GroupsSet,
     JoinGroup,
     MoveToGroup,
@@ -217,3 +224,137 @@ def test_replicas_agree_and_commands_decode() -> None:
     assert copy == workshop
     decoded = client_decoder.decode(b'{"type":"groups.split","op_id":"x","count":3}')
     assert decoded == SplitGroups(op_id="x", count=3)
+
+
+# -- walls: each group sees only its own persona's work -------------------------------------
+
+
+def _walled(people: int = 4) -> tuple[Workshop, list[Actor]]:
+    workshop, actors = _room(people)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    play(workshop, FACILITATOR, SetGroupWork(op_id="g", grouped=True, walls=True))
+    return workshop, actors
+
+
+def _own_note(workshop: Workshop, actor: Actor, text: str, op_id: str = "n") -> list[Event]:
+    group = groups.group_of(workshop, actor.id)
+    assert group is not None
+    stage, lane = workshop.stages[0].id, lane_of(workshop, "irritants")
+    add = AddNote(op_id=op_id, persona=group.persona, stage=stage, lane=lane, text=text)
+    return play(workshop, actor, add)
+
+
+def test_walls_keep_a_groups_notes_and_curve_from_the_other_groups() -> None:
+    """Behind walls a note and a rating reach their group and the facilitator only; the other
+    groups get the entry's seq without them, and their snapshot lacks that persona's work
+    (its sheet stays: the tabs still name it)."""
+    workshop, actors = _walled()
+    pat = actors[0]
+    ours = groups.group_of(workshop, pat.id)
+    assert ours is not None
+    bob = next(a for a in actors if a.id not in ours.members)
+    events = _own_note(workshop, pat, "queue at check-in")
+    stage = workshop.stages[0].id
+    events += play(workshop, pat, RateStage(op_id="r", persona=ours.persona, stage=stage, value=-2))
+    sent = Entry(seq=9, op_id="op", actor=pat.id, events=events)
+    assert views.insiders(sent, workshop) == set(ours.members) | {FACILITATOR.id}
+    assert views.redact(sent, workshop, pat.id) is sent
+    assert views.redact(sent, workshop, FACILITATOR.id) is sent
+    theirs = views.redact(sent, workshop, bob.id)
+    assert theirs.seq == 9 and theirs.events == []
+    assert views.redact(sent, workshop, views.PUBLIC).events == []
+    snapshot = views.redact_workshop(workshop, bob.id)
+    assert all(n.persona != ours.persona for n in snapshot.notes.values())
+    assert all(e.persona != ours.persona for e in snapshot.emotions.values())
+    assert any(p.id == ours.persona for p in snapshot.personas)
+    assert views.redact_workshop(workshop, FACILITATOR.id, facilitator=True) is workshop
+    play(workshop, FACILITATOR, SetGroupWork(op_id="w", walls=False))
+    assert groups.hidden_from(workshop, bob.id) == frozenset()
+
+
+def test_walls_need_groups_and_fall_with_them() -> None:
+    """Walls without groups are a conflict; clearing the groups takes the walls down."""
+    workshop, _ = _room(2)
+    assert refused(workshop, FACILITATOR, SetGroupWork(op_id="w", walls=True)).code == "conflict"
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    play(workshop, FACILITATOR, SetGroupWork(op_id="w", grouped=True, walls=True))
+    play(workshop, FACILITATOR, ClearGroups(op_id="c"))
+    assert not workshop.group_walls and groups.walls(workshop) == {}
+
+
+def test_walls_stand_only_during_group_work() -> None:
+    """Back together, everyone sees every persona again, walls kept for the next group step."""
+    workshop, actors = _walled()
+    assert groups.hidden_from(workshop, actors[0].id)
+    play(workshop, FACILITATOR, SetGroupWork(op_id="t", grouped=False))
+    assert workshop.group_walls and groups.hidden_from(workshop, actors[0].id) == frozenset()
+
+
+_WALL_MOVES = ("note", "note", "rate", "delete", "move", "walls", "work", "persona")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    moves=st.lists(
+        st.tuples(st.sampled_from(_WALL_MOVES), st.integers(0, 3), st.integers(0, 2)),
+        min_size=1,
+        max_size=30,
+    )
+)
+def test_a_replica_behind_walls_equals_a_fresh_snapshot(moves: list[tuple[str, int, int]]) -> None:
+    """Whatever groups do behind walls, each person's replica fed redacted entries, and reloaded
+    when their walls move (as the server makes them), equals the snapshot they would load."""
+    workshop, actors = _walled()
+    viewers = {a.id: clone(views.redact_workshop(workshop, a.id)) for a in actors}
+    viewers[views.PUBLIC] = clone(views.redact_workshop(workshop, views.PUBLIC))
+    for seq, (move, who, which) in enumerate(moves, start=1):
+        actor = actors[who]
+        persona = workshop.personas[which % len(workshop.personas)].id
+        stage = workshop.stages[which % len(workshop.stages)].id
+        command: Command
+        by = actor
+        if move == "note":
+            lane = lane_of(workshop, "irritants")
+            command = AddNote(op_id=f"o{seq}", persona=persona, stage=stage, lane=lane, text="x")
+        elif move == "rate":
+            command = RateStage(op_id=f"o{seq}", persona=persona, stage=stage, value=which - 1)
+        elif move == "delete" and workshop.notes:
+            note = sorted(workshop.notes)[which % len(workshop.notes)]
+            command = DeleteNote(op_id=f"o{seq}", note=note)
+        elif move == "move":
+            target = workshop.groups[which % len(workshop.groups)].id
+            by, command = (
+                FACILITATOR,
+                MoveToGroup(op_id=f"o{seq}", participant=actor.id, group=target),
+            )
+        elif move == "walls":
+            by, command = FACILITATOR, SetGroupWork(op_id=f"o{seq}", walls=not workshop.group_walls)
+        elif move == "work":
+            by, command = FACILITATOR, SetGroupWork(op_id=f"o{seq}", grouped=not workshop.grouped)
+        elif move == "persona":
+            group = workshop.groups[who % len(workshop.groups)].id
+            by, command = FACILITATOR, EditGroup(op_id=f"o{seq}", group=group, persona=persona)
+        else:
+            continue
+        before = {v: groups.hidden_from(workshop, v) for v in viewers}
+        try:
+            events = keeping.decide(workshop, by, command, 0.0)
+        except errors.DomainError:
+            continue
+        apply_all(workshop, events)
+        sent = Entry(seq=seq, op_id=f"o{seq}", actor=by.id, events=events)
+        for viewer, replica in viewers.items():
+            if groups.hidden_from(workshop, viewer) != before[viewer]:
+                viewers[viewer] = clone(views.redact_workshop(workshop, viewer))
+                continue
+            seen = msgspec.json.decode(
+                msgspec.json.encode(views.redact(sent, workshop, viewer)), type=Entry
+            )
+            apply_all(replica, seen.events)
+            fresh_view = views.redact_workshop(workshop, viewer)
+            assert _board(replica) == _board(fresh_view), (viewer, move)
+
+
+def _board(workshop: Workshop) -> tuple[object, ...]:
+    """What a board shows (ids' counter aside: an unseen note's id still moves it)."""
+    return (workshop.notes, workshop.emotions, workshop.groups, workshop.trash, workshop.grouped)

@@ -9,7 +9,7 @@ import { CHANNELS, Command, Limits, Message } from "./protocol.js";
 import { BoardView, channelName, h, initialsOf, laneName } from "./render.js";
 import { applyEntry, cellNotes, currentRound, currentStep, withPending } from "./state.js";
 import { AgendaView, sectionOf, StepBar } from "./agenda.js";
-import { GroupsView, myGroup, othersWork } from "./groups.js";
+import { GroupsView, myGroup, othersWork, walledOff } from "./groups.js";
 import { VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
@@ -431,7 +431,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     const reading = !facilitator && othersWork(workshop, me?.id ?? "", persona);
     const mine = myGroup(workshop, me?.id ?? "");
     groupNote.hidden = !reading;
-    if (reading) groupNote.textContent = t("group.readonly", { persona: workshop.personas.find((p) => p.id === mine?.persona)?.name ?? "" });
+    const walled = reading && walledOff(workshop, me?.id ?? "", persona);
+    if (reading) groupNote.textContent = t(walled ? "group.walled" : "group.readonly", { persona: workshop.personas.find((p) => p.id === mine?.persona)?.name ?? "" });
     readOnly = readOnly || reading;
     view.render(shown, {
       persona,

@@ -35,6 +35,17 @@ export function othersWork(workshop, me, persona) {
   return Boolean(mine?.persona && mine.persona !== persona);
 }
 
+/**
+ * While groups work behind walls, the work on another group's persona is hidden from a
+ * participant (the server does not send it): their board says so instead of an empty grid.
+ * @param {Workshop} workshop @param {string} me @param {string} persona
+ */
+export function walledOff(workshop, me, persona) {
+  if (!workshop.grouped || !workshop.group_walls) return false;
+  const working = (workshop.groups ?? []).filter((g) => g.persona === persona);
+  return working.length > 0 && !working.some((g) => g.members.includes(me));
+}
+
 export class GroupsView {
   /**
    * @param {HTMLElement} root
@@ -62,7 +73,7 @@ export class GroupsView {
     const online = new Set(ctx.online.map((p) => p.id));
     const counts = (workshop.groups ?? []).map((g) => Object.values(workshop.notes).filter((n) => n.persona === g.persona).length);
     const minute = Math.floor(Date.now() / 60000);
-    const key = JSON.stringify([workshop.groups, workshop.grouped, workshop.group_pick, workshop.done, workshop.personas.map((p) => [p.id, p.name]), [...online], counts, ctx.facilitator, minute, document.documentElement.lang]);
+    const key = JSON.stringify([workshop.groups, workshop.grouped, workshop.group_pick, workshop.group_walls, workshop.done, workshop.personas.map((p) => [p.id, p.name]), [...online], counts, ctx.facilitator, minute, document.documentElement.lang]);
     if (key === this.key) return;
     this.key = key;
     const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.id;
@@ -95,9 +106,12 @@ export class GroupsView {
       work.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_SET, grouped: !workshop.grouped }));
       const pick = h("button", { type: "button", class: "btn toggle", id: "groups-pick", "aria-pressed": String(workshop.group_pick), text: t("group.pick") });
       pick.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_SET, pick: !workshop.group_pick }));
+      const walls = h("button", { type: "button", class: "btn toggle", id: "groups-walls", "aria-pressed": String(Boolean(workshop.group_walls)), "aria-describedby": "groups-walls-help", text: t("group.walls") });
+      walls.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_SET, walls: !workshop.group_walls }));
       const clear = h("button", { type: "button", class: "btn ghost", id: "groups-clear", text: t("group.clear") });
       clear.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_CLEAR }));
-      parts.push(h("div", { class: "actions" }, [work, pick, h("span", { class: "spacer" }), clear]));
+      parts.push(h("div", { class: "actions" }, [work, pick, walls, h("span", { class: "spacer" }), clear]));
+      parts.push(h("p", { class: "hint", id: "groups-walls-help", text: t(workshop.group_walls ? "group.wallsOn" : "group.wallsOff") }));
       parts.push(h("ul", { class: "group-tiles", "aria-label": t("group.overview") }, groups.map((g) => this.tile(workshop, g, online))));
     }
     return h("section", { class: "card groups", "aria-labelledby": "groups-title" }, parts);

@@ -550,6 +550,10 @@ const en = {
   "group.members.one": "{n} person",
   "group.members.other": "{n} people",
   "group.readonly": "Another group's persona: you can read it; your group's is {persona}.",
+  "group.walled": "Another group works on this persona: its notes stay hidden until you are back together. Your group's is {persona}.",
+  "group.walls": "Hide the other groups' work",
+  "group.wallsOff": "Each group can read the other groups' journeys.",
+  "group.wallsOn": "Each group sees only its own persona's notes and curve until you are back together; you see everything.",
 };
 
 /** @type {typeof en} */
@@ -1103,6 +1107,10 @@ const fr = {
   "group.members.one": "{n} personne",
   "group.members.other": "{n} personnes",
   "group.readonly": "Persona d'un autre groupe : vous pouvez le lire ; celui de votre groupe est {persona}.",
+  "group.walled": "Un autre groupe travaille sur ce persona : ses notes restent masquées jusqu'au retour en plénière. Celui de votre groupe est {persona}.",
+  "group.walls": "Masquer le travail des autres groupes",
+  "group.wallsOff": "Chaque groupe peut lire les parcours des autres groupes.",
+  "group.wallsOn": "Chaque groupe ne voit que les notes et la courbe de son persona jusqu'au retour en plénière ; vous voyez tout.",
 };
 
 const dictionaries = { en, fr };

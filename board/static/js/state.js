@@ -34,7 +34,7 @@ import { Command, Event } from "./protocol.js";
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
  *            rules: {strong: number, light: number, expected: number},
  *            agenda: Step[], step: string | null, done: string[],
- *            groups: Group[], grouped: boolean, group_pick: boolean,
+ *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
  *            emotions: Record<string, {persona: string, stage: string,
  *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
@@ -141,6 +141,7 @@ export function apply(workshop, event) {
       workshop.groups = event.groups;
       workshop.grouped = event.grouped;
       workshop.group_pick = event.pick;
+      workshop.group_walls = event.walls;
       break;
     case Event.NOTES_REVEALED:
       for (const note of event.notes) workshop.notes[note.id] = note;
