@@ -60,6 +60,7 @@ from sessions.model import (
     Stack,
     UndoStep,
     Workshop,
+    free_pos,
 )
 
 UNDO_DEPTH = 30
@@ -286,7 +287,10 @@ def _revert_change(
             skipped.append(Skip(kind=kind, item=item_id, facet="place", reason="deleted"))
             if not back:
                 return []
-    return [saved(workshop, with_facets(now_item, back))]
+    again = with_facets(now_item, back)
+    if isinstance(again, Note) and "place" in back:
+        again.pos = free_pos(workshop, again)
+    return [saved(workshop, again)]
 
 
 def _notes_on(workshop: Workshop, persona_id: str) -> list[str]:

@@ -149,6 +149,21 @@ class Tally(msgspec.Struct, kw_only=True, gc=False):
     """1 for the most dots; items with equal dots share a rank (ties shown as ties)."""
 
 
+class GroupResult(msgspec.Struct, kw_only=True, gc=False):
+    """One group's tallies in a round counted per group, as they stood at the reveal."""
+
+    group: str
+    name: str = ""
+    """The group's name at the reveal ("" when it had none: shown as "Group <number>")."""
+    number: int = 1
+    """Its place among the groups, from 1."""
+    voters: int = 0
+    result: list[Tally] = msgspec.field(default_factory=list)
+    withheld: bool = False
+    """An anonymous round shows no result for a group of fewer than 3 voters: it would tell
+    who voted what."""
+
+
 class VoteRound(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str = ""
@@ -172,6 +187,10 @@ class VoteRound(msgspec.Struct, kw_only=True, gc=False):
     """participant id -> item id -> dots cast. Never sent to participants before the reveal
     when ``hidden``: see ``sessions.views``."""
     result: list[Tally] | None = None
+    by_group: bool = False
+    """Counted per group as well: the reveal gives each group's result, side by side."""
+    groups: list[GroupResult] | None = None
+    """Each group's result, from the reveal on (rounds counted per group only)."""
 
 
 ROADMAP_CLASSES: tuple[str, ...] = ("quick_win", "must_have", "nice_to_have", "waow")
@@ -453,3 +472,17 @@ def cell_notes(workshop: Workshop, persona: str, stage: str, lane: str) -> list[
     ]
     found.sort(key=lambda n: (n.pos, id_number(n.id)))
     return found
+
+
+def free_pos(workshop: Workshop, note: Note) -> float:
+    """``note.pos``, or a place just after it when another note of its cell holds it (a note
+    put back by undo or from the trash, where someone has written since)."""
+    taken = sorted(
+        n.pos
+        for n in workshop.notes.values()
+        if n.id != note.id and (n.persona, n.stage, n.lane) == (note.persona, note.stage, note.lane)
+    )
+    if note.pos not in taken:
+        return note.pos
+    later = [pos for pos in taken if pos > note.pos]
+    return (note.pos + later[0]) / 2 if later else note.pos + 1.0

@@ -40,7 +40,7 @@ from sessions.limits import (
     MAX_ROADMAP_ITEMS,
     MAX_SCENARIOS,
 )
-from sessions.model import Link, Note, Trashed, Workshop
+from sessions.model import Link, Note, Trashed, Workshop, free_pos
 
 TRASH_MAX = 300
 
@@ -158,7 +158,9 @@ def restore(workshop: Workshop, actor_id: str, role: str, item_id: str) -> list[
             raise errors.Conflict(_GONE)
         if len(workshop.notes) >= MAX_NOTES:
             raise errors.LimitReached(f"This workshop already holds {MAX_NOTES} notes.")
-        events += [NoteSaved(note=_again(entry.note)), *relinked(workshop, {entry.id: entry.links})]
+        again = _again(entry.note)
+        again.pos = free_pos(workshop, again)
+        events += [NoteSaved(note=again), *relinked(workshop, {entry.id: entry.links})]
     elif entry.persona is not None:
         events += _restore_persona(workshop, entry)
     elif entry.roadmap is not None:
