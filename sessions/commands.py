@@ -136,6 +136,8 @@ class StartRound(Command, tag="round.start"):
     hidden: bool = True
     facilitator_votes: bool = False
     seconds: Annotated[int, Meta(ge=10, le=3600)] | None = None
+    by_group: bool = False
+    """Count each group's dots apart too: the reveal shows the groups' results side by side."""
 
 
 class SetRound(Command, tag="round.set"):

@@ -15,6 +15,7 @@ from sessions.model import (
     ClassRules,
     Emotion,
     Group,
+    GroupResult,
     ItemKind,
     Lane,
     Note,
@@ -77,6 +78,8 @@ class RoundChanged(msgspec.Struct, tag="round.changed", kw_only=True):
     round: str
     status: RoundStatus
     result: list[Tally] | None = None
+    groups: list[GroupResult] | None = None
+    """On reveal of a round counted per group, each group's result."""
 
 
 class DotsSet(msgspec.Struct, tag="dots.set", kw_only=True):

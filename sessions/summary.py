@@ -33,6 +33,7 @@ Vote results (:func:`ranked`)
 from __future__ import annotations
 
 import statistics
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sessions.model import (
@@ -134,10 +135,13 @@ def roadmap_class(item: RoadmapItem, thresholds: Thresholds = DEFAULT_THRESHOLDS
     return "nice_to_have"
 
 
-def ranked(vote: VoteRound) -> list[Tally]:
-    """The round's items by decreasing dots (ties in item order), with competition ranks."""
+def ranked(vote: VoteRound, voters: Collection[str] | None = None) -> list[Tally]:
+    """The round's items by decreasing dots (ties in item order), with competition ranks;
+    counting only the dots of ``voters`` when given (a group's result)."""
     totals = dict.fromkeys(vote.items, 0)
-    for cast in vote.dots.values():
+    for voter, cast in vote.dots.items():
+        if voters is not None and voter not in voters:
+            continue
         for item, dots in cast.items():
             if item in totals:
                 totals[item] += dots

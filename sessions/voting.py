@@ -23,7 +23,15 @@ from __future__ import annotations
 import msgspec
 
 from sessions import errors, summary
-from sessions.model import Objective, Participant, Tally, VoteRound, Workshop, id_number
+from sessions.model import (
+    GroupResult,
+    Objective,
+    Participant,
+    Tally,
+    VoteRound,
+    Workshop,
+    id_number,
+)
 from sessions.protocol import (
     MAX_OBJECTIVES,
     MAX_PARTICIPANTS,
@@ -62,6 +70,31 @@ def current_round(workshop: Workshop) -> VoteRound | None:
 def tallies(vote: VoteRound) -> list[Tally]:
     """Dots per item, most first (ties keep the round's order and share a rank)."""
     return summary.ranked(vote)
+
+
+ANONYMOUS_GROUP_MIN = 3
+"""In an anonymous round a group's result is shown from this many voters on."""
+
+
+def group_results(workshop: Workshop, vote: VoteRound) -> list[GroupResult]:
+    """Each group's tallies, counted from its members' dots as the groups stand now."""
+    found = []
+    for number, group in enumerate(workshop.groups, start=1):
+        members = set(group.members)
+        voters = sum(1 for v, cast in vote.dots.items() if v in members and any(cast.values()))
+        withheld = vote.anonymous and 0 < voters < ANONYMOUS_GROUP_MIN
+        result = [] if withheld else summary.ranked(vote, members)
+        found.append(
+            GroupResult(
+                group=group.id,
+                name=group.name,
+                number=number,
+                voters=voters,
+                result=result,
+                withheld=withheld,
+            )
+        )
+    return found
 
 
 def guard_notes(workshop: Workshop, note_ids: list[str]) -> None:
@@ -125,6 +158,8 @@ def start_round(workshop: Workshop, command: StartRound, now: float) -> list[Eve
     unknown = [item for item in items if item not in known]
     if unknown:
         raise errors.NotFound(f"These items no longer exist: {', '.join(unknown)}.")
+    if command.by_group and not workshop.groups:
+        raise errors.Conflict("Split the room into groups first, to count the vote per group.")
     vote = VoteRound(
         id=f"r{workshop.counter + 1}",
         title=command.title,
@@ -136,6 +171,7 @@ def start_round(workshop: Workshop, command: StartRound, now: float) -> list[Eve
         facilitator_votes=command.facilitator_votes,
         seconds=command.seconds,
         ends_at=now + command.seconds if command.seconds else None,
+        by_group=command.by_group,
     )
     return [RoundStarted(round=vote)]
 
@@ -152,7 +188,11 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
         case "close", ("open" | "paused"):
             return [RoundChanged(round=vote.id, status="closed")]
         case "reveal", ("open" | "paused" | "closed"):
-            return [RoundChanged(round=vote.id, status="revealed", result=tallies(vote))]
+            per_group = group_results(workshop, vote) if vote.by_group else None
+            revealed = RoundChanged(
+                round=vote.id, status="revealed", result=tallies(vote), groups=per_group
+            )
+            return [revealed]
         case "restart", _:
             running = current_round(workshop)
             if running is not None and running.id != vote.id:
@@ -164,6 +204,7 @@ def set_round(workshop: Workshop, command: SetRound, now: float) -> list[Event]:
                 spent={},
                 voters=0,
                 result=None,
+                groups=None,
                 ends_at=now + vote.seconds if vote.seconds else None,
             )
             return [RoundStarted(round=fresh)]
@@ -264,9 +305,11 @@ def apply_vote(workshop: Workshop, event: Event) -> None:
         case RoundStarted(round=vote):
             workshop.rounds = [r for r in workshop.rounds if r.id != vote.id] + [vote]
             workshop.counter = max(workshop.counter, id_number(vote.id))
-        case RoundChanged(round=round_id, status=status, result=result):
+        case RoundChanged(round=round_id, status=status, result=result, groups=per_group):
             vote = find_round(workshop, round_id)
             vote.status = status
+            if per_group is not None:
+                vote.groups = list(per_group)
             if result is not None:
                 vote.result = result
                 _write_back(workshop, result)

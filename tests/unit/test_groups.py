@@ -26,10 +26,21 @@ from sessions.protocol import (
     RateStage,
     SetGroupWork,
     SplitGroups,
+    StartRound,
     client_decoder,
 )
 from sessions.rules import Actor, apply_all
-from tests.unit.ballots import play, refused
+from tests.unit.ballots import (
+    cast,
+    items,
+    play,
+    proxy,
+    refused,
+    set_round,
+    start,
+    vote_of,
+    with_objectives,
+)
 from tests.unit.method import lane_of
 from tests.unit.workshops import FACILITATOR, enter, fresh
 
@@ -358,3 +369,65 @@ def test_a_replica_behind_walls_equals_a_fresh_snapshot(moves: list[tuple[str, i
 def _board(workshop: Workshop) -> tuple[object, ...]:
     """What a board shows (ids' counter aside: an unseen note's id still moves it)."""
     return (workshop.notes, workshop.emotions, workshop.groups, workshop.trash, workshop.grouped)
+
+
+# -- a vote counted per group ----------------------------------------------------------------
+
+
+def _group_vote(people: int, **options: bool) -> tuple[Workshop, list[Actor], str]:
+    workshop = with_objectives(3)
+    actors = [enter(workshop, f"V{i}") for i in range(people)]
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    return workshop, actors, start(workshop, by_group=True, **options)
+
+
+def test_a_vote_per_group_gives_each_groups_result_beside_the_rooms() -> None:
+    """Six voters in two groups of three: the reveal ranks the room and, side by side, each
+    group from its own members' dots only; a proxy's dots count for the room alone."""
+    workshop, actors, vote = _group_vote(6)
+    a, b, c = items(workshop, vote)
+    zoe = proxy(workshop)
+    first = workshop.groups[0]
+    for actor in actors:
+        play(workshop, actor, cast(vote, a if actor.id in first.members else b))
+    play(workshop, FACILITATOR, cast(vote, c, proxy=zoe))
+    play(workshop, FACILITATOR, set_round(vote, "reveal"))
+    revealed = vote_of(workshop, vote)
+    assert {t.item: t.dots for t in revealed.result or []} == {a: 3, b: 3, c: 1}
+    assert revealed.groups is not None
+    ours, theirs = revealed.groups
+    assert (ours.group, ours.number, ours.voters) == (first.id, 1, 3)
+    assert [(t.item, t.dots, t.rank) for t in ours.result] == [(a, 3, 1), (b, 0, 2), (c, 0, 2)]
+    assert (theirs.result[0].item, theirs.result[0].dots) == (b, 3)
+    assert not ours.withheld and not theirs.withheld
+
+
+def test_a_vote_per_group_needs_groups() -> None:
+    """Counting per group without groups is a conflict and starts nothing."""
+    workshop = with_objectives(2)
+    refusal = refused(workshop, FACILITATOR, StartRound(op_id="r", by_group=True))
+    assert refusal.code == "conflict"
+
+
+def test_an_anonymous_vote_per_group_withholds_a_group_of_fewer_than_three_voters() -> None:
+    """Anonymous, per group: a group of two voters gets no result (it would tell who voted
+    what); a group of three does."""
+    workshop, actors, vote = _group_vote(5, anonymous=True)
+    a = items(workshop, vote)[0]
+    for actor in actors:
+        play(workshop, actor, cast(vote, a))
+    play(workshop, FACILITATOR, set_round(vote, "reveal"))
+    groups_seen = vote_of(workshop, vote).groups or []
+    assert [(g.voters, g.withheld, bool(g.result)) for g in groups_seen] == [
+        (3, False, True),
+        (2, True, False),
+    ]
+
+
+def test_a_restarted_vote_per_group_forgets_its_groups_results() -> None:
+    """Restarting clears the per-group results with the dots."""
+    workshop, actors, vote = _group_vote(2)
+    play(workshop, actors[0], cast(vote, items(workshop, vote)[0]))
+    play(workshop, FACILITATOR, set_round(vote, "reveal"))
+    play(workshop, FACILITATOR, set_round(vote, "restart"))
+    assert vote_of(workshop, vote).groups is None and vote_of(workshop, vote).by_group

@@ -293,7 +293,24 @@ function resultsScene(workshop, round, step) {
   if (!shown.length) parts.push(h("p", { class: "screen-help", text: t("presenter.results.none") }));
   else parts.push(list);
   if (tallies.length > shown.length) parts.push(h("p", { class: "screen-more", text: tn("presenter.more", tallies.length - shown.length) }));
+  if (round.groups?.length) parts.push(groupWinners(workshop, round.groups));
   return h("section", { class: "screen-results-scene", "aria-labelledby": "results-title" }, parts);
+}
+
+/**
+ * A round counted per group: each group's first choice, side by side under the room's ranking.
+ * @param {Workshop} workshop @param {import("./state.js").GroupResult[]} groups
+ */
+function groupWinners(workshop, groups) {
+  return h("ul", { class: "screen-group-results", "aria-label": t("vote.byGroup") }, groups.map((g) => {
+    const firsts = g.result.filter((r) => r.rank === 1 && r.dots > 0);
+    const choice = g.withheld ? "—" : firsts.map((r) => itemTitle(workshop, r.item)).join(" · ") || t("presenter.results.none");
+    return h("li", { class: "screen-group-result" }, [
+      h("span", { class: "screen-group-name clamp", text: g.name || t("group.default", { n: g.number }) }),
+      h("span", { class: "screen-group-choice clamp", text: choice }),
+      h("span", { class: "screen-group-voters", text: tn("presenter.voters", g.voters) }),
+    ]);
+  }));
 }
 
 /** @param {Workshop} workshop */

@@ -25,7 +25,9 @@ import { Command, Event } from "./protocol.js";
  *            anonymous: boolean, hidden: boolean, facilitator_votes: boolean, seconds: number | null,
  *            status: string, ends_at: number | null, voters: number,
  *            spent: Record<string, number>, dots: Record<string, Record<string, number>>,
- *            result: Tally[] | null}} VoteRound
+ *            result: Tally[] | null, by_group?: boolean, groups?: GroupResult[] | null}} VoteRound
+ * @typedef {{group: string, name: string, number: number, voters: number, result: Tally[],
+ *            withheld: boolean}} GroupResult
  * @typedef {{id: string, title: string, lang: string, stages: Stage[], lanes: Lane[],
  *            personas: Persona[], notes: Record<string, Note>,
  *            participants: Record<string, Participant>, locked: boolean,
@@ -79,6 +81,7 @@ export function apply(workshop, event) {
       const round = workshop.rounds.find((r) => r.id === event.round);
       if (!round) break;
       round.status = event.status;
+      if (event.groups) round.groups = event.groups;
       if (event.result) {
         round.result = event.result;
         for (const tally of event.result) {

@@ -3,7 +3,7 @@
 // controls (objectives, rounds, participation, proxies). Forms are built once; the lists below
 // them are rebuilt on every change, keeping focus on the same control.
 import { askText, confirmAction } from "./dialogs.js";
-import { t, tn } from "./i18n.js";
+import { formatNumber, t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
 import { currentRound, itemTitle } from "./state.js";
@@ -25,6 +25,8 @@ export class VoteView {
     this.handlers = handlers;
     this.proxy = "";
     this.built = "";
+    /** @type {HTMLElement | null} */
+    this.byGroupField = null;
     this.timer = window.setInterval(() => this.tick(), 1000);
   }
 
@@ -197,6 +199,7 @@ export class VoteView {
     if (start) start.disabled = Boolean(round && (round.status === "open" || round.status === "paused"));
     const on = /** @type {HTMLSelectElement | null} */ (this.root.querySelector("#round-on"));
     if (on) fillTargets(on, workshop);
+    if (this.byGroupField) this.byGroupField.hidden = !(workshop.groups ?? []).length;
   }
 
   /** @param {Workshop} workshop */
@@ -271,17 +274,21 @@ export class VoteView {
   }
 
   roundForm() {
+    const check = (/** @type {HTMLInputElement} */ box, /** @type {string} */ label) =>
+      h("div", { class: "check" }, [box, h("label", { for: box.id, text: label })]);
     const on = h("select", { id: "round-on" });
     const budget = numberInput("round-budget", 3, 1, 20);
     const perItem = numberInput("round-per-item", 1, 1, 20);
     const hidden = h("input", { type: "checkbox", id: "round-hidden", checked: "" });
     const anonymous = h("input", { type: "checkbox", id: "round-anonymous" });
     const mine = h("input", { type: "checkbox", id: "round-mine" });
+    const byGroup = h("input", { type: "checkbox", id: "round-by-group" });
+    const byGroupField = check(byGroup, t("round.byGroup"));
+    byGroupField.hidden = !(this.workshop?.groups ?? []).length;
+    this.byGroupField = byGroupField;
     const seconds = h("select", { id: "round-seconds" });
     seconds.append(h("option", { value: "", text: t("round.noTimer") }));
     for (const minutes of [1, 2, 3, 5, 10]) seconds.append(h("option", { value: String(minutes * 60), text: t("round.minutes", { n: minutes }) }));
-    const check = (/** @type {HTMLInputElement} */ box, /** @type {string} */ label) =>
-      h("div", { class: "check" }, [box, h("label", { for: box.id, text: label })]);
     const form = h("form", { class: "card", id: "round-form", "aria-labelledby": "round-form-title" }, [
       h("h3", { id: "round-form-title", text: t("round.start") }),
       h("div", { class: "field" }, [h("label", { for: "round-on", text: t("round.on") }), on]),
@@ -292,6 +299,7 @@ export class VoteView {
       check(hidden, t("round.hidden")),
       check(anonymous, t("round.anonymous")),
       check(mine, t("round.facilitatorVotes")),
+      byGroupField,
       h("div", { class: "field" }, [h("label", { for: "round-seconds", text: t("round.seconds") }), seconds]),
       h("button", { type: "submit", class: "btn primary", id: "round-start", text: t("round.start") }),
     ]);
@@ -316,6 +324,7 @@ export class VoteView {
         anonymous: anonymous.checked,
         facilitator_votes: mine.checked,
         seconds: seconds.value ? Number(seconds.value) : null,
+        by_group: byGroup.checked && !byGroupField.hidden,
       });
     });
     return form;
@@ -336,8 +345,49 @@ export class VoteView {
   }
 }
 
-/** @param {Workshop} workshop @param {VoteRound} round */
+/**
+ * The ranked result and, for a round counted per group, the groups' results side by side: one
+ * row per item (in the room's order), one column per group, each cell the group's dots and rank.
+ * @param {Workshop} workshop @param {VoteRound} round
+ */
 export function results(workshop, round) {
+  const list = roomResults(workshop, round);
+  if (!round.groups?.length) return list;
+  return h("div", { class: "results-all" }, [list, groupResults(workshop, round)]);
+}
+
+/** @param {Workshop} workshop @param {VoteRound} round */
+export function groupResults(workshop, round) {
+  const groups = round.groups ?? [];
+  const label = (/** @type {import("./state.js").GroupResult} */ g) => g.name || t("group.default", { n: g.number });
+  const head = h("tr", {}, [h("th", { scope: "col", text: t("vote.item") }), ...groups.map((g) => h("th", { scope: "col", text: label(g) }))]);
+  const rows = (round.result ?? []).map((tally) =>
+    h("tr", {}, [
+      h("th", { scope: "row", text: itemTitle(workshop, tally.item) }),
+      ...groups.map((g) => {
+        if (g.withheld) return h("td", { class: "withheld", text: "—" });
+        const mine = g.result.find((r) => r.item === tally.item);
+        const first = mine && mine.dots > 0 && mine.rank === 1;
+        return h("td", { class: first ? "top" : "" }, [
+          h("span", { text: mine ? formatNumber(mine.dots) : "0" }),
+          mine && mine.dots > 0 ? h("span", { class: "vote-item-sub", text: t("vote.rank", { rank: mine.rank }) }) : "",
+        ]);
+      }),
+    ]),
+  );
+  const foot = h("tr", {}, [h("th", { scope: "row", text: t("vote.voters") }), ...groups.map((g) => h("td", { text: formatNumber(g.voters) }))]);
+  const withheld = groups.some((g) => g.withheld) ? h("p", { class: "hint", text: t("vote.groupWithheld") }) : "";
+  return h("figure", { class: "group-results" }, [
+    h("figcaption", { text: t("vote.byGroup") }),
+    h("div", { class: "group-results-scroll", tabindex: "0", role: "region", "aria-label": t("vote.byGroup") }, [
+      h("table", { class: "group-results-table" }, [h("thead", {}, [head]), h("tbody", {}, [...rows, foot])]),
+    ]),
+    withheld,
+  ]);
+}
+
+/** @param {Workshop} workshop @param {VoteRound} round */
+function roomResults(workshop, round) {
   const list = h("ol", { class: "results" });
   const top = Math.max(1, ...(round.result ?? []).map((r) => r.dots));
   const ranks = new Map();
