@@ -23,8 +23,14 @@ def glyphs() -> frozenset[int]:
         return frozenset(font.getBestCmap())
 
 
+_SEPARATORS = str.maketrans(dict.fromkeys("\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029", " "))
+"""Line and paragraph separators other than ``\n``: Raqm's layout fails on some (U+2029,
+U+0085), and a label's lines are already split."""
+
+
 def drawable(text: str) -> str:
-    """``text`` without the characters the font cannot draw (line breaks stay)."""
+    """``text`` without the characters the font cannot draw (line breaks stay; other line and
+    paragraph separators become spaces)."""
     known = glyphs()
-    kept = "".join(c for c in text if ord(c) in known or c == "\n")
+    kept = "".join(c for c in text.translate(_SEPARATORS) if ord(c) in known or c == "\n")
     return kept.replace("\u200d", "")
