@@ -23,6 +23,7 @@ DEFAULT_MINUTES: dict[str, int] = {
     "framing": 10,
     "personas": 30,
     "journeys": 45,
+    "tour": 15,
     "emotions": 10,
     "channels": 10,
     "vote": 10,
@@ -35,6 +36,7 @@ DEFAULT_MINUTES: dict[str, int] = {
 PHASE_OF: dict[str, str] = {
     "personas": "personas",
     "journeys": "journeys",
+    "tour": "journeys",
     "emotions": "journeys",
     "channels": "journeys",
     "vote": "vote",
@@ -45,9 +47,14 @@ PHASE_OF: dict[str, str] = {
 """The phase (``Workshop.phase``) a step belongs to; the kick-off keeps the current one."""
 
 
+METHOD_STEPS: tuple[StepKind, ...] = tuple(k for k in STEP_KINDS if k != "tour")  # type: ignore[misc]
+"""The steps of a new workshop's agenda: every kind but the groups' tour, which follows group
+work and is added by the facilitator where the groups present."""
+
+
 def default_agenda(first_id: int) -> list[Step]:
     """The method's agenda, every step with its usual duration, ids from ``g<first_id>``."""
-    kinds: tuple[StepKind, ...] = STEP_KINDS  # type: ignore[assignment]
+    kinds = METHOD_STEPS
     return [
         Step(id=f"g{first_id + i}", kind=kind, minutes=DEFAULT_MINUTES[kind])
         for i, kind in enumerate(kinds)

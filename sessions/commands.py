@@ -374,6 +374,13 @@ class JoinGroup(Command, tag="group.join"):
     group: ItemId
 
 
+class PresentGroup(Command, tag="group.present"):
+    """Put a group's work on the presenter view, for its turn of the tour ("" ends it)."""
+
+    group: ItemId | None = None
+    """A group id, or None to end the tour."""
+
+
 class AskHelp(Command, tag="group.help"):
     """A member raises (or lowers) their group's "needs help" signal."""
 
@@ -539,6 +546,7 @@ AnyCommand = (
     | MoveToGroup
     | SetGroupWork
     | ClearGroups
+    | PresentGroup
     | JoinGroup
     | AskHelp
     | AddObjective
@@ -594,6 +602,7 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         MoveToGroup,
         SetGroupWork,
         ClearGroups,
+        PresentGroup,
         ClassifyRoadmapItem,
         AdjustRoadmapItem,
         RemoveRoadmapItem,

@@ -168,6 +168,12 @@ class GroupsSet(msgspec.Struct, tag="groups.saved", kw_only=True):
     """Each group sees only its own persona's work (while group work is on)."""
 
 
+class TourSet(msgspec.Struct, tag="tour.set", kw_only=True):
+    """The group whose work the presenter view shows, for its turn of the tour ("" none)."""
+
+    group: str
+
+
 class NotesRevealed(msgspec.Struct, tag="notes.revealed", kw_only=True):
     """Notes written in private, now shown to everyone (full states, ``hidden`` false)."""
 
@@ -283,6 +289,7 @@ Event = (
     | StepSet
     | DoneSet
     | GroupsSet
+    | TourSet
     | NotesRevealed
     | RoadmapItemSaved
     | RoadmapItemDeleted

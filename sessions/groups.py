@@ -25,10 +25,11 @@ from sessions.commands import (
     EditGroup,
     JoinGroup,
     MoveToGroup,
+    PresentGroup,
     SetGroupWork,
     SplitGroups,
 )
-from sessions.events import Event, GroupsSet
+from sessions.events import Event, GroupsSet, TourSet
 from sessions.limits import MAX_GROUPS, tidy_title
 from sessions.model import Group, Participant, Workshop, id_number
 
@@ -140,6 +141,14 @@ def clear(workshop: Workshop, _command: ClearGroups) -> list[Event]:
     return _event(workshop, [], grouped=False, pick=False, walls=False)
 
 
+def present(workshop: Workshop, command: PresentGroup) -> list[Event]:
+    """The tour: one group's work on the presenter view (and on every phone), then the next."""
+    group = command.group or ""
+    if group:
+        _group(workshop.groups, group)
+    return [] if group == workshop.presenting else [TourSet(group=group)]
+
+
 def ask_help(workshop: Workshop, participant: str, command: AskHelp) -> list[Event]:
     groups = _copy(workshop)
     group = next((g for g in groups if participant in g.members), None)
@@ -194,6 +203,8 @@ def apply_groups(workshop: Workshop, event: GroupsSet) -> None:
     workshop.grouped = event.grouped
     workshop.group_pick = event.pick
     workshop.group_walls = event.walls
+    if not any(g.id == workshop.presenting for g in event.groups):
+        workshop.presenting = ""
     top = max((id_number(g.id) for g in event.groups), default=0)
     workshop.counter = max(workshop.counter, top)
 

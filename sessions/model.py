@@ -277,6 +277,7 @@ StepKind = Literal[
     "framing",
     "personas",
     "journeys",
+    "tour",
     "emotions",
     "channels",
     "vote",
@@ -287,6 +288,7 @@ StepKind = Literal[
 
 STEP_KINDS: tuple[str, ...] = get_args(StepKind)
 """The method's steps, in their usual order: kick-off with the stakes, personas, journeys, the
+groups' tour (each group presents its journey, after group work: not in the default agenda), the
 emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, and the
 restitution."""
 
@@ -425,6 +427,8 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """Group work is on: each participant works on their group's persona, the others' read-only."""
     group_pick: bool = False
     """Participants may pick (or change) their group themselves."""
+    presenting: str = ""
+    """The group whose work the presenter view shows during the tour ("" none)."""
     group_walls: bool = False
     """During group work each group sees only its own persona's notes and curve (the
     facilitator sees everything): see ``sessions.views``."""

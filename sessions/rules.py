@@ -77,6 +77,7 @@ from sessions.protocol import (
     PersonaSaved,
     PersonasOrdered,
     PlaceRoadmapItem,
+    PresentGroup,
     RateStage,
     RemoveLane,
     RemoveObjective,
@@ -110,6 +111,7 @@ from sessions.protocol import (
     StepSet,
     TagNote,
     TakeDot,
+    TourSet,
     TrashPut,
     TrashTaken,
     WorkshopRenamed,
@@ -242,6 +244,8 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return groups.set_work(workshop, command)
         case ClearGroups():
             return groups.clear(workshop, command)
+        case PresentGroup():
+            return groups.present(workshop, command)
         case JoinGroup():
             return groups.join(workshop, actor.id, command)
         case AskHelp():
@@ -309,6 +313,8 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             agenda.apply_agenda(workshop, event)
         case GroupsSet():
             groups.apply_groups(workshop, event)
+        case TourSet(group=group):
+            workshop.presenting = group
         case WorkshopRenamed(title=title):
             workshop.title = title
         case ParticipantSaved(participant=participant):

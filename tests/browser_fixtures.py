@@ -382,7 +382,8 @@ class Walk:
         ]
 
     def group_makers(self) -> list[Callable[[], Command | None]]:
-        """The groups' commands (issue 17): splits, edits, moves, picking, help, group work."""
+        """The groups' commands (issue 17): splits, edits, moves, picking, help, group work,
+        walls, the tour."""
         rng = self.rng
         groups = [g.id for g in self.workshop.groups]
         people = [p.id for p in self.people if p.role != "facilitator"]
@@ -395,7 +396,8 @@ class Walk:
             lambda: contract.MoveToGroup(op_id="o", participant=rng.choice(people),
                                          group=rng.choice([None, *groups])) if people else None,
             lambda: contract.SetGroupWork(op_id="o", grouped=rng.random() < 0.3,
-                                          pick=rng.random() < 0.5),
+                                          pick=rng.random() < 0.5, walls=rng.random() < 0.5),
+            lambda: contract.PresentGroup(op_id="o", group=rng.choice([None, *groups])),
             lambda: contract.JoinGroup(op_id="o", group=rng.choice(groups)) if groups else None,
             lambda: contract.AskHelp(op_id="o", help=rng.random() < 0.6),
             lambda: contract.ClearGroups(op_id="o") if rng.random() < 0.2 else None,

@@ -156,6 +156,7 @@ def _facilitator_commands() -> dict[str, dict[str, Any]]:
         "group.move": {"participant": "p2", "group": "k1"},
         "groups.set": {"grouped": True},
         "groups.clear": {},
+        "group.present": {"group": "k1"},
     }
 
 

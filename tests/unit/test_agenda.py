@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from sessions import agenda
-from sessions.model import STEP_KINDS, clone
+from sessions.model import clone
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
     AgendaSet,
@@ -29,7 +29,7 @@ def test_new_workshops_carry_the_method_agenda() -> None:
     """Every template starts with the method's steps in order, each timed, none current."""
     for template in ("blank", "travel", "aarrr", "loop"):
         workshop = fresh(template)
-        assert [s.kind for s in workshop.agenda] == list(STEP_KINDS)
+        assert [s.kind for s in workshop.agenda] == list(agenda.METHOD_STEPS)
         assert all(s.minutes for s in workshop.agenda)
         assert workshop.step is None and workshop.done == []
         ids = [s.id for s in workshop.agenda]
@@ -209,7 +209,7 @@ def test_reset_to_the_method_agenda() -> None:
     play(workshop, FACILITATOR, SetAgenda(op_id="a", steps=[]))
     assert workshop.agenda == []
     play(workshop, FACILITATOR, SetAgenda(op_id="b"))
-    assert [s.kind for s in workshop.agenda] == list(STEP_KINDS)
+    assert [s.kind for s in workshop.agenda] == list(agenda.METHOD_STEPS)
 
 
 def test_same_agenda_is_a_no_op() -> None:

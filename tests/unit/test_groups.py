@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sessions import errors, groups, keeping, views
-from sessions.model import Workshop, clone
+from sessions.model import STEP_KINDS, Workshop, clone
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
     AddNote,
@@ -23,10 +23,12 @@ from sessions.protocol import (
     GroupsSet,
     JoinGroup,
     MoveToGroup,
+    PresentGroup,
     RateStage,
     SetGroupWork,
     SplitGroups,
     StartRound,
+    TourSet,
     client_decoder,
 )
 from sessions.rules import Actor, apply_all
@@ -431,3 +433,36 @@ def test_a_restarted_vote_per_group_forgets_its_groups_results() -> None:
     play(workshop, FACILITATOR, set_round(vote, "reveal"))
     play(workshop, FACILITATOR, set_round(vote, "restart"))
     assert vote_of(workshop, vote).groups is None and vote_of(workshop, vote).by_group
+
+
+# -- the tour ------------------------------------------------------------------------------
+
+
+def test_the_tour_puts_one_group_at_a_time_on_the_screen() -> None:
+    """The facilitator presents each group in turn and ends the tour; an unknown group is not
+    found, a participant may not drive it, and clearing the groups ends it."""
+    workshop, actors = _room(4)
+    play(workshop, FACILITATOR, SplitGroups(op_id="s", count=2))
+    first, second = (g.id for g in workshop.groups)
+    assert play(workshop, FACILITATOR, PresentGroup(op_id="t", group=first)) == [
+        TourSet(group=first)
+    ]
+    play(workshop, FACILITATOR, PresentGroup(op_id="t2", group=second))
+    assert workshop.presenting == second
+    assert play(workshop, FACILITATOR, PresentGroup(op_id="t3", group=second)) == []
+    assert refused(workshop, FACILITATOR, PresentGroup(op_id="t4", group="k999")).code == (
+        "not_found"
+    )
+    assert refused(workshop, actors[0], PresentGroup(op_id="t5", group=first)).code == ("forbidden")
+    play(workshop, FACILITATOR, PresentGroup(op_id="t6"))
+    assert workshop.presenting == ""
+    play(workshop, FACILITATOR, PresentGroup(op_id="t7", group=first))
+    play(workshop, FACILITATOR, ClearGroups(op_id="c"))
+    assert workshop.presenting == ""
+
+
+def test_the_tour_is_a_step_the_facilitator_adds() -> None:
+    """The method's default agenda has no tour (it follows group work); it is a step kind."""
+    workshop = fresh("travel")
+    assert "tour" not in [s.kind for s in workshop.agenda]
+    assert "tour" in STEP_KINDS

@@ -15,6 +15,7 @@ export const SECTION_OF = Object.freeze({
   framing: "agenda",
   personas: "personas",
   journeys: "journeys",
+  tour: "journeys",
   emotions: "journeys",
   channels: "heatmap",
   vote: "vote",

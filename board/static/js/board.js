@@ -83,6 +83,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let followedStep = undefined;
   /** @type {string | undefined} the group work last followed: on/off, group, persona */
   let followedGroup = undefined;
+  /** @type {string | undefined} the group last presented in the tour */
+  let followedTour = undefined;
   /** @type {string | undefined} the round state last followed: id and status */
   let followedRound = undefined;
   let wasReadOnly = false;
@@ -345,6 +347,17 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       if (!facilitator && board.grouped && group?.persona) {
         persona = group.persona;
         if (!first && section !== "journeys" && section !== "personas") section = "journeys";
+      }
+    }
+    // The tour: the presented group's journey, on every phone too.
+    const shownGroup = (board.groups ?? []).find((g) => g.id === board.presenting);
+    if ((board.presenting ?? "") !== followedTour) {
+      const first = followedTour === undefined;
+      followedTour = board.presenting ?? "";
+      if (!facilitator && !first && shownGroup?.persona) {
+        persona = shownGroup.persona;
+        section = "journeys";
+        history.replaceState(null, "", "#journeys");
       }
     }
     const round = currentRound(board);

@@ -73,7 +73,7 @@ export class GroupsView {
     const online = new Set(ctx.online.map((p) => p.id));
     const counts = (workshop.groups ?? []).map((g) => Object.values(workshop.notes).filter((n) => n.persona === g.persona).length);
     const minute = Math.floor(Date.now() / 60000);
-    const key = JSON.stringify([workshop.groups, workshop.grouped, workshop.group_pick, workshop.group_walls, workshop.done, workshop.personas.map((p) => [p.id, p.name]), [...online], counts, ctx.facilitator, minute, document.documentElement.lang]);
+    const key = JSON.stringify([workshop.groups, workshop.grouped, workshop.group_pick, workshop.group_walls, workshop.presenting, workshop.done, workshop.personas.map((p) => [p.id, p.name]), [...online], counts, ctx.facilitator, minute, document.documentElement.lang]);
     if (key === this.key) return;
     this.key = key;
     const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.id;
@@ -110,7 +110,20 @@ export class GroupsView {
       walls.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_SET, walls: !workshop.group_walls }));
       const clear = h("button", { type: "button", class: "btn ghost", id: "groups-clear", text: t("group.clear") });
       clear.addEventListener("click", () => this.handlers.send({ type: Command.GROUPS_CLEAR }));
+      const next = h("button", { type: "button", class: "btn", id: "groups-next", text: t("group.next") });
+      next.addEventListener("click", () => {
+        const at = groups.findIndex((g) => g.id === workshop.presenting);
+        this.handlers.send({ type: Command.GROUP_PRESENT, group: groups[(at + 1) % groups.length].id });
+      });
+      /** @type {HTMLElement[]} */
+      const tour = [next];
+      if (workshop.presenting) {
+        const end = h("button", { type: "button", class: "btn ghost", id: "groups-end-tour", text: t("group.endTour") });
+        end.addEventListener("click", () => this.handlers.send({ type: Command.GROUP_PRESENT, group: null }));
+        tour.push(end);
+      }
       parts.push(h("div", { class: "actions" }, [work, pick, walls, h("span", { class: "spacer" }), clear]));
+      parts.push(h("div", { class: "actions" }, tour));
       parts.push(h("p", { class: "hint", id: "groups-walls-help", text: t(workshop.group_walls ? "group.wallsOn" : "group.wallsOff") }));
       parts.push(h("ul", { class: "group-tiles", "aria-label": t("group.overview") }, groups.map((g) => this.tile(workshop, g, online))));
     }
@@ -154,7 +167,10 @@ export class GroupsView {
     const open = h("button", { type: "button", class: "btn", id: `group-open-${group.id}`, text: t("group.open") });
     open.disabled = !group.persona;
     open.addEventListener("click", () => this.handlers.open(group.persona));
-    return h("li", { class: `group-tile${group.help ? " needs-help" : ""}`, "data-group": group.id }, [
+    const on = workshop.presenting === group.id;
+    const present = h("button", { type: "button", class: `btn toggle${on ? " on" : ""}`, id: `group-present-${group.id}`, "aria-pressed": String(on), text: on ? `📽 ${t("group.presenting")}` : t("group.present") });
+    present.addEventListener("click", () => this.handlers.send({ type: Command.GROUP_PRESENT, group: on ? null : group.id }));
+    return h("li", { class: `group-tile${group.help ? " needs-help" : ""}${on ? " presenting" : ""}`, "data-group": group.id }, [
       h("div", { class: "group-head" }, [
         h("h3", { text: name }),
         group.help ? h("span", { class: "badge help", text: `✋ ${t("group.helpNeeded")}` }) : h("span"),
@@ -172,7 +188,7 @@ export class GroupsView {
         h("div", { class: "field" }, [h("label", { for: persona.id, text: t("group.persona") }), persona]),
       ]),
       members,
-      h("div", { class: "actions" }, [open]),
+      h("div", { class: "actions" }, [open, present]),
     ]);
   }
 

@@ -5,6 +5,7 @@
 // revealed result, the roadmap's matrix. A scene's DOM is built once and then only filled in, so
 // that the reveal's animation plays once and the bars of progress glide instead of jumping.
 import { currentLang, formatNumber, t, tn } from "./i18n.js";
+import { groupName } from "./groups.js";
 import { h } from "./render.js";
 import { position, roadmapClass } from "./roadmap.js";
 import { currentRound, currentStep, itemTitle, neighbourStep } from "./state.js";
@@ -15,7 +16,7 @@ import { currentRound, currentStep, itemTitle, neighbourStep } from "./state.js"
 /** @typedef {{id: string, name: string, role: string}} Person */
 /** @typedef {{code: string | null, online: Person[]}} ScreenContext */
 /**
- * @typedef {{kind: "join" | "step" | "vote" | "results" | "roadmap", step: Step | null,
+ * @typedef {{kind: "join" | "step" | "vote" | "results" | "roadmap" | "tour", step: Step | null,
  *            round: VoteRound | null}} Scene
  */
 
@@ -57,6 +58,7 @@ export function renderScreen(root, workshop, ctx) {
     (workshop.agenda ?? []).map((s) => [s.id, s.skipped]),
     scene.kind === "results" ? [scene.round?.result, workshop.objectives] : null,
     scene.kind === "roadmap" ? roadmapKey(workshop) : null,
+    scene.kind === "tour" ? tourKey(workshop) : null,
   ]);
   if (key !== built.key) {
     built.key = key;
@@ -88,6 +90,7 @@ export function pickScene(workshop) {
     if (round.status === "closed") return { kind: "vote", step, round };
     if (round.status === "revealed") return { kind: "results", step, round };
   }
+  if (workshop.presenting || step?.kind === "tour") return { kind: "tour", step, round: null };
   if (!step) return { kind: "join", step, round: null };
   if (step.kind === "roadmap") return { kind: "roadmap", step, round: null };
   return { kind: "step", step, round: null };
@@ -133,6 +136,7 @@ function build(scene, workshop, ctx) {
   if (scene.kind === "step") body = stepScene(/** @type {Step} */ (scene.step), neighbourStep(workshop, 1));
   else if (scene.kind === "vote") body = voteScene(workshop, /** @type {VoteRound} */ (scene.round), scene.step);
   else if (scene.kind === "results") body = resultsScene(workshop, /** @type {VoteRound} */ (scene.round), scene.step);
+  else if (scene.kind === "tour") body = tourScene(workshop);
   else body = roadmapScene(workshop, /** @type {Step} */ (scene.step));
   return [top, h("div", { class: "screen-body" }, [body, joinStrip(ctx)])];
 }
@@ -311,6 +315,54 @@ function groupWinners(workshop, groups) {
       h("span", { class: "screen-group-voters", text: tn("presenter.voters", g.voters) }),
     ]);
   }));
+}
+
+/** Notes shown per lane in the tour: more would not be read from the back of the room. */
+const TOUR_NOTES = 4;
+
+/** @param {Workshop} workshop */
+function tourKey(workshop) {
+  const group = (workshop.groups ?? []).find((g) => g.id === workshop.presenting);
+  const notes = Object.values(workshop.notes).filter((n) => n.persona === group?.persona && !n.hidden);
+  return [workshop.presenting, group, workshop.personas.find((p) => p.id === group?.persona), workshop.lanes, notes.map((n) => [n.id, n.text, n.lane, n.pos])];
+}
+
+/**
+ * The groups' tour: the presented group's persona and its journey, lane by lane.
+ * @param {Workshop} workshop
+ */
+function tourScene(workshop) {
+  const groups = workshop.groups ?? [];
+  const at = groups.findIndex((g) => g.id === workshop.presenting);
+  const group = groups[at];
+  if (!group) {
+    return h("section", { class: "screen-step", "aria-labelledby": "tour-title" }, [
+      h("p", { class: "screen-kicker", text: t("step.current") }),
+      h("h2", { class: "screen-step-title clamp", id: "tour-title", text: t("step.tour") }),
+      h("p", { class: "screen-help clamp", text: t("presenter.tour.none") }),
+    ]);
+  }
+  const persona = workshop.personas.find((p) => p.id === group.persona);
+  const notes = Object.values(workshop.notes).filter((n) => n.persona === group.persona && !n.hidden);
+  const lanes = workshop.lanes.map((lane) => {
+    const mine = notes.filter((n) => n.lane === lane.id).sort((a, b) => a.pos - b.pos || a.id.localeCompare(b.id));
+    const shown = mine.slice(0, TOUR_NOTES);
+    return h("section", { class: `screen-tour-lane lane-${lane.kind}`, "aria-label": lane.title || t(/** @type {any} */ (`lane.${lane.kind}`)) }, [
+      h("h3", { class: "screen-tour-lane-title", text: `${lane.title || t(/** @type {any} */ (`lane.${lane.kind}`))} · ${formatNumber(mine.length)}` }),
+      h("ul", { class: "screen-tour-notes" }, shown.map((n) => {
+        const item = h("li", { class: "screen-tour-note clamp", text: n.text });
+        item.style.setProperty("--channel", `var(--ch-${n.channel})`);
+        return item;
+      })),
+      mine.length > shown.length ? h("p", { class: "screen-more", text: tn("presenter.more", mine.length - shown.length) }) : h("span"),
+    ]);
+  });
+  return h("section", { class: "screen-tour", "aria-labelledby": "tour-title" }, [
+    h("p", { class: "screen-kicker", text: `${t("presenter.tour", { n: at + 1, total: groups.length })} · ${tn("group.members", group.members.length)}` }),
+    h("h2", { class: "screen-step-title clamp", id: "tour-title", text: `${groupName(workshop, group)} — ${persona ? `${persona.emoji || "👤"} ${persona.name}` : t("group.nopersona")}` }),
+    h("p", { class: "screen-help clamp", text: /** @type {{tagline?: string} | undefined} */ (persona)?.tagline ?? "" }),
+    h("div", { class: "screen-tour-lanes" }, lanes),
+  ]);
 }
 
 /** @param {Workshop} workshop */

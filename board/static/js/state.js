@@ -37,6 +37,7 @@ import { Command, Event } from "./protocol.js";
  *            rules: {strong: number, light: number, expected: number},
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
+ *            presenting: string,
  *            emotions: Record<string, {persona: string, stage: string,
  *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
  * @typedef {{type: string, [key: string]: any}} DomainEvent
@@ -145,6 +146,10 @@ export function apply(workshop, event) {
       workshop.grouped = event.grouped;
       workshop.group_pick = event.pick;
       workshop.group_walls = event.walls;
+      if (!event.groups.some((/** @type {Group} */ g) => g.id === workshop.presenting)) workshop.presenting = "";
+      break;
+    case Event.TOUR_SET:
+      workshop.presenting = event.group;
       break;
     case Event.NOTES_REVEALED:
       for (const note of event.notes) workshop.notes[note.id] = note;
