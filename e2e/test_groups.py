@@ -96,6 +96,39 @@ async def test_six_phones_in_three_groups(
         await own.page.tap(f".tab[data-persona='{personas[1]}']")
         await expect(own.page.locator("#group-note")).to_be_hidden()
         await expect(own.page.locator(".add-note:visible").first).to_be_visible()
+
+        # The tour: each group's journey on the presenter view in turn, phones follow.
+        where, key = created["board"].split("#")
+        screen = await desk.new_page()
+        await screen.goto(f"{app_server.base}{where.rstrip('/')}/screen#{key}")
+        await page.click("#groups-next")
+        await expect(screen.locator(".screen-tour")).to_contain_text("Groupe 1 sur 3")
+        await expect(screen.locator(".screen-tour-note", has_text="Notre idée")).to_be_visible()
+        await page.click("#groups-next")
+        await expect(screen.locator(".screen-tour")).to_contain_text("Groupe 2 sur 3")
+        tab = other.page.locator(f".tab[data-persona='{personas[1]}']")
+        if await other.page.locator(".tab").count():
+            await expect(tab).to_have_attribute("aria-pressed", "true")
+        await page.click("#groups-end-tour")
+        await expect(screen.locator(".screen-tour")).to_have_count(0)
+
+        # A vote counted per group: each group's result beside the room's, on a phone too.
+        await page.click("a[data-section=vote]")
+        await page.check("#round-by-group")
+        await page.click("#round-start")
+        for board in (own, other):
+            await board.page.evaluate("location.hash = 'vote'")
+            await board.page.locator(".ballot button[aria-label^='Ajouter']").first.tap()
+        await expect(page.locator("#round-ctl")).to_contain_text("2")
+        await page.click("[data-round-action=reveal]")
+        table = other.page.locator(".group-results-table")
+        await expect(table.locator("thead th")).to_have_count(4)
+        await expect(page.locator(".group-results-table tbody tr").first).to_be_visible()
+        assert await other.page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth"
+        )
+        found = await serious_violations(other.page)
+        assert not found, describe(found)
     finally:
         for context in (desk, *phones):
             await context.close()

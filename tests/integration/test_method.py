@@ -404,7 +404,7 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
         {"type": "step.go", "step": opening},
         {"type": "groups.split", "count": 2},
         {"type": "groups.set", "pick": True},
-        {"type": "group.present", "group": newest(g.id for g in board(host).groups)},
+        {"type": "group.present"},
         {"type": "groups.clear"},
         {"type": "phase.set", "phase": "scenarios"},
         {"type": "timer.set", "seconds": 60},

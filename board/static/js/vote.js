@@ -368,7 +368,7 @@ export function groupResults(workshop, round) {
         if (g.withheld) return h("td", { class: "withheld", text: "—" });
         const mine = g.result.find((r) => r.item === tally.item);
         const first = mine && mine.dots > 0 && mine.rank === 1;
-        return h("td", { class: first ? "top" : "" }, [
+        return h("td", { class: first ? "first-choice" : "" }, [
           h("span", { text: mine ? formatNumber(mine.dots) : "0" }),
           mine && mine.dots > 0 ? h("span", { class: "vote-item-sub", text: t("vote.rank", { rank: mine.rank }) }) : "",
         ]);
