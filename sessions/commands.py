@@ -174,6 +174,10 @@ PersonaField = Literal[
     "name",
     "emoji",
     "tagline",
+    "age",
+    "family",
+    "job",
+    "city",
     "profile",
     "process",
     "purchases",
@@ -183,6 +187,9 @@ PersonaField = Literal[
     "verbatims",
     "insight",
     "promise",
+    "levers",
+    "sources",
+    "photo",
 ]
 SolutionTag = Literal["customer", "internal", "external"]
 
@@ -193,7 +200,10 @@ class AddPersona(Command, tag="persona.add"):
 
 
 class EditPersona(Command, tag="persona.edit"):
-    """One field of a persona's sheet: people editing different fields never clash."""
+    """One field of a persona's sheet: people editing different fields never clash.
+
+    ``photo`` is the facilitator's: a reference the photo upload route made (``POST
+    /api/workshops/{w}/personas/{p}/photo`` sends this command itself), or "" to remove it."""
 
     persona: ItemId
     field: PersonaField

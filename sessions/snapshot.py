@@ -24,12 +24,14 @@ Pure: no clock (the caller passes ``exported_at``), no I/O.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from sessions import errors
+from sessions.limits import PHOTO_PATTERN
 from sessions.model import (
     CRITERIA,
     PERSONA_FIELDS,
@@ -236,6 +238,8 @@ def check(workshop: Workshop) -> list[str]:
         for field in PERSONA_FIELDS:
             if len(getattr(persona, field)) > TEXT_MAX:
                 say(f"persona {persona.id!r}: {field} is longer than {TEXT_MAX} characters")
+        if persona.photo and not re.match(PHOTO_PATTERN, persona.photo):
+            say(f"persona {persona.id!r}: photo is not a photo reference")
     for key, note in workshop.notes.items():
         place = f'workshop.notes["{key}"]'
         if note.id != key:
