@@ -55,6 +55,14 @@ async def create(store: Store, workshop: Workshop) -> Imported:
     return Imported(workshop=workshop.id, code=code, token=token)
 
 
+async def copy_photos(store: Store, source_id: str, workshop: Workshop) -> None:
+    """Give ``workshop`` (a copy of workshop ``source_id``) the photos its personas show."""
+    shown = {p.photo for p in workshop.personas if p.photo}
+    for ref, jpeg in (await store.photos(source_id)).items():
+        if ref in shown:
+            await store.save_photo(workshop.id, ref, jpeg)
+
+
 async def resolve(store: Store, reference: str) -> str | None:
     """The workshop id meant by ``reference``: an id, or a join code."""
     if await store.exists(reference):
