@@ -7,7 +7,7 @@ import io
 from PIL import Image
 from playwright.async_api import BrowserContext, expect
 
-from e2e.pages import BoardPage, HomePage, describe, serious_violations
+from e2e.pages import describe, serious_violations, travel
 from tests.servers import ServerProcess
 
 
@@ -23,13 +23,8 @@ async def test_a_photo_uploaded_by_the_facilitator_shows_on_a_phone_at_360_px(
     """The facilitator uploads a photo; the phone's sheet shows it (alt: the persona's name),
     its facts edit live, nothing scrolls sideways at 360 px, axe finds nothing; removing the
     photo brings the emoji back."""
-    page = await desktop.new_page()
-    created = await (await HomePage(page, app_server.base).open()).create("Trips", "travel")
-    await page.click("#open-board")
-    facilitator = BoardPage(page)
-    await facilitator.ready()
-    participant = await BoardPage.join(phone, app_server.base, created["code"], "Inès")
-    mobile = participant.page
+    facilitator, participant, _code = await travel(app_server, desktop, phone)
+    page, mobile = facilitator.page, participant.page
     await mobile.set_viewport_size({"width": 360, "height": 780})
     await page.click("a[data-section=personas]")
     await mobile.click("a[data-section=personas]")

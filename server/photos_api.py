@@ -21,7 +21,7 @@ from starlette.routing import Route
 
 from server import photos
 from server.api import _json, bearer, problem
-from server.context import Context
+from server.context import Context, limiter
 from server.store import PHOTOS_KEEP
 from sessions import errors
 from sessions.commands import EditPersona
@@ -30,15 +30,6 @@ from sessions.rules import Actor
 DECODES_AT_ONCE = 2
 _WORKSHOP = re.compile(r"^[a-z0-9]{6,32}\Z")
 _STATUS = {"forbidden": 403, "not_found": 404, "locked": 423}
-
-
-def _limiter(request: Request) -> asyncio.Semaphore:
-    state = request.app.state
-    limiter: asyncio.Semaphore | None = getattr(state, "photo_limiter", None)
-    if limiter is None:
-        limiter = asyncio.Semaphore(DECODES_AT_ONCE)
-        state.photo_limiter = limiter
-    return limiter
 
 
 def _too_large() -> Response:
@@ -80,7 +71,7 @@ async def upload(request: Request) -> Response:
         return problem("invalid", "The upload was cut short.", 400)
     if raw is None:
         return _too_large()
-    async with _limiter(request):
+    async with limiter(request, "photo_limiter", DECODES_AT_ONCE):
         try:
             ref, jpeg = await asyncio.to_thread(photos.prepare, raw)
         except photos.PhotoRefused as refused:
