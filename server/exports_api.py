@@ -138,10 +138,12 @@ async def import_workshop(request: Request) -> Response:
         if len(raw) > IMPORT_MAX:
             return problem("too_large", f"A snapshot has at most {IMPORT_MAX // 2**20} MB.", 413)
     try:
-        workshop = await asyncio.to_thread(transfer.readied, bytes(raw), transfer.new_workshop_id())
+        workshop, carried = await asyncio.to_thread(
+            transfer.readied, bytes(raw), transfer.new_workshop_id()
+        )
     except snapshot.InvalidSnapshot as exc:
         return problem(exc.code, exc.message, 400)
-    created = await transfer.create(ctx.store, workshop)
+    created = await transfer.create(ctx.store, workshop, carried)
     return Response(
         msgspec.json.encode(created.links()),
         status_code=201,

@@ -32,6 +32,7 @@ _REF = re.compile(PHOTO_PATTERN)
 _MARKUP = re.compile(rb"<script|<html|<\?php|<!doctype|<svg\s|<iframe", re.IGNORECASE)
 _ZIP_END = b"PK\x05\x06"
 _PNG_END = b"IEND\xae\x42\x60\x82"
+_ELSEWHERE = "it was not made by Parcours."
 _BAD_END = "does not end with its image (cut short, or more added)."
 
 
@@ -118,3 +119,19 @@ def prepare(raw: bytes) -> tuple[str, bytes]:
     image.save(out, "JPEG", quality=QUALITY, optimize=True)
     jpeg = out.getvalue()
     return reference(jpeg), jpeg
+
+
+def check_carried(jpeg: bytes) -> None:
+    """Raise PhotoRefused unless ``jpeg`` is one this server could have made: a plain JPEG of
+    at most ``SIDE`` pixels a side, with no metadata (an imported snapshot carries it)."""
+    _check_whole(jpeg)
+    try:
+        image = Image.open(io.BytesIO(jpeg), formats=("JPEG",))
+        if max(image.size) > SIDE:
+            raise PhotoRefused("image_too_big", f"This photo is over {SIDE} pixels: {_ELSEWHERE}")
+        image.load()
+    except (OSError, SyntaxError, ValueError, EOFError) as exc:
+        raise _not_an_image() from exc
+    applist = getattr(image, "applist", [])
+    if any(marker != "APP0" for marker, _ in applist) or "comment" in image.info:
+        raise PhotoRefused("not_an_image", f"This photo carries metadata: {_ELSEWHERE}")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import base64
 import io
+import json
+import re
 import zipfile
 
 import httpx
@@ -20,9 +23,9 @@ def png(width: int = 900, height: int = 600, colour: str = "teal") -> bytes:
     return out.getvalue()
 
 
-def jpeg_with_gps() -> bytes:
+def jpeg_with_gps(width: int = 1200, height: int = 800) -> bytes:
     """A JPEG carrying EXIF (a GPS position and a camera name) that must not survive."""
-    image = Image.new("RGB", (1200, 800), "orange")
+    image = Image.new("RGB", (width, height), "orange")
     exif = Image.Exif()
     exif[0x0110] = "Spy camera"  # Model
     exif[0x8825] = {1: "N", 2: (48.0, 51.0, 24.0)}  # GPSInfo
@@ -134,4 +137,41 @@ async def test_removing_a_photo_then_undo_brings_it_back(server):
     async with httpx.AsyncClient() as http:
         served = await http.get(f"{server.base}/w/{created['workshop']}/photos/{ref}")
     assert served.status_code == 200
+    await close_all(ann)
+
+
+def _normalised(raw: bytes, workshop_id: str) -> bytes:
+    dated = re.sub(rb'"exported_at": "[^"]*"', b'"exported_at": ""', raw)
+    return dated.replace(f'"id": "{workshop_id}"'.encode(), b'"id": "ID"')
+
+
+async def test_the_json_export_carries_the_photo_and_round_trips_byte_identical(server):
+    """Export, import, export: the photo travels in base64, the imported workshop serves it,
+    and both exports are the same bytes apart from id and date; a tampered photo (metadata,
+    its reference matching) makes the import fail and create nothing."""
+    ann, created = await facilitator(server, template="travel")
+    persona, _ = _persona(ann)
+    ref = (await _upload(server.base, created, persona, png(colour="olive"))).json()["photo"]
+    bearer = {"authorization": f"Bearer {created['token']}"}
+    async with httpx.AsyncClient(base_url=server.base, timeout=30) as http:
+        first = await http.get(f"/api/workshops/{created['workshop']}/export/json", headers=bearer)
+        assert list(json.loads(first.content)["photos"]) == [ref]
+        imported = (await http.post("/api/import", content=first.content)).json()
+        served = await http.get(f"/w/{imported['workshop']}/photos/{ref}")
+        assert served.status_code == 200
+        second = await http.get(
+            f"/api/workshops/{imported['workshop']}/export/json",
+            headers={"authorization": f"Bearer {imported['token']}"},
+        )
+        assert _normalised(second.content, imported["workshop"]) == _normalised(
+            first.content, created["workshop"]
+        )
+        document = json.loads(first.content)
+        forged = jpeg_with_gps(300, 200)
+        forged_ref = photos.reference(forged)
+        document["photos"] = {forged_ref: base64.b64encode(forged).decode()}
+        document["workshop"]["personas"][0]["photo"] = forged_ref
+        refused = await http.post("/api/import", content=json.dumps(document).encode())
+        assert (refused.status_code, refused.json()["code"]) == (400, "invalid_snapshot")
+        assert "metadata" in refused.json()["message"]
     await close_all(ann)

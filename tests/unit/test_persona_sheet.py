@@ -3,6 +3,8 @@ each, and old workshops whose profile was one free text."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 
 import msgspec
@@ -123,3 +125,26 @@ def test_a_snapshot_with_a_bad_photo_reference_is_refused() -> None:
     with pytest.raises(snapshot.InvalidSnapshot, match="photo"):
         snapshot.read(snapshot.dump(workshop, "2026-01-01T00:00:00Z"))
     assert isinstance(workshop.personas[0], Persona)
+
+
+def test_a_snapshot_carries_the_photos_its_personas_show_and_checks_them() -> None:
+    """Only photos a persona shows travel (base64, by reference); a photo whose bytes do not
+    hash to its reference, bad base64 or a bad key make the snapshot invalid."""
+    workshop = build("travel", "en", "w0000001", "Trips", "Ann")
+    jpeg = b"\xff\xd8 pretend jpeg \xff\xd9"
+    ref = hashlib.sha256(jpeg).hexdigest()[:32]
+    workshop.personas[0] = msgspec.structs.replace(workshop.personas[0], photo=ref)
+    raw = snapshot.dump(workshop, "2026-01-01T00:00:00Z", {ref: jpeg, REF: b"unused"})
+    document = json.loads(raw)
+    assert document["photos"] == {ref: base64.b64encode(jpeg).decode()}
+    assert snapshot.read_all(raw) == (workshop, {ref: jpeg})
+    assert "photos" not in json.loads(snapshot.dump(workshop, "2026-01-01T00:00:00Z"))
+    for photos, words in (
+        ({ref: base64.b64encode(b"other bytes").decode()}, "does not hold"),
+        ({ref: "not base64!"}, "base64"),
+        ({"../x": "AAAA"}, "reference"),
+        (["list"], "must be an object"),
+    ):
+        document["photos"] = photos
+        with pytest.raises(snapshot.InvalidSnapshot, match=words):
+            snapshot.read_all(json.dumps(document).encode())

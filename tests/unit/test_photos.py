@@ -30,6 +30,7 @@ def test_each_accepted_format_becomes_a_jpeg_of_at_most_512_px(fmt: str) -> None
     out = Image.open(io.BytesIO(jpeg))
     assert (out.format, out.size) == ("JPEG", (photos.SIDE, 341))
     assert ref == photos.reference(jpeg) and photos.is_ref(ref)
+    photos.check_carried(jpeg)  # what an export carries, an import takes back
 
 
 def test_metadata_goes_orientation_stays_and_transparency_turns_white() -> None:
