@@ -122,7 +122,7 @@ async def test_refused_uploads_change_nothing(server, redis_client):
 
 async def test_removing_a_photo_then_undo_brings_it_back(server):
     """The facilitator removes the photo on the socket; undo puts the same reference back, and
-    the image is still served."""
+    the image is still served; a workshop restored from a version serves it too."""
     ann, created = await facilitator(server, template="travel")
     persona, _ = _persona(ann)
     ref = (await _upload(server.base, created, persona, png(colour="navy"))).json()["photo"]
@@ -134,9 +134,15 @@ async def test_removing_a_photo_then_undo_brings_it_back(server):
     await ann.wait_for(lambda c: _persona(c)[1] == "")
     assert (await ann.call({"type": "history.undo"}))["type"] == "ack"
     await ann.wait_for(lambda c: _persona(c)[1] == ref)
+    bearer = {"authorization": f"Bearer {created['token']}"}
+    versions = f"{server.base}/api/workshops/{created['workshop']}/versions"
     async with httpx.AsyncClient() as http:
         served = await http.get(f"{server.base}/w/{created['workshop']}/photos/{ref}")
+        saved = (await http.post(versions, json={"label": "with photo"}, headers=bearer)).json()
+        restored = await http.post(f"{versions}/{saved['id']}/restore", headers=bearer)
+        copy = await http.get(f"{server.base}/w/{restored.json()['workshop']}/photos/{ref}")
     assert served.status_code == 200
+    assert copy.status_code == 200 and copy.content == served.content
     await close_all(ann)
 
 
