@@ -83,3 +83,17 @@ class BoardPage:
 
     async def seq(self) -> int:
         return int(await self.page.locator("html").get_attribute("data-seq") or 0)
+
+
+async def travel(
+    server: Any, desktop: BrowserContext, phone: BrowserContext
+) -> tuple[BoardPage, BoardPage, str]:
+    """The travel demo opened by its facilitator on the desktop, joined by Inès on the phone;
+    both boards and the join code."""
+    page = await desktop.new_page()
+    created = await (await HomePage(page, server.base).open()).create("Sports trips", "travel")
+    await page.click("#open-board")
+    facilitator = BoardPage(page)
+    await facilitator.ready()
+    participant = await BoardPage.join(phone, server.base, created["code"], "Inès")
+    return facilitator, participant, created["code"]

@@ -6,27 +6,15 @@ import re
 
 from playwright.async_api import Browser, BrowserContext, expect
 
-from e2e.pages import BoardPage, HomePage, describe, serious_violations
+from e2e.pages import BoardPage, HomePage, describe, serious_violations, travel
 from tests.servers import ServerProcess
-
-
-async def _travel(
-    server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
-) -> tuple[BoardPage, BoardPage, str]:
-    page = await desktop.new_page()
-    created = await (await HomePage(page, server.base).open()).create("Sports trips", "travel")
-    await page.click("#open-board")
-    facilitator = BoardPage(page)
-    await facilitator.ready()
-    participant = await BoardPage.join(phone, server.base, created["code"], "Inès")
-    return facilitator, participant, created["code"]
 
 
 async def test_personas_switch_and_sheets_edit_live(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
 ) -> None:
     """The travel template has two personas; tabs switch journeys; a sheet edit reaches others."""
-    facilitator, participant, _code = await _travel(app_server, desktop, phone)
+    facilitator, participant, _code = await travel(app_server, desktop, phone)
     page = facilitator.page
     await expect(page.locator(".tab")).to_have_count(2)
     await expect(facilitator.note("Stunning reef photos from other divers")).to_be_visible()
@@ -48,7 +36,7 @@ async def test_rating_from_a_phone_moves_the_curve(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
 ) -> None:
     """A phone rates a stage; the facilitator's curve summary shows the new median."""
-    facilitator, participant, _code = await _travel(app_server, desktop, phone)
+    facilitator, participant, _code = await travel(app_server, desktop, phone)
     page = facilitator.page
     stage = page.locator("th.stage").nth(1)
     stage_id = await stage.get_attribute("data-stage")
@@ -66,7 +54,7 @@ async def test_private_writing_hides_then_reveals(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext, browser: Browser
 ) -> None:
     """In private mode a participant's note is hidden from others until the facilitator reveals."""
-    facilitator, participant, code = await _travel(app_server, desktop, phone)
+    facilitator, participant, code = await travel(app_server, desktop, phone)
     other_context = await browser.new_context(viewport={"width": 1200, "height": 800})
     try:
         other = await BoardPage.join(other_context, app_server.base, code, "Noé")
@@ -93,7 +81,7 @@ async def test_lock_makes_the_board_read_only_for_participants(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
 ) -> None:
     """When the facilitator locks the board, participants see a banner and cannot add notes."""
-    facilitator, participant, _code = await _travel(app_server, desktop, phone)
+    facilitator, participant, _code = await travel(app_server, desktop, phone)
     await facilitator.page.click("#lock-toggle")
     await expect(participant.page.locator("#locked-banner")).to_be_visible()
     await expect(participant.page.locator(".add-note:visible")).to_have_count(0)

@@ -16,7 +16,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from board import STATIC
-from server import api, exports_api, keeping_api, redisconn, reference, ws
+from server import api, exports_api, keeping_api, photos_api, redisconn, reference, ws
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.settings import Settings
@@ -139,6 +139,7 @@ def create_app(settings: Settings) -> Starlette:
         Route(reference.URL, reference.serve),
         *exports_api.routes,
         *keeping_api.routes,
+        *photos_api.routes,
         WebSocketRoute("/ws", ws.endpoint),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]

@@ -8,9 +8,12 @@ import cycle, and a test checks that they stay so.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections import Counter, defaultdict, deque
 from dataclasses import dataclass
+
+from starlette.requests import Request
 
 from server.fanout import Hub
 from server.settings import Settings
@@ -52,6 +55,16 @@ class WrongCodes:
 
     def add(self, address: str) -> None:
         self._seen[address].append(time.monotonic())
+
+
+def limiter(request: Request, name: str, size: int) -> asyncio.Semaphore:
+    """The process's semaphore called ``name`` (made on first use, in the running loop)."""
+    state = request.app.state
+    found: asyncio.Semaphore | None = getattr(state, name, None)
+    if found is None:
+        found = asyncio.Semaphore(size)
+        setattr(state, name, found)
+    return found
 
 
 @dataclass(slots=True)

@@ -23,7 +23,7 @@ from starlette.routing import Route
 
 from server import export
 from server.api import problem
-from server.context import Context
+from server.context import Context, limiter
 from server.export import transfer
 from server.export.words import Words
 from server.keeping_api import version_board
@@ -32,15 +32,6 @@ from sessions.model import Workshop
 
 RENDERS_AT_ONCE = 2
 IMPORT_MAX = 16 * 1024 * 1024
-
-
-def _limiter(request: Request) -> asyncio.Semaphore:
-    state = request.app.state
-    limiter: asyncio.Semaphore | None = getattr(state, "export_limiter", None)
-    if limiter is None:
-        limiter = asyncio.Semaphore(RENDERS_AT_ONCE)
-        state.export_limiter = limiter
-    return limiter
 
 
 def _bearer(request: Request) -> str | None:
@@ -97,11 +88,12 @@ async def export_workshop(request: Request) -> Response:
         anonymise=request.query_params.get("anonymise", "") in yes,
         private=request.query_params.get("private", "") in yes,
         exported_at=transfer.now(),
+        photos=await _photos(ctx, workshop_id, workshop),
     )
     part = request.query_params.get("part") or None
     if part is not None and (fmt.parts is None or part not in fmt.parts(workshop)):
         return problem("not_found", words("error.part", part=repr(part), format=fmt.name), 404)
-    async with _limiter(request):
+    async with limiter(request, "export_limiter", RENDERS_AT_ONCE):
         body, name, media = await asyncio.to_thread(_render, workshop, fmt, options, part)
     return Response(
         body,
@@ -111,6 +103,13 @@ async def export_workshop(request: Request) -> Response:
             "cache-control": "no-store",
         },
     )
+
+
+async def _photos(ctx: Context, workshop_id: str, workshop: Workshop) -> dict[str, bytes]:
+    """The photos the report shows (none to fetch when no persona has one)."""
+    if not any(p.photo for p in workshop.personas):
+        return {}
+    return await ctx.store.photos(workshop_id)
 
 
 def _render(
@@ -139,10 +138,12 @@ async def import_workshop(request: Request) -> Response:
         if len(raw) > IMPORT_MAX:
             return problem("too_large", f"A snapshot has at most {IMPORT_MAX // 2**20} MB.", 413)
     try:
-        workshop = await asyncio.to_thread(transfer.readied, bytes(raw), transfer.new_workshop_id())
+        workshop, carried = await asyncio.to_thread(
+            transfer.readied, bytes(raw), transfer.new_workshop_id()
+        )
     except snapshot.InvalidSnapshot as exc:
         return problem(exc.code, exc.message, 400)
-    created = await transfer.create(ctx.store, workshop)
+    created = await transfer.create(ctx.store, workshop, carried)
     return Response(
         msgspec.json.encode(created.links()),
         status_code=201,

@@ -108,6 +108,7 @@ async def restore_version(request: Request) -> Response:
         return problem("not_found", "This version no longer exists.", 404)
     copy = msgspec.structs.replace(board, id=transfer.new_workshop_id())
     created = await transfer.create(room.store, copy)
+    await transfer.copy_photos(room.store, room.id, copy)
     return _json(created.links(), 201)
 
 

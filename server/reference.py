@@ -40,7 +40,11 @@ END = "<!-- END GENERATED -->"
 
 HTTP_ERROR_CODES: dict[str, str] = {
     "invalid": "the body or a parameter is not valid (the message says which)",
-    "too_large": "the body is over its limit (16 KiB; 16 MiB for an import)",
+    "too_large": "the body is over its limit (16 KiB; 16 MiB for an import; 5 MiB for a photo)",
+    "not_an_image": "the uploaded photo is not a JPEG, PNG, WebP or GIF image, or holds more",
+    "image_too_big": "the uploaded photo has too many pixels (a side over 12,000, or 40 MP)",
+    "locked": "the board is read-only for participants right now",
+    "conflict": "the change contradicts the current state",
     "not_found": "no workshop has this code, or no such format, part or saved template",
     "forbidden": "the token is missing, or not the workshop's facilitator's",
     "rate": "too many wrong join codes from this address: wait a minute",

@@ -13,6 +13,8 @@ stays legal on a Redis Cluster. Per workshop:
   ``SPUBLISH`` where the server has sharded pub/sub: it lives on the workshop's slot)
 - ``{w:ID}:vinfo`` hash: version id -> its description (JSON); ``{w:ID}:vstate`` the board
   (zlib-compressed JSON); at most ``VERSIONS_KEEP``, outside the op log so trimming keeps them
+- ``{w:ID}:photo`` hash: photo reference -> JPEG (``server/photos.py``), at most ``PHOTOS_KEEP``;
+  never trimmed while the workshop lives (undo may bring a removed photo back), deleted with it
 
 Outside any workshop: ``parcours:code:CODE`` -> workshop id (the join code), and
 ``parcours:templates`` (saved templates). Each is a single-key lookup, legal on a cluster.
@@ -45,6 +47,7 @@ board/static/js/connection.js drops outbox entries older than this (less a margi
 SNAPSHOT_EVERY = 100
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
+PHOTOS_KEEP = 60
 _SLOT_BUSY_ATTEMPTS = 20
 """Tries of a commit on a slot being migrated: 0.05 s doubling to 0.5 s apart, about 8 s."""
 
@@ -102,6 +105,15 @@ for i = 2, #ARGV, 2 do
   redis.call('ZADD', KEYS[2], ARGV[1], ARGV[i])
 end
 return 1
+"""
+
+# KEYS: meta, photo. ARGV: reference, JPEG, keep. Written only while the workshop exists.
+_PHOTO = """
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'missing' end
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then return 'ok' end
+if redis.call('HLEN', KEYS[2]) >= tonumber(ARGV[3]) then return 'full' end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[2])
+return 'ok'
 """
 
 # KEYS: meta, vinfo, vstate. ARGV: info JSON (with "id":"" to fill), packed board, keep.
@@ -195,6 +207,7 @@ class Store:
         self._renew = client.register_script(_RENEW)
         self._presence = client.register_script(_PRESENCE)
         self._version = client.register_script(_VERSION)
+        self._photo = client.register_script(_PHOTO)
         self.sharded = sharded
         self.wait_replicas = wait_replicas
         self.wait_timeout_ms = wait_timeout_ms
@@ -415,6 +428,26 @@ class Store:
             await self._r.spublish(channel(workshop_id), message)
         else:
             await self._r.publish(channel(workshop_id), message)
+
+    # -- photos ---------------------------------------------------------------------------
+
+    async def save_photo(
+        self, workshop_id: str, ref: str, jpeg: bytes
+    ) -> Literal["ok", "missing", "full"]:
+        """Keep a persona's photo: ``missing`` when the workshop is gone, ``full`` past
+        ``PHOTOS_KEEP`` photos."""
+        keys = [_key(workshop_id, "meta"), _key(workshop_id, "photo")]
+        found = await self._photo(keys=keys, args=[ref, jpeg, PHOTOS_KEEP])
+        return "full" if found == b"full" else "missing" if found == b"missing" else "ok"
+
+    async def photo(self, workshop_id: str, ref: str) -> bytes | None:
+        found: bytes | None = await self._r.hget(_key(workshop_id, "photo"), ref)
+        return found
+
+    async def photos(self, workshop_id: str) -> dict[str, bytes]:
+        """Every photo a workshop keeps, by reference."""
+        found: dict[bytes, bytes] = await self._r.hgetall(_key(workshop_id, "photo"))
+        return {k.decode(): v for k, v in found.items()}
 
     # -- versions, deletion, retention ----------------------------------------------------
 

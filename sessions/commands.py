@@ -176,6 +176,10 @@ PersonaField = Literal[
     "name",
     "emoji",
     "tagline",
+    "age",
+    "family",
+    "job",
+    "city",
     "profile",
     "process",
     "purchases",
@@ -185,6 +189,9 @@ PersonaField = Literal[
     "verbatims",
     "insight",
     "promise",
+    "levers",
+    "sources",
+    "photo",
 ]
 SolutionTag = Literal["customer", "internal", "external"]
 
@@ -195,7 +202,10 @@ class AddPersona(Command, tag="persona.add"):
 
 
 class EditPersona(Command, tag="persona.edit"):
-    """One field of a persona's sheet: people editing different fields never clash."""
+    """One field of a persona's sheet: people editing different fields never clash.
+
+    ``photo`` is the facilitator's: a reference the photo upload route made (``POST
+    /api/workshops/{w}/personas/{p}/photo`` sends this command itself), or "" to remove it."""
 
     persona: ItemId
     field: PersonaField

@@ -52,7 +52,7 @@ def facets(item: Item) -> Facets:
                 "place": [item.stage, item.lane, item.pos],
             }
         case Persona():
-            return {f: getattr(item, f) for f in ("name", "emoji", *PERSONA_FIELDS)}
+            return {f: getattr(item, f) for f in ("name", "emoji", "photo", *PERSONA_FIELDS)}
         case RoadmapItem():
             found: Facets = {
                 f: getattr(item, f)

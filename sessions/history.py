@@ -156,7 +156,7 @@ def merge_key(command: Command) -> str:
     match command:
         case EditNote(channel=None, text=str()):
             return f"note:{command.note}:text"
-        case EditPersona() if command.field != "emoji":
+        case EditPersona() if command.field not in ("emoji", "photo"):
             return f"persona:{command.persona}:{command.field}"
         case EditRoadmapItem():
             fields = [

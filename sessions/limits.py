@@ -26,6 +26,8 @@ MAX_ROUND_ITEMS = 100
 MAX_PERSONAS = 12
 MAX_LANES = 10
 SHEET_TEXT_MAX = 2000
+FACT_MAX = 80
+"""Of one short fact of a persona (age, family situation, job, city)."""
 MAX_ROADMAP_ITEMS = 300
 MAX_SCENARIOS = 60
 MAX_ITEM_NOTES = 20
@@ -44,6 +46,8 @@ Index = Annotated[int, Meta(ge=0, le=100_000)]
 Seq = Annotated[int, Meta(ge=0)]
 SheetText = Annotated[str, Meta(max_length=SHEET_TEXT_MAX)]
 Emoji = Annotated[str, Meta(max_length=16)]
+PHOTO_PATTERN = r"^[0-9a-f]{32}\Z"
+"""A photo reference: the first 32 hex digits of the sha256 of the stored JPEG."""
 Rating = Annotated[int, Meta(ge=-2, le=2)]
 Score = Annotated[int, Meta(ge=1, le=5)]
 Quarter = Annotated[int, Meta(ge=0, le=7)]

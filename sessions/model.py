@@ -54,8 +54,12 @@ class Lane(msgspec.Struct, kw_only=True, gc=False):
     title: str = ""
 
 
+PERSONA_FACTS: tuple[str, ...] = ("age", "family", "job", "city")
+"""The short facts of a persona's profile, one line each (at most ``limits.FACT_MAX``)."""
+
 PERSONA_FIELDS: tuple[str, ...] = (
     "tagline",
+    *PERSONA_FACTS,
     "profile",
     "process",
     "purchases",
@@ -65,10 +69,16 @@ PERSONA_FIELDS: tuple[str, ...] = (
     "verbatims",
     "insight",
     "promise",
+    "levers",
+    "sources",
 )
-"""The method's persona sheet, beside ``name`` and ``emoji``: profile (age, family, job, city,
-story), research and purchase process, purchases, motivations, expectations, frictions or
-irritants, verbatims (quotes), customer insight, promise."""
+"""The method's persona sheet, beside ``name``, ``emoji`` and ``photo``, in reading order:
+tagline; age, family situation, job, city; ``profile``, the story (before the four facts had
+fields of their own it held the whole profile, which is why it keeps that name: an old
+workshop's free text reads on as the story); research and purchase process, purchases,
+motivations, expectations, frictions or irritants, verbatims (quotes), customer insight,
+promise; the brand's strengths and differentiating levers; the sources the portrait rests on
+(interviews, mystery visits, data)."""
 
 SOLUTION_TAGS: tuple[str, ...] = ("customer", "internal", "external")
 """Tags of a solution note: customer expectation, internal expectation, needs external resources."""
@@ -88,6 +98,15 @@ class Persona(msgspec.Struct, kw_only=True, gc=False):
     verbatims: str = ""
     insight: str = ""
     promise: str = ""
+    age: str = ""
+    family: str = ""
+    job: str = ""
+    city: str = ""
+    levers: str = ""
+    sources: str = ""
+    photo: str = ""
+    """The content hash of its photo (``server/photos.py`` keeps the image), or "" for none: the
+    avatar is then ``emoji``."""
 
 
 class Note(msgspec.Struct, kw_only=True, gc=False):

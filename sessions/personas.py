@@ -10,10 +10,15 @@ Invariants (kept here):
   facilitator's override of the curve's value at that cell;
 - the four lanes of the method (enchantments, irritants, expectations, solutions) are named by
   the interface, in each language; only ``custom`` lanes carry a title, and only they can be
-  renamed or removed.
+  renamed or removed;
+- a persona's four facts (age, family, job, city) are one line of at most ``FACT_MAX``
+  characters; its ``photo`` is "" or a reference (``PHOTO_PATTERN``) that only the
+  facilitator sets or removes (the image is everyone's screen: nobody else changes it).
 """
 
 from __future__ import annotations
+
+import re
 
 import msgspec
 
@@ -41,8 +46,26 @@ from sessions.events import (
     PersonaSaved,
     PersonasOrdered,
 )
-from sessions.limits import MAX_LANES, MAX_PERSONAS, NAME_MAX, tidy_title
-from sessions.model import Emotion, Lane, Persona, Workshop, id_number, moved
+from sessions.limits import (
+    FACT_MAX,
+    MAX_LANES,
+    MAX_PERSONAS,
+    NAME_MAX,
+    PHOTO_PATTERN,
+    tidy_title,
+)
+from sessions.model import (
+    PERSONA_FACTS,
+    Emotion,
+    Lane,
+    Persona,
+    Role,
+    Workshop,
+    id_number,
+    moved,
+)
+
+_PHOTO = re.compile(PHOTO_PATTERN)
 
 
 def emotion_key(persona: str, stage: str) -> str:
@@ -69,17 +92,28 @@ def add_persona(workshop: Workshop, command: AddPersona) -> list[Event]:
     return [PersonaSaved(persona=persona)]
 
 
-def edit_persona(workshop: Workshop, command: EditPersona) -> list[Event]:
+def edit_persona(workshop: Workshop, role: Role, command: EditPersona) -> list[Event]:
     persona = _persona(workshop, command.persona)
     value = command.value
-    if command.field == "name":
+    if command.field in ("name", *PERSONA_FACTS):
         value = " ".join(value.split())
+    if command.field == "name":
         if not value:
             raise errors.InvalidCommand("A persona needs a name.")
         if len(value) > NAME_MAX:
             raise errors.InvalidCommand(f"A persona's name has at most {NAME_MAX} characters.")
+    if command.field in PERSONA_FACTS and len(value) > FACT_MAX:
+        raise errors.InvalidCommand(
+            f"A persona's age, family situation, job or city is one line of at most "
+            f"{FACT_MAX} characters: write the rest in the story."
+        )
     if command.field == "emoji" and len(value) > 16:
         raise errors.InvalidCommand("An avatar is one emoji or up to a few initials.")
+    if command.field == "photo":
+        if role != "facilitator":
+            raise errors.Forbidden("Only the facilitator can change a persona's photo.")
+        if value and not _PHOTO.match(value):
+            raise errors.InvalidCommand("Upload a photo from the persona's sheet to set it.")
     if getattr(persona, command.field) == value:
         return []
     changed = msgspec.structs.replace(persona, **{command.field: value})

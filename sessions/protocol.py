@@ -131,6 +131,7 @@ from sessions.events import (
     WorkshopRenamed,
 )
 from sessions.limits import (
+    FACT_MAX,
     FRAME_MAX,
     MAX_GROUPS,
     MAX_ITEM_NOTES,
@@ -306,6 +307,7 @@ __all__ = [
     "CLOSE_CODES",
     "ERROR_CODES",
     "FACILITATOR_COMMANDS",
+    "FACT_MAX",
     "FRAME_MAX",
     "MAX_GROUPS",
     "MAX_ITEM_NOTES",

@@ -197,7 +197,7 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
         case AddPersona():
             return personas.add_persona(workshop, command)
         case EditPersona():
-            return personas.edit_persona(workshop, command)
+            return personas.edit_persona(workshop, actor.role, command)
         case MovePersona():
             return personas.move_persona(workshop, command)
         case RemovePersona():

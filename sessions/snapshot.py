@@ -7,7 +7,9 @@ A snapshot is one JSON object (documented in ``docs/export.md``)::
 ``workshop`` is the :class:`~sessions.model.Workshop` exactly as the model encodes it, so a
 snapshot is lossless: :func:`dump` then :func:`read` gives an equal workshop, and dumping that
 again gives the same bytes (dict order is kept, floats round-trip). A snapshot holds no secret:
-tokens and join codes live beside the workshop in the store, never inside it.
+tokens and join codes live beside the workshop in the store, never inside it. When personas
+show photos, a ``photos`` key beside ``workshop`` carries each JPEG in base64 by its reference,
+so that an imported workshop shows them too (and exports again to the same bytes).
 
 Schemas
     1. the first release's board: stages, lanes, personas (name and emoji), notes, participants.
@@ -24,12 +26,16 @@ Pure: no clock (the caller passes ``exported_at``), no I/O.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
 from collections.abc import Callable
 from typing import Any
 
 import msgspec
 
 from sessions import errors
+from sessions.limits import PHOTO_PATTERN
 from sessions.model import (
     CRITERIA,
     PERSONA_FIELDS,
@@ -73,17 +79,44 @@ class Envelope(msgspec.Struct, kw_only=True):
     workshop: Workshop
 
 
+class PhotoEnvelope(Envelope, kw_only=True):
+    """A snapshot of a workshop whose personas show photos: each JPEG, in base64, by its
+    reference (the key is there only when there are photos, so other snapshots stay as they
+    were)."""
+
+    photos: dict[str, str]
+
+
+PHOTO_MAX = 1024 * 1024
+"""Largest photo a snapshot carries, in bytes (the server makes them far smaller)."""
+
 _encoder = msgspec.json.Encoder()
 
 
-def dump(workshop: Workshop, exported_at: str) -> bytes:
-    """The snapshot of ``workshop`` as UTF-8 JSON, indented, ending with a newline."""
-    envelope = Envelope(schema=SCHEMA, exported_at=exported_at, workshop=workshop)
+def dump(workshop: Workshop, exported_at: str, photos: dict[str, bytes] | None = None) -> bytes:
+    """The snapshot of ``workshop`` as UTF-8 JSON, indented, ending with a newline; with the
+    photos (reference -> JPEG) its personas show, when ``photos`` has them."""
+    shown = sorted({p.photo for p in workshop.personas if p.photo} & set(photos or {}))
+    envelope: Envelope = Envelope(schema=SCHEMA, exported_at=exported_at, workshop=workshop)
+    if photos and shown:
+        carried = {ref: base64.b64encode(photos[ref]).decode() for ref in shown}
+        envelope = PhotoEnvelope(
+            schema=SCHEMA, exported_at=exported_at, workshop=workshop, photos=carried
+        )
     return msgspec.json.format(_encoder.encode(envelope), indent=1) + b"\n"
 
 
 def read(raw: bytes) -> Workshop:
     """The workshop inside a snapshot, upgraded to the current schema and checked.
+
+    Raises InvalidSnapshot, with a message naming what is wrong, for anything else.
+    """
+    return read_all(raw)[0]
+
+
+def read_all(raw: bytes) -> tuple[Workshop, dict[str, bytes]]:
+    """The workshop inside a snapshot, and the photos it carries (reference -> JPEG, each the
+    bytes its reference is the hash of; what they hold is for the server to check).
 
     Raises InvalidSnapshot, with a message naming what is wrong, for anything else.
     """
@@ -102,7 +135,24 @@ def read(raw: bytes) -> Workshop:
     if problems:
         more = f" (and {len(problems) - 1} more problem(s))" if len(problems) > 1 else ""
         raise InvalidSnapshot(f"This snapshot is not consistent: {problems[0]}{more}.")
-    return workshop
+    return workshop, _photos(document.get("photos", {}))
+
+
+def _photos(carried: object) -> dict[str, bytes]:
+    if not isinstance(carried, dict):
+        raise InvalidSnapshot("`photos` must be an object: photo reference -> base64 JPEG.")
+    found: dict[str, bytes] = {}
+    for ref, text in carried.items():
+        if not re.match(PHOTO_PATTERN, ref) or not isinstance(text, str):
+            raise InvalidSnapshot(f"photos[{ref!r}] is not a photo reference and its base64.")
+        try:
+            jpeg = base64.b64decode(text, validate=True)
+        except ValueError:
+            raise InvalidSnapshot(f"photos[{ref!r}] is not valid base64.") from None
+        if len(jpeg) > PHOTO_MAX or hashlib.sha256(jpeg).hexdigest()[:32] != ref:
+            raise InvalidSnapshot(f"photos[{ref!r}] does not hold the photo of that reference.")
+        found[ref] = jpeg
+    return found
 
 
 def upgrade(document: Any) -> dict[str, Any]:
@@ -236,6 +286,8 @@ def check(workshop: Workshop) -> list[str]:
         for field in PERSONA_FIELDS:
             if len(getattr(persona, field)) > TEXT_MAX:
                 say(f"persona {persona.id!r}: {field} is longer than {TEXT_MAX} characters")
+        if persona.photo and not re.match(PHOTO_PATTERN, persona.photo):
+            say(f"persona {persona.id!r}: photo is not a photo reference")
     for key, note in workshop.notes.items():
         place = f'workshop.notes["{key}"]'
         if note.id != key:

@@ -75,6 +75,7 @@ def anonymised(workshop: Workshop, words: Words) -> Workshop:
     for persona in copy.personas:
         for field in PERSONA_FIELDS:
             setattr(persona, field, scrub(getattr(persona, field)))
+        persona.photo = ""  # it may show a real customer's face
         if persona.verbatims.strip():
             persona.verbatims = words("verbatims.withheld")
     for note in copy.notes.values():

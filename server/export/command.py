@@ -112,28 +112,29 @@ def _refuse_if_running(data_dir: Path) -> None:
 def run_export(args: argparse.Namespace) -> int:
     try:
         with _redis_url(args, creating=False) as url:
-            workshop = asyncio.run(_load(args.workshop, url))
-        _export(args, workshop)
+            workshop, shown = asyncio.run(_load(args.workshop, url))
+        _export(args, workshop, shown)
     except CommandError as exc:
         sys.stderr.write(f"parcours export: {exc}\n")
         return 2
     return 0
 
 
-async def _load(reference: str, url: str) -> Workshop:
+async def _load(reference: str, url: str) -> tuple[Workshop, dict[str, bytes]]:
     client, _ = redisconn.connect(url, 4)
     try:
         store = Store(client)
         workshop_id = await transfer.resolve(store, reference)
         loaded = await store.load(workshop_id) if workshop_id else None
+        shown = await store.photos(workshop_id) if loaded and workshop_id else {}
     finally:
         await client.aclose()
     if loaded is None:
         raise CommandError(f"No workshop has the id or join code {reference!r}.")
-    return versions.board_of(loaded.workshop)  # the board: no histories, no trash
+    return versions.board_of(loaded.workshop), shown  # the board: no histories, no trash
 
 
-def _export(args: argparse.Namespace, workshop: Workshop) -> None:
+def _export(args: argparse.Namespace, workshop: Workshop, shown: dict[str, bytes]) -> None:
     fmt = export.FORMATS[args.format]
     progress = Progress(f"export {fmt.name}")
     options = export.Options(
@@ -141,6 +142,7 @@ def _export(args: argparse.Namespace, workshop: Workshop) -> None:
         anonymise=args.anonymise,
         private=args.private,
         exported_at=transfer.now(),
+        photos=shown,
     )
     parts: list[str | None] = [None]
     if fmt.parts is not None:
@@ -191,13 +193,13 @@ def run_import(args: argparse.Namespace) -> int:
         sys.stderr.write(f"parcours import: cannot read {args.file}: {exc.strerror}\n")
         return 2
     try:
-        workshop = transfer.readied(raw, transfer.new_workshop_id())
+        workshop, carried = transfer.readied(raw, transfer.new_workshop_id())
     except snapshot.InvalidSnapshot as exc:
         sys.stderr.write(f"parcours import: {args.file}: {exc.message}\n")
         return 1
     try:
         with _redis_url(args, creating=True) as url:
-            created = asyncio.run(_import(workshop, url))
+            created = asyncio.run(_import(workshop, carried, url))
     except CommandError as exc:
         sys.stderr.write(f"parcours import: {exc}\n")
         return 2
@@ -211,10 +213,10 @@ def run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _import(workshop: Workshop, url: str) -> transfer.Imported:
+async def _import(workshop: Workshop, carried: dict[str, bytes], url: str) -> transfer.Imported:
     client, _ = redisconn.connect(url, 4)
     try:
-        return await transfer.create(Store(client), workshop)
+        return await transfer.create(Store(client), workshop, carried)
     finally:
         await client.aclose()
 

@@ -83,7 +83,15 @@ class Journey:
     persona: Persona
 
 
-Block = Heading | Para | Table | Figure | Journey
+@dataclass(slots=True)
+class Photo:
+    """A persona's photo (a JPEG ``server/photos.py`` made), beside its sheet."""
+
+    jpeg: bytes
+    alt: str
+
+
+Block = Heading | Para | Table | Figure | Journey | Photo
 
 
 @dataclass(slots=True)
@@ -126,7 +134,7 @@ def build(workshop: Workshop, options: Options) -> Report:
         notices.append(words("private.included"))
     sections = [
         _synthesis(workshop, words),
-        _personas(workshop, words),
+        _personas(workshop, words, options.photos),
         _journeys(workshop, words),
         _heatmap(workshop, words),
         _objectives(workshop, words),
@@ -356,10 +364,12 @@ def _group_of(workshop: Workshop, persona: str, words: Words) -> str | None:
     return None
 
 
-def _personas(workshop: Workshop, words: Words) -> Section:
+def _personas(workshop: Workshop, words: Words, photos: dict[str, bytes]) -> Section:
     section = Section("personas", words("personas"))
     for persona in workshop.personas:
         section.blocks.append(Heading(f"{persona.emoji} {persona.name}".strip()))
+        if persona.photo in photos:
+            section.blocks.append(Photo(photos[persona.photo], persona.name))
         rows = [
             [Cell(words(f"field.{f}"), bold=True), Cell(getattr(persona, f))]
             for f in PERSONA_FIELDS

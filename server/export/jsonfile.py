@@ -8,4 +8,4 @@ from sessions.model import Workshop
 
 
 def render(workshop: Workshop, options: Options, part: str | None = None) -> bytes:
-    return snapshot.dump(workshop, options.exported_at)
+    return snapshot.dump(workshop, options.exported_at, options.photos)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from server.export.words import Lang
 
@@ -16,6 +16,8 @@ class Options:
     exported_at: str = ""
     """When the export was made, ISO 8601 in UTC (``2026-11-26T10:00:00Z``): the caller owns the
     clock, so the same inputs always give the same bytes."""
+    photos: dict[str, bytes] = field(default_factory=dict)
+    """The personas' photos (reference -> JPEG) the report shows; none when left empty."""
 
     @property
     def date(self) -> str:

@@ -13,6 +13,7 @@ that every accent prints and every word can be searched and copied.
 
 from __future__ import annotations
 
+import io
 import logging
 import math
 from typing import cast
@@ -23,7 +24,7 @@ from fpdf.fonts import FontFace
 from fpdf.outline import OutlineSection
 
 from server.export import document, fonts, journey, palette
-from server.export.document import Figure, Heading, Journey, Para, Report, Table
+from server.export.document import Figure, Heading, Journey, Para, Photo, Report, Table
 from server.export.options import Options
 from server.export.scene import Dot, Label, Line, Rect, Scene, Shape, top_of
 from server.export.text import printable
@@ -183,6 +184,8 @@ def _section(doc: _Document, workshop: Workshop, section: document.Section) -> N
                 _table(doc, block)
             case Figure():
                 _figure(doc, block)
+            case Photo():
+                _photo(doc, block)
             case Journey():
                 if journeys:
                     doc.add_page()
@@ -277,6 +280,18 @@ def _table(doc: _Document, block: Table) -> None:
                 )
                 line.cell(_t(cell.text), style=style)
     doc.ln(3)
+
+
+PHOTO_SIDE = 30.0
+"""Millimetres: a persona's photo is drawn at most this wide and high."""
+
+
+def _photo(doc: _Document, block: Photo) -> None:
+    if doc.room() < PHOTO_SIDE:
+        doc.add_page()
+    top = doc.get_y()
+    shown = doc.image(io.BytesIO(block.jpeg), x=MARGIN, y=top, h=PHOTO_SIDE, alt_text=block.alt)
+    doc.set_y(top + shown.rendered_height + 3)
 
 
 def _figure(doc: _Document, block: Figure) -> None:

@@ -9,10 +9,11 @@ its last row, under the stage columns. All user text is escaped.
 
 from __future__ import annotations
 
+import base64
 from html import escape
 
 from server.export import document, journey, palette
-from server.export.document import Cell, Figure, Heading, Journey, Para, Report, Table
+from server.export.document import Cell, Figure, Heading, Journey, Para, Photo, Report, Table
 from server.export.options import Options
 from server.export.scene import to_svg
 from server.export.text import printable
@@ -40,6 +41,7 @@ table.grid { table-layout: fixed; } table.grid th[scope=row] { width: 150px; }
 .note small { display: block; color: var(--muted); font-size: 11px; }
 .note.private { outline: 2px solid %(private)s; } .note.private small { color: %(private)s; }
 td.curve { padding: 0; } svg.chart { display: block; width: 100%%; height: auto; }
+img.photo { display: block; width: 120px; height: 120px; object-fit: cover; border-radius: 50%%; }
 svg.matrix { max-width: 600px; }
 .legend span { display: inline-block; margin: 0 12px 4px 0; font-size: 12px; }
 .legend i { display: inline-block; width: 12px; height: 12px; border: 1px solid var(--muted);
@@ -180,6 +182,10 @@ def _block(block: document.Block, workshop: Workshop, words: Words) -> str:
             return f"<table{css}><colgroup>{cols}</colgroup>{head}<tbody>{body}</tbody></table>"
         case Figure():
             return to_svg(block.scene, False, block.css)
+        case Photo():
+            data = base64.b64encode(block.jpeg).decode()
+            return f'<img class="photo" src="data:image/jpeg;base64,{data}" alt="{_e(block.alt)}">'
+
         case Journey():
             return _journey(workshop, block.persona, words)
 

@@ -134,7 +134,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     return op;
   };
   const voteView = new VoteView(voteRoot, { send, pending: () => [...connection.outbox.values()] });
-  const personasView = new PersonasView(personasRoot, { send });
+  const personasView = new PersonasView(personasRoot, { send, workshop: workshopId, token: access.token, toast });
   const curveView = new CurveView(curveRoot, { send });
   const roadmapView = new RoadmapView(roadmapRoot, { send });
   const scenariosView = new ScenariosView(scenariosRoot, { send });

@@ -121,6 +121,7 @@ export const Limits = Object.freeze({
   NAME_MAX: 60,
   TITLE_MAX: 80,
   WORKSHOP_TITLE_MAX: 120,
+  FACT_MAX: 80,
 });
 
 export const CHANNELS = Object.freeze([

@@ -7,7 +7,7 @@ import { Command, Event } from "./protocol.js";
  * @typedef {{id: string, kind: string, title: string}} Lane
  * @typedef {{id: string, kind: string, title: string, minutes: number | null, skipped: boolean}} Step
  * @typedef {{id: string, name: string, members: string[], persona: string, help: boolean}} Group
- * @typedef {{id: string, name: string, emoji: string}} Persona
+ * @typedef {{id: string, name: string, emoji: string, photo?: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
  *            channel: string, pos: number, author: string, version: number,
  *            tags: string[], hidden: boolean, votes: number | null}} Note
