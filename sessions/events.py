@@ -16,6 +16,7 @@ from sessions.model import (
     Emotion,
     Group,
     ItemKind,
+    KeyMoment,
     Lane,
     Note,
     Objective,
@@ -189,6 +190,14 @@ class ScenarioDeleted(msgspec.Struct, tag="scenario.deleted", kw_only=True):
     scenario: str
 
 
+class MomentSaved(msgspec.Struct, tag="moment.saved", kw_only=True):
+    moment: KeyMoment
+
+
+class MomentDeleted(msgspec.Struct, tag="moment.deleted", kw_only=True):
+    moment: str
+
+
 # -- history and trash (sessions.history, sessions.trash) ----------------------------------
 
 
@@ -284,6 +293,8 @@ Event = (
     | RulesSet
     | ScenarioSaved
     | ScenarioDeleted
+    | MomentSaved
+    | MomentDeleted
     | HistoryPushed
     | HistoryUndone
     | HistoryRedone

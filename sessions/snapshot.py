@@ -33,9 +33,11 @@ from sessions import errors
 from sessions.model import (
     CRITERIA,
     PERSONA_FIELDS,
+    PRIORITIES,
     ROADMAP_CLASSES,
     SCENARIO_FIELDS,
     Emotion,
+    KeyMoment,
     Note,
     Participant,
     RoadmapItem,
@@ -163,6 +165,7 @@ _KEYED: dict[str, type[msgspec.Struct]] = {
     "emotions": Emotion,
     "roadmap": RoadmapItem,
     "scenarios": Scenario,
+    "moments": KeyMoment,
 }
 
 
@@ -207,6 +210,8 @@ def check(workshop: Workshop) -> list[str]:
         *(("participants", k) for k in workshop.participants),
         *(("roadmap", k) for k in workshop.roadmap),
         *(("scenarios", k) for k in workshop.scenarios),
+        *(("moments", k) for k in workshop.moments),
+        *(("campaigns", c.id) for sc in workshop.scenarios.values() for c in sc.campaigns),
     ]
     for field, item_id in items:
         if item_id in seen:
@@ -294,4 +299,19 @@ def check(workshop: Workshop) -> list[str]:
                 say(f"{place}.fields has an unknown field {field!r}")
             if len(text) > TEXT_MAX:
                 say(f"{place}.fields.{field} is longer than {TEXT_MAX} characters")
+        ref(f"{place}.key_moment", scenario.key_moment, set(workshop.moments), "key moment", True)
+        for note_id in scenario.answers:
+            ref(f"{place}.answers", note_id, set(workshop.notes), "note")
+        for criterion, scores in scenario.scores.items():
+            if criterion not in PRIORITIES:
+                say(f"{place}.scores has an unknown priority {criterion!r}")
+            if any(not 1 <= s <= 5 for s in scores.values()):
+                say(f"{place}.scores.{criterion} holds a score outside 1..5")
+    for key, moment in workshop.moments.items():
+        place = f'workshop.moments["{key}"]'
+        if moment.id != key:
+            say(f"{place} has the id {moment.id!r}")
+        ref(f"{place}.persona", moment.persona, personas, "persona", optional=True)
+        ref(f"{place}.stage", moment.stage, stages, "stage", optional=True)
+        ref(f"{place}.note", moment.note, set(workshop.notes), "note", optional=True)
     return problems
