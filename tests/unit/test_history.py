@@ -276,7 +276,9 @@ def test_typing_in_one_field_undoes_as_one_step():
     for i, text in enumerate(["f", "fi", "fir", "firs"]):
         play(w, room.ann, EditNote(op_id=f"t{i}", note=room.note, text=text), now=NOW + i)
     play(w, room.ann, EditNote(op_id="late", note=room.note, text="first"), now=NOW + 100)
-    assert len(w.history[room.ann.id].undo) == 6  # three notes, a key moment, the typing, the last edit
+    assert (
+        len(w.history[room.ann.id].undo) == 6
+    )  # three notes, a key moment, the typing, the last edit
     play(w, room.ann, Undo(op_id="u1"))
     assert w.notes[room.note].text == "firs"
     play(w, room.ann, Undo(op_id="u2"))
