@@ -17,6 +17,7 @@ import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
+import { openMoments } from "./moments.js";
 import { renderScreen } from "./screen.js";
 import { KeepingBar } from "./history.js";
 
@@ -202,6 +203,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     onStageIndex: (i) => {
       stageIndex = i;
       render();
+    },
+    onMoments: (stage) => {
+      if (!workshop) return;
+      const facilitator = me?.role === "facilitator";
+      const readOnly = (workshop.locked && !facilitator) || (!facilitator && othersWork(workshop, me?.id ?? "", persona));
+      openMoments({ workshop, persona, stage, facilitator, readOnly, send: (command) => connection.send(command) });
     },
   });
   enableDragAndDrop(main, (note, stage, lane, index) => {
@@ -421,7 +428,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     if (section === "scenarios") {
-      scenariosView.render(workshop, { facilitator });
+      scenariosView.render(workshop, { facilitator, me: me?.id ?? "" });
       return;
     }
     const narrow = narrowQuery.matches;
