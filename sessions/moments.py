@@ -43,6 +43,7 @@ from sessions.model import (
     Campaign,
     KeyMoment,
     Scenario,
+    Stage,
     Workshop,
     id_number,
 )
@@ -76,6 +77,32 @@ def stage_objective(workshop: Workshop, moment: KeyMoment) -> str | None:
         return moment.objective
     stage = next((s for s in workshop.stages if s.id == moment.stage), None)
     return stage.objective if stage is not None else None
+
+
+def on_journey(workshop: Workshop, persona_id: str) -> list[tuple[Stage, list[KeyMoment]]]:
+    """Each stage of a persona's journey with its key moments, in the order they were marked:
+    the rows of the overview stage -> key moment -> scenarios (and the animation plan's)."""
+    return [
+        (
+            stage,
+            [
+                m
+                for m in workshop.moments.values()
+                if (m.persona, m.stage) == (persona_id, stage.id)
+            ],
+        )
+        for stage in workshop.stages
+    ]
+
+
+def calendar(workshop: Workshop) -> list[KeyMoment]:
+    """The key moments that name no journey (commercial and brand ones, mostly)."""
+    return [m for m in workshop.moments.values() if not m.persona]
+
+
+def serving(workshop: Workshop, moment_id: str) -> list[Scenario]:
+    """The scenarios that serve a key moment."""
+    return [s for s in workshop.scenarios.values() if moment_id and s.key_moment == moment_id]
 
 
 # -- key moments ---------------------------------------------------------------------------
