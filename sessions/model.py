@@ -43,19 +43,6 @@ Channel = Literal["web", "email", "chatbot", "app", "vr", "social", "phone", "cr
 LaneKind = Literal["enchantments", "irritants", "expectations", "solutions", "custom"]
 
 
-MACRO_OBJECTIVES: tuple[str, ...] = (
-    "lead",
-    "conversion",
-    "welcome",
-    "cross_sell",
-    "up_sell",
-    "satisfaction",
-    "loyalty",
-    "engagement",
-)
-"""What the relationship programme aims at in a macro-stage of the journey: lead generation,
-conversion, welcoming the new customer, cross-sell, up-sell, satisfaction, loyalty, engagement."""
-
 MacroObjective = Literal[
     "lead",
     "conversion",
@@ -66,6 +53,9 @@ MacroObjective = Literal[
     "loyalty",
     "engagement",
 ]
+MACRO_OBJECTIVES: tuple[str, ...] = get_args(MacroObjective)
+"""What the relationship programme aims at in a macro-stage of the journey: lead generation,
+conversion, welcoming the new customer, cross-sell, up-sell, satisfaction, loyalty, engagement."""
 MomentKind = Literal["commercial", "brand", "customer"]
 MOMENT_KINDS: tuple[str, ...] = get_args(MomentKind)
 """Key moments: commercial (sales, market events), brand (the brand's own news), customer (a

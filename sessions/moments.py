@@ -59,7 +59,8 @@ def _moment(workshop: Workshop, moment_id: str) -> KeyMoment:
     return found
 
 
-def _scenario(workshop: Workshop, scenario_id: str) -> Scenario:
+def scenario_of(workshop: Workshop, scenario_id: str) -> Scenario:
+    """The scenario called ``scenario_id``; NotFound when it is gone."""
     found = workshop.scenarios.get(scenario_id)
     if found is None:
         raise errors.NotFound("This scenario no longer exists.")
@@ -195,7 +196,7 @@ def unlinked(workshop: Workshop, deleted: list[str]) -> list[Event]:
 
 
 def answer(workshop: Workshop, command: AnswerScenario) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = scenario_of(workshop, command.scenario)
     answers = [n for n in scenario.answers if n != command.note]
     if command.on:
         note = workshop.notes.get(command.note)
@@ -213,7 +214,7 @@ def answer(workshop: Workshop, command: AnswerScenario) -> list[Event]:
 
 
 def set_campaign(workshop: Workshop, command: SetCampaign) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = scenario_of(workshop, command.scenario)
     campaigns = list(scenario.campaigns)
     if command.campaign is None:
         if len(campaigns) >= MAX_CAMPAIGNS:
@@ -236,14 +237,14 @@ def set_campaign(workshop: Workshop, command: SetCampaign) -> list[Event]:
 
 
 def remove_campaign(workshop: Workshop, command: RemoveCampaign) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = scenario_of(workshop, command.scenario)
     if not any(c.id == command.campaign for c in scenario.campaigns):
         raise errors.NotFound("This campaign no longer exists.")
     return _saved(scenario, campaigns=[c for c in scenario.campaigns if c.id != command.campaign])
 
 
 def score(workshop: Workshop, actor_id: str, command: ScoreScenario) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = scenario_of(workshop, command.scenario)
     scores = {criterion: dict(by) for criterion, by in scenario.scores.items()}
     mine = scores.setdefault(command.criterion, {})
     if command.value is None:

@@ -164,13 +164,6 @@ def set_rules(workshop: Workshop, command: SetRules) -> list[Event]:
 # -- scenarios ------------------------------------------------------------------------------
 
 
-def _scenario(workshop: Workshop, scenario_id: str) -> Scenario:
-    found = workshop.scenarios.get(scenario_id)
-    if found is None:
-        raise errors.NotFound("This scenario no longer exists.")
-    return found
-
-
 def _check_links(workshop: Workshop, persona: str, stage: str) -> None:
     if persona and not any(p.id == persona for p in workshop.personas):
         raise errors.NotFound("This persona no longer exists.")
@@ -197,7 +190,7 @@ def add_scenario(workshop: Workshop, command: AddScenario) -> list[Event]:
 
 
 def edit_scenario(workshop: Workshop, command: EditScenario) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = moments.scenario_of(workshop, command.scenario)
     value = command.value
     match command.field:
         case "title":
@@ -230,7 +223,7 @@ def edit_scenario(workshop: Workshop, command: EditScenario) -> list[Event]:
 
 
 def remove_scenario(workshop: Workshop, command: RemoveScenario) -> list[Event]:
-    _scenario(workshop, command.scenario)
+    moments.scenario_of(workshop, command.scenario)
     return [ScenarioDeleted(scenario=command.scenario)]
 
 
