@@ -12,8 +12,8 @@ async def test_a_key_moment_marked_on_a_phone_and_a_scenario_scored_from_it(
     app_server: ServerProcess, desktop: BrowserContext, phone: BrowserContext
 ) -> None:
     """A phone marks a key moment on a note (★ on the stage header, by thumb); the desktop
-    board shows it; the phone scores a scenario and the desktop's ranking of the first three
-    changes; axe finds nothing and the phone never scrolls sideways."""
+    board shows it, and marks one from a note's editor; the phone scores a scenario and the
+    desktop's ranking of the first three changes; axe finds nothing, no sideways scroll."""
     page = await desktop.new_page()
     created = await (await HomePage(page, app_server.base).open()).create("Moments", "travel")
     await page.click("#open-board")
@@ -38,6 +38,12 @@ async def test_a_key_moment_marked_on_a_phone_and_a_scenario_scored_from_it(
 
     await expect(marker.nth(1)).to_have_text("★ 1")  # the second board
     await expect(page.locator(".note .tag.key-moment")).to_have_count(2)
+    await page.locator(".note", has_text="Vouchers and tickets").click()  # from a note's editor
+    await page.click("dialog[open] [data-role=mark-moment]")
+    await page.fill("#moment-new-title", "Documents arrive")
+    await page.click("#moment-form button[type=submit]")
+    await expect(marker.nth(2)).to_have_text("★ 1")
+    await expect(page.locator(".note .tag.key-moment")).to_have_count(3)
 
     await page.click("a[data-section=scenarios]")
     ranking = page.locator(".ranking .rank")
