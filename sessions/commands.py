@@ -34,7 +34,7 @@ from sessions.limits import (
     SheetText,
     Title,
 )
-from sessions.model import Channel, StepKind
+from sessions.model import Channel, MacroObjective, MomentKind, StepKind
 
 
 class Command(msgspec.Struct, kw_only=True):
@@ -406,6 +406,7 @@ ScenarioField = Literal[
     "moment",
     "persona",
     "stage",
+    "key_moment",
     "prerequisite",
     "objective",
     "trigger",
@@ -499,6 +500,74 @@ class RemoveScenario(Command, tag="scenario.remove"):
     scenario: ItemId
 
 
+Priority = Literal["objective", "roi", "expected"]
+
+
+class AnswerScenario(Command, tag="scenario.answer"):
+    """Say that the scenario answers an irritant or expectation note (``on`` False: no more)."""
+
+    scenario: ItemId
+    note: ItemId
+    on: bool = True
+
+
+class SetCampaign(Command, tag="scenario.campaign"):
+    """Add a campaign to a scenario (``campaign`` None) or change one; None leaves a part."""
+
+    scenario: ItemId
+    campaign: ItemId | None = None
+    channel: Channel | Literal[""] | None = None
+    timing: Annotated[str, Meta(max_length=TITLE_MAX)] | None = None
+    content: SheetText | None = None
+
+
+class RemoveCampaign(Command, tag="scenario.uncampaign"):
+    scenario: ItemId
+    campaign: ItemId
+
+
+class ScoreScenario(Command, tag="scenario.score"):
+    """The sender's score of one priority, 1 (low) to 5 (high); None takes it back."""
+
+    scenario: ItemId
+    criterion: Priority
+    value: Score | None
+
+
+# -- key moments (sessions.moments) -------------------------------------------------------
+
+
+class AddMoment(Command, tag="moment.add"):
+    """Mark a key moment on a journey (``persona``), a stage of it, or a note."""
+
+    title: Title
+    kind: MomentKind = "customer"
+    persona: ItemId | None = None
+    stage: ItemId | None = None
+    note: ItemId | None = None
+    objective: MacroObjective | None = None
+
+
+class EditMoment(Command, tag="moment.edit"):
+    """Change a key moment; None leaves a part, ``objective`` "" goes back to the stage's."""
+
+    moment: ItemId
+    title: Title | None = None
+    kind: MomentKind | None = None
+    objective: MacroObjective | Literal[""] | None = None
+
+
+class RemoveMoment(Command, tag="moment.remove"):
+    moment: ItemId
+
+
+class SetStageObjective(Command, tag="stage.objective"):
+    """The facilitator sets the macro-objective of a stage (None: none)."""
+
+    stage: ItemId
+    objective: MacroObjective | None
+
+
 # -- undo, redo and the trash (sessions.history, sessions.trash) ---------------------------
 
 
@@ -531,6 +600,14 @@ AnyCommand = (
     | AddScenario
     | EditScenario
     | RemoveScenario
+    | AnswerScenario
+    | SetCampaign
+    | RemoveCampaign
+    | ScoreScenario
+    | AddMoment
+    | EditMoment
+    | RemoveMoment
+    | SetStageObjective
     | AddPersona
     | EditPersona
     | MovePersona
@@ -618,6 +695,8 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         RemoveRoadmapItem,
         SetRules,
         RemoveScenario,
+        RemoveMoment,
+        SetStageObjective,
     }
 )
 """Commands a participant's token may never issue (refused in ``rules.decide``)."""

@@ -17,6 +17,7 @@ from sessions.model import (
     Group,
     GroupResult,
     ItemKind,
+    KeyMoment,
     Lane,
     Note,
     Objective,
@@ -200,6 +201,14 @@ class ScenarioDeleted(msgspec.Struct, tag="scenario.deleted", kw_only=True):
     scenario: str
 
 
+class MomentSaved(msgspec.Struct, tag="moment.saved", kw_only=True):
+    moment: KeyMoment
+
+
+class MomentDeleted(msgspec.Struct, tag="moment.deleted", kw_only=True):
+    moment: str
+
+
 # -- history and trash (sessions.history, sessions.trash) ----------------------------------
 
 
@@ -296,6 +305,8 @@ Event = (
     | RulesSet
     | ScenarioSaved
     | ScenarioDeleted
+    | MomentSaved
+    | MomentDeleted
     | HistoryPushed
     | HistoryUndone
     | HistoryRedone

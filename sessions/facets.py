@@ -4,10 +4,12 @@ put back one part at a time (``sessions.history``).
 A note's facets are its text, channel, tags and place (stage, lane, position together); a
 persona's, each field of its sheet; a roadmap item's, its title, description, owner, class,
 quarter, place on the matrix and *each person's* score of each criterion (``score.impact.p3``);
-a scenario's, its title, moment, links and each field of its checklist (``field.trigger``); an
-emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed value; an
-objective's, its title, description and KPIs. Facets never include what the system keeps by
-itself (versions, votes, links to deleted notes).
+a scenario's, its title, moment, links (persona, stage, key moment, answered notes), each field
+of its checklist (``field.trigger``), each campaign (``campaign.e7``) and each person's score of
+each priority (``score.roi.p3``); a key moment's, its title, kind, objective, persona, stage
+and note; an emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed
+value; an objective's, its title, description and KPIs. Facets never include what the system
+keeps by itself (versions, votes, links to deleted notes).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import msgspec
 from sessions.events import (
     EmotionSaved,
     Event,
+    MomentSaved,
     NoteSaved,
     ObjectivesSet,
     PersonaSaved,
@@ -27,8 +30,10 @@ from sessions.events import (
 )
 from sessions.model import (
     PERSONA_FIELDS,
+    Campaign,
     Emotion,
     ItemKind,
+    KeyMoment,
     Note,
     Objective,
     Persona,
@@ -37,8 +42,9 @@ from sessions.model import (
     Workshop,
 )
 
-Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective
+Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective | KeyMoment
 Facets = dict[str, Any]
+_PLACE = ("persona", "stage", "note")
 
 
 def facets(item: Item) -> Facets:
@@ -64,9 +70,22 @@ def facets(item: Item) -> Facets:
                     found[f"score.{criterion}.{person}"] = value
             return found
         case Scenario():
-            found = {f: getattr(item, f) for f in ("title", "moment", "persona", "stage")}
+            names = ("title", "moment", "persona", "stage", "key_moment")
+            found = {f: getattr(item, f) for f in names}
+            found["answers"] = list(item.answers)
             found.update({f"field.{k}": v for k, v in item.fields.items()})
+            for campaign in item.campaigns:
+                found[f"campaign.{campaign.id}"] = [
+                    campaign.channel,
+                    campaign.timing,
+                    campaign.content,
+                ]
+            for criterion, by in item.scores.items():
+                for person, value in by.items():
+                    found[f"score.{criterion}.{person}"] = value
             return found
+        case KeyMoment():
+            return {f: getattr(item, f) for f in ("title", "kind", "objective", *_PLACE)}
         case Emotion():
             found = {"fixed": item.fixed}
             found.update({f"rating.{person}": v for person, v in item.ratings.items()})
@@ -102,17 +121,7 @@ def with_facets(item: Item, values: Facets) -> Item:
             scores = {c: by for c, by in scores.items() if by}
             return msgspec.structs.replace(item, **plain, scores=scores)
         case Scenario():
-            fields = dict(item.fields)
-            plain = {}
-            for key, value in values.items():
-                if key.startswith("field."):
-                    if value:
-                        fields[key.removeprefix("field.")] = value
-                    else:
-                        fields.pop(key.removeprefix("field."), None)
-                else:
-                    plain[key] = value
-            return msgspec.structs.replace(item, **plain, fields=fields)
+            return _scenario_with(item, values)
         case Emotion():
             ratings = dict(item.ratings)
             fixed = item.fixed
@@ -128,6 +137,42 @@ def with_facets(item: Item, values: Facets) -> Item:
             return msgspec.structs.replace(item, **values)
 
 
+def _scenario_with(item: Scenario, values: Facets) -> Scenario:
+    fields = dict(item.fields)
+    campaigns = {c.id: c for c in item.campaigns}
+    scores = {c: dict(by) for c, by in item.scores.items()}
+    plain: dict[str, Any] = {}
+    for key, value in values.items():
+        name, _, rest = key.partition(".")
+        if name == "field":
+            if value:
+                fields[rest] = value
+            else:
+                fields.pop(rest, None)
+        elif name == "campaign":
+            if value is None:
+                campaigns.pop(rest, None)
+            else:
+                channel, timing, content = value
+                campaigns[rest] = Campaign(id=rest, channel=channel, timing=timing, content=content)
+        elif name == "score":
+            criterion, _, person = rest.partition(".")
+            by = scores.setdefault(criterion, {})
+            if value is None:
+                by.pop(person, None)
+            else:
+                by[person] = value
+        else:
+            plain[key] = list(value) if key == "answers" else value
+    return msgspec.structs.replace(
+        item,
+        **plain,
+        fields=fields,
+        campaigns=sorted(campaigns.values(), key=lambda c: int(c.id[1:])),
+        scores={c: by for c, by in scores.items() if by},
+    )
+
+
 def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
     """The item as it is now (an emotion cell exists, empty, while its persona and stage do)."""
     match kind:
@@ -141,6 +186,8 @@ def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
             return workshop.scenarios.get(item_id)
         case "objective":
             return next((o for o in workshop.objectives if o.id == item_id), None)
+        case "moment":
+            return workshop.moments.get(item_id)
         case "emotion":
             found = workshop.emotions.get(item_id)
             if found is not None:
@@ -163,9 +210,26 @@ def saved(workshop: Workshop, item: Item) -> Event:
         case RoadmapItem():
             return RoadmapItemSaved(item=item)
         case Scenario():
-            return ScenarioSaved(scenario=item)
+            # Undo never brings back a link to something deleted since.
+            return ScenarioSaved(
+                scenario=msgspec.structs.replace(
+                    item,
+                    answers=[n for n in item.answers if n in workshop.notes],
+                    key_moment=item.key_moment if item.key_moment in workshop.moments else "",
+                )
+            )
+        case KeyMoment():
+            return MomentSaved(moment=placed(workshop, item))
         case Emotion():
             return EmotionSaved(emotion=item)
         case Objective():
             objectives = [item if o.id == item.id else o for o in workshop.objectives]
             return ObjectivesSet(objectives=objectives)
+
+
+def placed(workshop: Workshop, moment: KeyMoment) -> KeyMoment:
+    """``moment`` without its links to a persona, stage or note that is gone."""
+    persona = moment.persona if any(p.id == moment.persona for p in workshop.personas) else ""
+    stage = moment.stage if any(s.id == moment.stage for s in workshop.stages) else ""
+    note = moment.note if moment.note in workshop.notes else ""
+    return msgspec.structs.replace(moment, persona=persona, stage=stage, note=note)

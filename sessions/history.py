@@ -24,9 +24,10 @@ Pure: the only clock is the ``now`` the caller passes.
 
 from __future__ import annotations
 
-from sessions import errors, roadmap, trash, voting
+from sessions import errors, moments, roadmap, trash, voting
 from sessions.commands import (
     Command,
+    EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
@@ -39,6 +40,8 @@ from sessions.events import (
     HistoryPushed,
     HistoryRedone,
     HistoryUndone,
+    MomentDeleted,
+    MomentSaved,
     NoteDeleted,
     NoteSaved,
     NotesRevealed,
@@ -97,6 +100,10 @@ def _after(workshop: Workshop, events: list[Event]) -> dict[tuple[ItemKind, str]
                 found["scenario", scenario.id] = scenario
             case ScenarioDeleted(scenario=scenario_id):
                 found["scenario", scenario_id] = None
+            case MomentSaved(moment=moment):
+                found["moment", moment.id] = moment
+            case MomentDeleted(moment=moment_id):
+                found["moment", moment_id] = None
             case EmotionSaved(emotion=emotion):
                 found["emotion", f"{emotion.persona}:{emotion.stage}"] = emotion
             case ObjectivesSet(objectives=objectives):
@@ -118,6 +125,7 @@ def changes_of(workshop: Workshop, events: list[Event]) -> list[Change]:
         for (kind, i), state in after.items()
         if kind == "persona" and (state is None) != (current(workshop, kind, i) is None)
     }
+    gone = {i for (kind, i), state in after.items() if kind == "note" and state is None}
     changes: list[Change] = []
     for (kind, item_id), state in after.items():
         before = current(workshop, kind, item_id)
@@ -139,6 +147,7 @@ def changes_of(workshop: Workshop, events: list[Event]) -> list[Change]:
         else:
             old, new = facets(before), facets(state)
             keys = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+            keys = [k for k in keys if not _follows_deletion(k, old, new, gone)]
             if keys:
                 changes.append(
                     Change(
@@ -149,6 +158,16 @@ def changes_of(workshop: Workshop, events: list[Event]) -> list[Change]:
                     )
                 )
     return changes
+
+
+def _follows_deletion(key: str, old: Facets, new: Facets, gone: set[str]) -> bool:
+    """A key moment's note, a scenario's answers that change only because notes are deleted:
+    the trash keeps those links and brings them back with the notes (``trash.links_of``)."""
+    if key == "note" and isinstance(old.get("note"), str):
+        return bool(old["note"]) and old["note"] in gone and not new["note"]
+    if key == "answers" and isinstance(old.get("answers"), list):
+        return bool([n for n in old["answers"] if n not in gone] == new["answers"])
+    return False
 
 
 def merge_key(command: Command) -> str:
@@ -163,8 +182,10 @@ def merge_key(command: Command) -> str:
                 f for f in ("title", "description", "owner") if getattr(command, f) is not None
             ]
             return f"roadmap:{command.item}:{','.join(fields)}"
-        case EditScenario() if command.field not in ("moment", "persona", "stage"):
+        case EditScenario() if command.field not in ("moment", "persona", "stage", "key_moment"):
             return f"scenario:{command.scenario}:{command.field}"
+        case EditMoment(title=str(), kind=None, objective=None):
+            return f"moment:{command.moment}:title"
         case EditObjective():
             fields = [
                 f for f in ("title", "description", "kpis") if getattr(command, f) is not None
@@ -241,7 +262,8 @@ def revert(
     """Events that put back the ``before`` of each change, where it still holds its ``after``."""
     events: list[Event] = []
     skipped: list[Skip] = []
-    for change in reversed(step.changes):
+    # What the step deleted comes back first, so that links to it can be put back too.
+    for change in sorted(reversed(step.changes), key=lambda c: c.after is not None):
         try:
             found = _revert_change(workshop, person, role, change, skipped)
         except errors.DomainError:
@@ -318,6 +340,8 @@ def _deleted(workshop: Workshop, kind: ItemKind, item_id: str) -> list[Event]:
             return [RoadmapItemDeleted(item=item_id)]
         case "scenario":
             return [ScenarioDeleted(scenario=item_id)]
+        case "moment":
+            return moments.removed(workshop, item_id)
         case "objective":
             running = voting.current_round(workshop)
             if running is not None and item_id in running.items:

@@ -8,7 +8,8 @@
 - the three commands of this layer: ``history.undo``, ``history.redo`` and ``trash.restore``.
 
 The commands of ``TRACKED`` are every change a person makes to the board's content: notes, persona
-sheets, emotion ratings, roadmap items, scenarios and objectives. The structure of the board
+sheets, emotion ratings, roadmap items, scenarios (their links, campaigns and scores), key
+moments and objectives. The structure of the board
 (stages, lanes, the persona order), the facilitation controls, votes and people are not: see
 ``docs/decisions.md`` for why.
 """
@@ -17,15 +18,18 @@ from __future__ import annotations
 
 from sessions import errors, history, trash
 from sessions.commands import (
+    AddMoment,
     AddNote,
     AddObjective,
     AddPersona,
     AddRoadmapItem,
     AddScenario,
     AdjustRoadmapItem,
+    AnswerScenario,
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
@@ -36,12 +40,16 @@ from sessions.commands import (
     PlaceRoadmapItem,
     RateStage,
     Redo,
+    RemoveCampaign,
+    RemoveMoment,
     RemoveObjective,
     RemovePersona,
     RemoveRoadmapItem,
     RemoveScenario,
     RestoreTrashed,
     ScoreRoadmapItem,
+    ScoreScenario,
+    SetCampaign,
     TagNote,
     Undo,
 )
@@ -72,6 +80,13 @@ TRACKED: frozenset[type] = frozenset(
         AddScenario,
         EditScenario,
         RemoveScenario,
+        AnswerScenario,
+        SetCampaign,
+        RemoveCampaign,
+        ScoreScenario,
+        AddMoment,
+        EditMoment,
+        RemoveMoment,
         AddObjective,
         EditObjective,
         RemoveObjective,

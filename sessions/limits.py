@@ -30,6 +30,8 @@ FACT_MAX = 80
 """Of one short fact of a persona (age, family situation, job, city)."""
 MAX_ROADMAP_ITEMS = 300
 MAX_SCENARIOS = 60
+MAX_MOMENTS = 120
+MAX_CAMPAIGNS = 8
 MAX_ITEM_NOTES = 20
 MAX_STEPS = 20
 MAX_GROUPS = 40

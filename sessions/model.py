@@ -43,9 +43,30 @@ Channel = Literal["web", "email", "chatbot", "app", "vr", "social", "phone", "cr
 LaneKind = Literal["enchantments", "irritants", "expectations", "solutions", "custom"]
 
 
+MacroObjective = Literal[
+    "lead",
+    "conversion",
+    "welcome",
+    "cross_sell",
+    "up_sell",
+    "satisfaction",
+    "loyalty",
+    "engagement",
+]
+MACRO_OBJECTIVES: tuple[str, ...] = get_args(MacroObjective)
+"""What the relationship programme aims at in a macro-stage of the journey: lead generation,
+conversion, welcoming the new customer, cross-sell, up-sell, satisfaction, loyalty, engagement."""
+MomentKind = Literal["commercial", "brand", "customer"]
+MOMENT_KINDS: tuple[str, ...] = get_args(MomentKind)
+"""Key moments: commercial (sales, market events), brand (the brand's own news), customer (a
+moment of the customer's journey or life: the ones the journeys reveal)."""
+
+
 class Stage(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str
+    objective: MacroObjective | None = None
+    """The macro-objective the programme pursues at this stage (set by the facilitator)."""
 
 
 class Lane(msgspec.Struct, kw_only=True, gc=False):
@@ -281,15 +302,51 @@ SCENARIO_FIELDS: tuple[str, ...] = (
 )
 
 
+class KeyMoment(msgspec.Struct, kw_only=True, gc=False):
+    """A moment to speak to the customer, marked on a journey (``persona``), on one of its
+    stages (``stage`` too) or on a note (``note``, whose persona and stage it takes); a
+    commercial or brand moment may name no persona at all."""
+
+    id: str
+    title: str
+    kind: MomentKind = "customer"
+    persona: str = ""
+    stage: str = ""
+    note: str = ""
+    objective: MacroObjective | None = None
+    """None: the stage's macro-objective."""
+
+
+PRIORITIES: tuple[str, ...] = ("objective", "roi", "expected")
+"""What makes a scenario one to launch first, each scored 1 (low) to 5 (high): it serves the
+objectives, its expected return on investment, the personas expect it."""
+
+
+class Campaign(msgspec.Struct, kw_only=True, gc=False):
+    """One send of a scenario: its channel, when it goes (``timing``), and what it says."""
+
+    id: str
+    channel: Channel | None = None
+    timing: str = ""
+    content: str = ""
+
+
 class Scenario(msgspec.Struct, kw_only=True, gc=False):
     """A marketing-automation scenario for a key moment: a checklist of SCENARIO_FIELDS."""
 
     id: str
     title: str
-    moment: Literal["commercial", "brand", "customer"] = "customer"
+    moment: MomentKind = "customer"
     persona: str = ""
     stage: str = ""
     fields: dict[str, str] = msgspec.field(default_factory=dict)
+    key_moment: str = ""
+    """The key moment it serves ("" while none)."""
+    answers: list[str] = msgspec.field(default_factory=list)
+    """Irritant and expectation notes it answers."""
+    campaigns: list[Campaign] = msgspec.field(default_factory=list)
+    scores: dict[str, dict[str, int]] = msgspec.field(default_factory=dict)
+    """priority (``PRIORITIES``) -> participant id -> score (1..5)."""
 
 
 StepKind = Literal[
@@ -347,7 +404,7 @@ PHASES: tuple[str, ...] = (
 )
 
 
-ItemKind = Literal["note", "persona", "roadmap", "scenario", "emotion", "objective"]
+ItemKind = Literal["note", "persona", "roadmap", "scenario", "emotion", "objective", "moment"]
 
 
 class Change(msgspec.Struct, kw_only=True, gc=False):
@@ -387,7 +444,8 @@ class Link(msgspec.Struct, kw_only=True, gc=False):
 
 class Trashed(msgspec.Struct, kw_only=True, gc=False):
     """Something deleted, kept so that its author or the facilitator can bring it back where it
-    was: exactly one of ``note``, ``persona``, ``roadmap``, ``scenario``, ``objective`` is set."""
+    was: exactly one of ``note``, ``persona``, ``roadmap``, ``scenario``, ``objective``,
+    ``moment`` is set."""
 
     id: str
     kind: ItemKind
@@ -398,6 +456,7 @@ class Trashed(msgspec.Struct, kw_only=True, gc=False):
     roadmap: RoadmapItem | None = None
     scenario: Scenario | None = None
     objective: Objective | None = None
+    moment: KeyMoment | None = None
     index: int = 0
     """Where a persona or an objective stood in its list."""
     links: list[Link] = msgspec.field(default_factory=list)
@@ -406,7 +465,8 @@ class Trashed(msgspec.Struct, kw_only=True, gc=False):
     note_links: dict[str, list[Link]] = msgspec.field(default_factory=dict)
     emotions: list[Emotion] = msgspec.field(default_factory=list)
     named_by: list[str] = msgspec.field(default_factory=list)
-    """Roadmap items and scenarios that named a persona (they stop naming it while it is gone)."""
+    """Roadmap items, scenarios and key moments that named a persona, or scenarios that named a
+    key moment (they stop naming it while it is gone)."""
 
 
 class Workshop(msgspec.Struct, kw_only=True, gc=False):
@@ -427,6 +487,8 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     rounds: list[VoteRound] = msgspec.field(default_factory=list)
     roadmap: dict[str, RoadmapItem] = msgspec.field(default_factory=dict)
     scenarios: dict[str, Scenario] = msgspec.field(default_factory=dict)
+    moments: dict[str, KeyMoment] = msgspec.field(default_factory=dict)
+    """Key moments, in the order they were marked."""
     rules: ClassRules = msgspec.field(default_factory=ClassRules)
     phase: str = "journeys"
     """The stage of the method: personas, journeys, vote, roadmap, scenarios, restitution."""
@@ -452,7 +514,8 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """During group work each group sees only its own persona's notes and curve (the
     facilitator sees everything): see ``sessions.views``."""
     trash: dict[str, Trashed] = msgspec.field(default_factory=dict)
-    """Deleted notes, personas, roadmap items, scenarios and objectives, oldest first."""
+    """Deleted notes, personas, roadmap items, scenarios, objectives and key moments, oldest
+    first."""
     history: dict[str, Stack] = msgspec.field(default_factory=dict)
     """participant id -> their undo and redo stacks (never sent to browsers)."""
     writers: dict[str, str] = msgspec.field(default_factory=dict)

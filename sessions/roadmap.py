@@ -12,14 +12,15 @@ Invariants (kept here):
 - ``override`` is one of ``ROADMAP_CLASSES`` or None, ``quarter`` 0..7 or None, and ``impact`` /
   ``effort`` (set by dragging on the matrix) 1..5 or None;
 - a scenario's ``fields`` only holds keys of ``SCENARIO_FIELDS`` with non-empty values; its
-  ``persona`` and ``stage`` are existing ids or empty.
+  ``persona`` and ``stage`` are existing ids or empty (its key moment, answers, campaigns and
+  scores: ``sessions.moments``).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from sessions import errors
+from sessions import errors, moments
 from sessions.commands import (
     AddRoadmapItem,
     AddScenario,
@@ -101,15 +102,15 @@ def add_item(workshop: Workshop, command: AddRoadmapItem) -> list[Event]:
 
 
 def unlinked(workshop: Workshop, deleted: list[str]) -> list[Event]:
-    """The items that name one of the ``deleted`` notes, saved without them (for the same entry
-    as the notes' deletion, so that browsers only upsert)."""
+    """The items, key moments and scenarios that name one of the ``deleted`` notes, saved
+    without them (for the same entry as the notes' deletion, so that browsers only upsert)."""
     gone = set(deleted)
     events: list[Event] = []
     for item in workshop.roadmap.values():
         notes = [n for n in item.notes if n not in gone]
         answers = [n for n in item.answers if n not in gone]
         events += _saved(item, notes=notes, answers=answers)
-    return events
+    return [*events, *moments.unlinked(workshop, deleted)]
 
 
 def edit_item(workshop: Workshop, command: EditRoadmapItem) -> list[Event]:
@@ -163,13 +164,6 @@ def set_rules(workshop: Workshop, command: SetRules) -> list[Event]:
 # -- scenarios ------------------------------------------------------------------------------
 
 
-def _scenario(workshop: Workshop, scenario_id: str) -> Scenario:
-    found = workshop.scenarios.get(scenario_id)
-    if found is None:
-        raise errors.NotFound("This scenario no longer exists.")
-    return found
-
-
 def _check_links(workshop: Workshop, persona: str, stage: str) -> None:
     if persona and not any(p.id == persona for p in workshop.personas):
         raise errors.NotFound("This persona no longer exists.")
@@ -196,7 +190,7 @@ def add_scenario(workshop: Workshop, command: AddScenario) -> list[Event]:
 
 
 def edit_scenario(workshop: Workshop, command: EditScenario) -> list[Event]:
-    scenario = _scenario(workshop, command.scenario)
+    scenario = moments.scenario_of(workshop, command.scenario)
     value = command.value
     match command.field:
         case "title":
@@ -214,6 +208,10 @@ def edit_scenario(workshop: Workshop, command: EditScenario) -> list[Event]:
         case "stage":
             _check_links(workshop, "", value)
             changed = msgspec.structs.replace(scenario, stage=value)
+        case "key_moment":
+            if value and value not in workshop.moments:
+                raise errors.NotFound("This key moment no longer exists.")
+            changed = msgspec.structs.replace(scenario, key_moment=value)
         case _:
             fields = dict(scenario.fields)
             if value.strip():
@@ -225,7 +223,7 @@ def edit_scenario(workshop: Workshop, command: EditScenario) -> list[Event]:
 
 
 def remove_scenario(workshop: Workshop, command: RemoveScenario) -> list[Event]:
-    _scenario(workshop, command.scenario)
+    moments.scenario_of(workshop, command.scenario)
     return [ScenarioDeleted(scenario=command.scenario)]
 
 
@@ -252,6 +250,7 @@ def forget_links(workshop: Workshop) -> None:
             scenario.persona = ""
         if scenario.stage and scenario.stage not in stages:
             scenario.stage = ""
+    moments.forget_links(workshop)
 
 
 def apply_roadmap(workshop: Workshop, event: Event) -> None:
@@ -265,6 +264,7 @@ def apply_roadmap(workshop: Workshop, event: Event) -> None:
             workshop.rules = rules
         case ScenarioSaved(scenario=scenario):
             workshop.scenarios[scenario.id] = scenario
-            workshop.counter = max(workshop.counter, id_number(scenario.id))
+            ids = [scenario.id, *(c.id for c in scenario.campaigns)]
+            workshop.counter = max(workshop.counter, *map(id_number, ids))
         case ScenarioDeleted(scenario=scenario_id):
             workshop.scenarios.pop(scenario_id, None)

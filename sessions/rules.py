@@ -12,14 +12,26 @@ It trusts the event: events only come out of ``decide`` (or the op log, which on
 Both are pure: no randomness, no I/O, and the only clock is the ``now`` the caller passes.
 New ids come from ``Workshop.counter``. The rules of notes, stages and people live here; the
 method's other parts have their own modules (``personas``, ``voting``, ``facilitation``,
-``roadmap``).
+``roadmap``,
+``moments``).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from sessions import agenda, errors, facilitation, groups, history, personas, roadmap, trash, voting
+from sessions import (
+    agenda,
+    errors,
+    facilitation,
+    groups,
+    history,
+    moments,
+    personas,
+    roadmap,
+    trash,
+    voting,
+)
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -29,6 +41,7 @@ from sessions.protocol import (
     MAX_STAGES,
     NAME_MAX,
     AddLane,
+    AddMoment,
     AddNote,
     AddObjective,
     AddPersona,
@@ -38,6 +51,7 @@ from sessions.protocol import (
     AddStage,
     AdjustRoadmapItem,
     AgendaSet,
+    AnswerScenario,
     AskHelp,
     CastDot,
     ClassifyRoadmapItem,
@@ -46,6 +60,7 @@ from sessions.protocol import (
     DeleteNote,
     DoneSet,
     EditGroup,
+    EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
@@ -64,6 +79,8 @@ from sessions.protocol import (
     JoinGroup,
     LanesSet,
     MarkDone,
+    MomentDeleted,
+    MomentSaved,
     MoveLane,
     MoveNote,
     MovePersona,
@@ -79,7 +96,9 @@ from sessions.protocol import (
     PlaceRoadmapItem,
     PresentGroup,
     RateStage,
+    RemoveCampaign,
     RemoveLane,
+    RemoveMoment,
     RemoveObjective,
     RemovePersona,
     RemoveRoadmapItem,
@@ -96,7 +115,9 @@ from sessions.protocol import (
     ScenarioDeleted,
     ScenarioSaved,
     ScoreRoadmapItem,
+    ScoreScenario,
     SetAgenda,
+    SetCampaign,
     SetFollow,
     SetGroupWork,
     SetLock,
@@ -104,6 +125,7 @@ from sessions.protocol import (
     SetPrivate,
     SetRound,
     SetRules,
+    SetStageObjective,
     SetTimer,
     SplitGroups,
     StagesSet,
@@ -272,6 +294,22 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return roadmap.edit_scenario(workshop, command)
         case RemoveScenario():
             return roadmap.remove_scenario(workshop, command)
+        case AnswerScenario():
+            return moments.answer(workshop, command)
+        case SetCampaign():
+            return moments.set_campaign(workshop, command)
+        case RemoveCampaign():
+            return moments.remove_campaign(workshop, command)
+        case ScoreScenario():
+            return moments.score(workshop, actor.id, command)
+        case AddMoment():
+            return moments.add_moment(workshop, command)
+        case EditMoment():
+            return moments.edit_moment(workshop, command)
+        case RemoveMoment():
+            return moments.remove_moment(workshop, command)
+        case SetStageObjective():
+            return moments.set_stage_objective(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -301,6 +339,8 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             roadmap.apply_roadmap(workshop, event)
         case ScenarioDeleted():
             roadmap.apply_roadmap(workshop, event)
+        case MomentSaved() | MomentDeleted():
+            moments.apply_moment(workshop, event)
         case EmotionSaved():
             personas.apply_emotion_saved(workshop, event)
         case LanesSet():
@@ -343,7 +383,7 @@ def apply_all(workshop: Workshop, events: list[Event]) -> Workshop:
 def _check_own_group(workshop: Workshop, actor: Actor, command: Command) -> None:
     """During group work, what a participant changes on a journey must be their group's."""
     persona: str | None = None
-    if isinstance(command, (AddNote, EditPersona, RateStage)):
+    if isinstance(command, (AddNote, EditPersona, RateStage, AddMoment)):
         persona = command.persona
     elif isinstance(command, (EditNote, MoveNote, DeleteNote, TagNote)):
         note = workshop.notes.get(command.note)
@@ -473,7 +513,7 @@ def _rename_stage(workshop: Workshop, command: RenameStage) -> list[Event]:
     if workshop.stages[at].title == title:
         return []
     stages = list(workshop.stages)
-    stages[at] = Stage(id=command.stage, title=title)
+    stages[at] = msgspec.structs.replace(stages[at], title=title)
     return [StagesSet(stages=stages)]
 
 

@@ -39,9 +39,11 @@ from sessions.limits import PHOTO_PATTERN
 from sessions.model import (
     CRITERIA,
     PERSONA_FIELDS,
+    PRIORITIES,
     ROADMAP_CLASSES,
     SCENARIO_FIELDS,
     Emotion,
+    KeyMoment,
     Note,
     Participant,
     RoadmapItem,
@@ -213,6 +215,7 @@ _KEYED: dict[str, type[msgspec.Struct]] = {
     "emotions": Emotion,
     "roadmap": RoadmapItem,
     "scenarios": Scenario,
+    "moments": KeyMoment,
 }
 
 
@@ -257,6 +260,8 @@ def check(workshop: Workshop) -> list[str]:
         *(("participants", k) for k in workshop.participants),
         *(("roadmap", k) for k in workshop.roadmap),
         *(("scenarios", k) for k in workshop.scenarios),
+        *(("moments", k) for k in workshop.moments),
+        *(("campaigns", c.id) for sc in workshop.scenarios.values() for c in sc.campaigns),
     ]
     for field, item_id in items:
         if item_id in seen:
@@ -326,11 +331,7 @@ def check(workshop: Workshop) -> list[str]:
             ref(f"{place}.notes", note_id, set(workshop.notes), "note")
         ref(f"{place}.persona", item.persona, personas, "persona", optional=True)
         ref(f"{place}.stage", item.stage, stages, "stage", optional=True)
-        for criterion, scores in item.scores.items():
-            if criterion not in CRITERIA:
-                say(f"{place}.scores has an unknown criterion {criterion!r}")
-            if any(not 1 <= s <= 5 for s in scores.values()):
-                say(f"{place}.scores.{criterion} holds a score outside 1..5")
+        _check_scores(place, item.scores, CRITERIA, say)
         if item.override is not None and item.override not in ROADMAP_CLASSES:
             say(f"{place}.override is not one of {', '.join(ROADMAP_CLASSES)}")
         if item.quarter is not None and not 0 <= item.quarter <= 7:
@@ -346,4 +347,29 @@ def check(workshop: Workshop) -> list[str]:
                 say(f"{place}.fields has an unknown field {field!r}")
             if len(text) > TEXT_MAX:
                 say(f"{place}.fields.{field} is longer than {TEXT_MAX} characters")
+        ref(f"{place}.key_moment", scenario.key_moment, set(workshop.moments), "key moment", True)
+        for note_id in scenario.answers:
+            ref(f"{place}.answers", note_id, set(workshop.notes), "note")
+        _check_scores(place, scenario.scores, PRIORITIES, say)
+    for key, moment in workshop.moments.items():
+        place = f'workshop.moments["{key}"]'
+        if moment.id != key:
+            say(f"{place} has the id {moment.id!r}")
+        ref(f"{place}.persona", moment.persona, personas, "persona", optional=True)
+        ref(f"{place}.stage", moment.stage, stages, "stage", optional=True)
+        ref(f"{place}.note", moment.note, set(workshop.notes), "note", optional=True)
     return problems
+
+
+def _check_scores(
+    place: str,
+    scores: dict[str, dict[str, int]],
+    known: tuple[str, ...],
+    say: Callable[[str], None],
+) -> None:
+    """Scores by criterion and participant: known criteria, each from 1 to 5."""
+    for criterion, by in scores.items():
+        if criterion not in known:
+            say(f"{place}.scores has an unknown criterion {criterion!r}")
+        if any(not 1 <= s <= 5 for s in by.values()):
+            say(f"{place}.scores.{criterion} holds a score outside 1..5")

@@ -2,7 +2,8 @@
 
 Invariants (kept here):
 
-- every deletion of a note, persona, roadmap item, scenario or objective, whatever command
+- every deletion of a note, persona, roadmap item, scenario, objective or key moment, whatever
+  command
   caused it, puts the item in ``Workshop.trash`` in the same entry (:func:`put`), with who
   deleted it and when; a persona keeps its notes, its emotion ratings and its place in the list;
   a note keeps the roadmap items that named it (:class:`~sessions.model.Link`);
@@ -21,6 +22,8 @@ from sessions import errors
 from sessions.events import (
     EmotionSaved,
     Event,
+    MomentDeleted,
+    MomentSaved,
     NoteDeleted,
     NoteSaved,
     ObjectivesSet,
@@ -33,14 +36,16 @@ from sessions.events import (
     TrashPut,
     TrashTaken,
 )
+from sessions.facets import placed
 from sessions.limits import (
+    MAX_MOMENTS,
     MAX_NOTES,
     MAX_OBJECTIVES,
     MAX_PERSONAS,
     MAX_ROADMAP_ITEMS,
     MAX_SCENARIOS,
 )
-from sessions.model import Link, Note, Trashed, Workshop, free_pos
+from sessions.model import Link, Note, RoadmapItem, Trashed, Workshop, free_pos
 
 TRASH_MAX = 300
 
@@ -48,8 +53,16 @@ _GONE = "It cannot go back where it was: its persona, stage or lane was removed.
 
 
 def links_of(workshop: Workshop, note_id: str) -> list[Link]:
-    """The roadmap items naming ``note_id``, and where."""
+    """The roadmap items, key moments and scenarios naming ``note_id``, and where."""
     found: list[Link] = []
+    for moment in workshop.moments.values():
+        if moment.note == note_id:
+            found.append(Link(item=moment.id))
+    for scenario in workshop.scenarios.values():
+        if note_id in scenario.answers:
+            found.append(
+                Link(item=scenario.id, answers=True, index=scenario.answers.index(note_id))
+            )
     for item in workshop.roadmap.values():
         if note_id in item.notes:
             found.append(Link(item=item.id, index=item.notes.index(note_id)))
@@ -77,6 +90,19 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
                 scenario = workshop.scenarios[scenario_id]
                 entries.append(
                     Trashed(id=scenario_id, kind="scenario", by=actor_id, at=now, scenario=scenario)
+                )
+            case MomentDeleted(moment=moment_id) if moment_id in workshop.moments:
+                named = [c.id for c in workshop.scenarios.values() if c.key_moment == moment_id]
+                moment = workshop.moments[moment_id]
+                entries.append(
+                    Trashed(
+                        id=moment_id,
+                        kind="moment",
+                        by=actor_id,
+                        at=now,
+                        moment=moment,
+                        named_by=named,
+                    )
                 )
             case ObjectivesSet(objectives=objectives):
                 kept = {o.id for o in objectives}
@@ -122,6 +148,7 @@ def _persona_entry(workshop: Workshop, by: str, persona_id: str, now: float) -> 
                 named_by=[
                     *(i.id for i in workshop.roadmap.values() if i.persona == persona_id),
                     *(c.id for c in workshop.scenarios.values() if c.persona == persona_id),
+                    *(m.id for m in workshop.moments.values() if m.persona == persona_id),
                 ],
             )
             return [entry]
@@ -185,6 +212,8 @@ def restore(workshop: Workshop, actor_id: str, role: str, item_id: str) -> list[
             stage=scenario.stage if _stage_exists(workshop, scenario.stage) else "",
         )
         events.append(ScenarioSaved(scenario=scenario))
+    elif entry.moment is not None:
+        events += _restore_moment(workshop, entry)
     elif entry.objective is not None:
         if len(workshop.objectives) >= MAX_OBJECTIVES:
             raise errors.LimitReached(f"A workshop has at most {MAX_OBJECTIVES} objectives.")
@@ -208,15 +237,22 @@ def _restore_persona(workshop: Workshop, entry: Trashed) -> list[Event]:
     events += [NoteSaved(note=_again(n)) for n in back]
     linked = relinked(workshop, {n.id: entry.note_links.get(n.id, []) for n in back})
     items = {e.item.id: e.item for e in linked if isinstance(e, RoadmapItemSaved)}
+    scenarios = {e.scenario.id: e.scenario for e in linked if isinstance(e, ScenarioSaved)}
+    moments = {e.moment.id: e.moment for e in linked if isinstance(e, MomentSaved)}
+    persona = entry.persona.id
     for named in entry.named_by:
         item = items.get(named) or workshop.roadmap.get(named)
         if item is not None and not item.persona:
-            items[named] = msgspec.structs.replace(item, persona=entry.persona.id)
-        scenario = workshop.scenarios.get(named)
+            items[named] = msgspec.structs.replace(item, persona=persona)
+        scenario = scenarios.get(named) or workshop.scenarios.get(named)
         if scenario is not None and not scenario.persona:
-            scenario = msgspec.structs.replace(scenario, persona=entry.persona.id)
-            events.append(ScenarioSaved(scenario=scenario))
+            scenarios[named] = msgspec.structs.replace(scenario, persona=persona)
+        moment = moments.get(named) or workshop.moments.get(named)
+        if moment is not None and not moment.persona:
+            moments[named] = msgspec.structs.replace(moment, persona=persona)
     events += [RoadmapItemSaved(item=item) for item in items.values()]
+    events += [ScenarioSaved(scenario=scenario) for scenario in scenarios.values()]
+    events += [MomentSaved(moment=moment) for moment in moments.values()]
     events += [EmotionSaved(emotion=e) for e in entry.emotions if e.stage in stages]
     # Notes whose stage or lane went meanwhile stay in the trash, each on its own.
     left = [
@@ -236,24 +272,50 @@ def _restore_persona(workshop: Workshop, entry: Trashed) -> list[Event]:
     return events
 
 
+def _restore_moment(workshop: Workshop, entry: Trashed) -> list[Event]:
+    assert entry.moment is not None
+    if len(workshop.moments) >= MAX_MOMENTS:
+        raise errors.LimitReached(f"A workshop has at most {MAX_MOMENTS} key moments.")
+    events: list[Event] = [MomentSaved(moment=placed(workshop, entry.moment))]
+    for named in entry.named_by:
+        scenario = workshop.scenarios.get(named)
+        if scenario is not None and not scenario.key_moment:
+            scenario = msgspec.structs.replace(scenario, key_moment=entry.id)
+            events.append(ScenarioSaved(scenario=scenario))
+    return events
+
+
 def relinked(workshop: Workshop, links: dict[str, list[Link]]) -> list[Event]:
-    """Roadmap items saved with the restored notes back at their places."""
+    """Roadmap items, key moments and scenarios saved with the restored notes back in place."""
     changed: dict[str, tuple[list[str], list[str]]] = {}
+    moments: dict[str, str] = {}
     for note_id, found in links.items():
         for link in found:
-            item = workshop.roadmap.get(link.item)
+            if link.item in workshop.moments:
+                moments[link.item] = note_id
+                continue
+            item = workshop.roadmap.get(link.item) or workshop.scenarios.get(link.item)
             if item is None:
                 continue
-            notes, answers = changed.setdefault(item.id, (list(item.notes), list(item.answers)))
+            notes = item.notes if isinstance(item, RoadmapItem) else []
+            notes, answers = changed.setdefault(item.id, (list(notes), list(item.answers)))
             target = answers if link.answers else notes
             if note_id not in target:
                 target.insert(min(link.index, len(target)), note_id)
-    return [
-        RoadmapItemSaved(
-            item=msgspec.structs.replace(workshop.roadmap[i], notes=notes, answers=answers)
-        )
-        for i, (notes, answers) in changed.items()
-    ]
+    events: list[Event] = []
+    for i, (notes, answers) in changed.items():
+        if i in workshop.roadmap:
+            item = msgspec.structs.replace(workshop.roadmap[i], notes=notes, answers=answers)
+            events.append(RoadmapItemSaved(item=item))
+        else:
+            scenario = msgspec.structs.replace(workshop.scenarios[i], answers=answers)
+            events.append(ScenarioSaved(scenario=scenario))
+    for i, note_id in moments.items():
+        if not workshop.moments[i].note:
+            events.append(
+                MomentSaved(moment=msgspec.structs.replace(workshop.moments[i], note=note_id))
+            )
+    return events
 
 
 def _again(note: Note) -> Note:

@@ -347,7 +347,10 @@ class Walk:
                 else None
             ),
         ]
-        everything = makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers()
+        everything = (
+            makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers()
+            + self.moment_makers()
+        )  # fmt: skip
         return rng.choice(everything + keeping * 2)()
 
     def agenda_makers(self) -> list[Callable[[], Command | None]]:
@@ -380,6 +383,36 @@ class Walk:
             lambda: go_to(op_id="o", step=rng.choice(ids)) if ids else None,
             lambda: mark_done(op_id="o", done=rng.random() < 0.7),
         ]
+
+    def moment_makers(self) -> list[Callable[[], Command | None]]:
+        """Key moments and the scenarios' links, campaigns and scores (issue 11)."""
+        rng, ids = self.rng, self.ids()
+        moments = sorted(self.workshop.moments)
+        scenario, moment = _pick(rng, ids["scenarios"]), _pick(rng, moments)
+        note, stage = _pick(rng, ids["notes"]), _pick(rng, ids["stages"])
+        campaigns = [c.id for c in self.workshop.scenarios[scenario].campaigns] if scenario else []
+        objectives = [None, "lead", "conversion", "satisfaction", "loyalty"]
+        return [
+            lambda: contract.AddMoment(op_id="o", title="Moment", note=rng.choice([None, note]),
+                                       persona=_pick(rng, ids["personas"]), stage=stage,
+                                       kind=rng.choice(["customer", "brand"])),
+            lambda: contract.EditMoment(op_id="o", moment=moment, title="Again",
+                                        objective=rng.choice(["", "welcome"])) if moment else None,
+            lambda: contract.RemoveMoment(op_id="o", moment=moment) if moment else None,
+            lambda: contract.SetStageObjective(op_id="o", stage=stage,
+                                               objective=rng.choice(objectives)) if stage else None,
+            lambda: contract.EditScenario(op_id="o", scenario=scenario, field="key_moment",
+                                          value=moment or "") if scenario else None,
+            lambda: contract.AnswerScenario(op_id="o", scenario=scenario, note=note,
+                                            on=rng.random() < 0.8) if scenario and note else None,
+            lambda: contract.SetCampaign(op_id="o", scenario=scenario,
+                                         campaign=rng.choice([None, *campaigns]), channel="email",
+                                         timing="D-1", content="Hello") if scenario else None,
+            lambda: contract.RemoveCampaign(op_id="o", scenario=scenario,
+                                            campaign=rng.choice(campaigns)) if campaigns else None,
+            lambda: contract.ScoreScenario(op_id="o", scenario=scenario, criterion="roi",
+                                           value=rng.choice([None, 2, 5])) if scenario else None,
+        ]  # fmt: skip
 
     def group_makers(self) -> list[Callable[[], Command | None]]:
         """The groups' commands (issue 17): splits, edits, moves, picking, help, group work,

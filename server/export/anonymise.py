@@ -93,6 +93,11 @@ def anonymised(workshop: Workshop, words: Words) -> Workshop:
     for scenario in copy.scenarios.values():
         scenario.title = scrub(scenario.title)
         scenario.fields = {field: scrub(text) for field, text in scenario.fields.items()}
+        for campaign in scenario.campaigns:
+            campaign.timing = scrub(campaign.timing)
+            campaign.content = scrub(campaign.content)
+    for moment in copy.moments.values():
+        moment.title = scrub(moment.title)
     return copy
 
 

@@ -20,14 +20,17 @@ from server.export import matrix, palette, tables
 from server.export.options import Options
 from server.export.scene import Scene
 from server.export.words import Words, persona_names, stage_titles
-from sessions import summary
+from sessions import moments, summary
 from sessions.model import (
     CHANNELS,
     PERSONA_FIELDS,
+    PRIORITIES,
     SCENARIO_FIELDS,
+    KeyMoment,
     Note,
     Persona,
     RoadmapItem,
+    Scenario,
     Workshop,
 )
 
@@ -319,9 +322,11 @@ def _synthesis(workshop: Workshop, words: Words) -> Section:
                     return point.value
             return 3.0
 
-        order = sorted(workshop.scenarios, key=pain)
+        # The room's scores say which to launch first; without scores, the most painful stages.
+        first = [r.scenario for r in moments.first_three(workshop)]
+        order = first or sorted(workshop.scenarios, key=pain)
         rows = []
-        for scenario_id in order[:3]:
+        for scenario_id in order[: max(3, len(first))]:
             scenario = workshop.scenarios[scenario_id]
             where = " · ".join(
                 x for x in (personas.get(scenario.persona), stages.get(scenario.stage)) if x
@@ -541,44 +546,154 @@ def _roadmap(workshop: Workshop, words: Words) -> Section:
 def _scenarios(workshop: Workshop, words: Words) -> Section:
     section = Section("scenarios", words("scenarios"))
     blocks = section.blocks
+    blocks += _key_moments(workshop, words)
     if not workshop.scenarios:
         blocks.append(Para(words("scenarios.none"), muted=True))
         return section
+    blocks += _priorities(workshop, words)
     personas = persona_names(workshop)
     blocks.append(Heading(words("overview.moments")))
     rows = []
     for stage in workshop.stages:
-        here = [s for s in workshop.scenarios.values() if s.stage == stage.id]
+        here = [s for s in workshop.scenarios.values() if _stage_of(workshop, s) == stage.id]
         for index, scenario in enumerate(here):
+            key = workshop.moments.get(scenario.key_moment)
             rows.append(
                 [
                     Cell(stage.title if index == 0 else "", bold=True),
-                    Cell(words(f"moment.{scenario.moment}")),
+                    Cell(key.title if key else words(f"moment.{scenario.moment}")),
                     Cell(scenario.title, bold=True),
                     Cell(personas.get(scenario.persona, "")),
                 ]
             )
-    loose = [s for s in workshop.scenarios.values() if s.stage not in stage_titles(workshop)]
-    for scenario in loose:
-        rows.append(
-            [
-                Cell("–"),
-                Cell(words(f"moment.{scenario.moment}")),
-                Cell(scenario.title, bold=True),
-                Cell(personas.get(scenario.persona, "")),
-            ]
-        )
-    header = [words("stage"), words("moment"), words("scenarios.one"), words("persona")]
-    blocks.append(Table(header, rows, [3, 3, 5, 4]))
+    known = stage_titles(workshop)
+    for scenario in workshop.scenarios.values():
+        if _stage_of(workshop, scenario) not in known:
+            key = workshop.moments.get(scenario.key_moment)
+            rows.append(
+                [
+                    Cell("–"),
+                    Cell(key.title if key else words(f"moment.{scenario.moment}")),
+                    Cell(scenario.title, bold=True),
+                    Cell(personas.get(scenario.persona, "")),
+                ]
+            )
+    header = [words("stage"), words("moment.key"), words("scenarios.one"), words("persona")]
+    blocks.append(Table(header, rows, [3, 4, 5, 3]))
     stages = stage_titles(workshop)
+    ranked = {r.scenario: r for r in moments.priorities(workshop)}
     for scenario in workshop.scenarios.values():
         blocks.append(Heading(scenario.title))
         where = [words(f"moment.{scenario.moment}")]
         where += [x for x in (personas.get(scenario.persona), stages.get(scenario.stage)) if x]
+        key = workshop.moments.get(scenario.key_moment)
+        if key:
+            where.append(key.title)
         blocks.append(Para(" · ".join(where), muted=True))
         rows = [
             [Cell(words(f"scenario.{f}"), bold=True), Cell(scenario.fields.get(f, ""))]
             for f in SCENARIO_FIELDS
         ]
+        answers = [workshop.notes[n].text for n in scenario.answers if n in workshop.notes]
+        rows.append([Cell(words("answers"), bold=True), Cell("; ".join(answers))])
+        place = ranked.get(scenario.id)
+        if place is not None:
+            figures = " · ".join(
+                f"{words(f'priority.{p}')} {words.number(place.means.get(p))}" for p in PRIORITIES
+            )
+            rows.append([Cell(words("rank"), bold=True), Cell(f"{place.rank} ({figures})")])
         blocks.append(Table(None, rows, [1, 3], row_heads=True))
+        if scenario.campaigns:
+            campaigns = [
+                [
+                    Cell(str(number), bold=True),
+                    Cell(words(f"channel.{c.channel}") if c.channel else ""),
+                    Cell(c.timing),
+                    Cell(c.content),
+                ]
+                for number, c in enumerate(scenario.campaigns, start=1)
+            ]
+            header = ["#", words("channel"), words("campaign.timing"), words("campaign.content")]
+            blocks.append(Table(header, campaigns, [1, 3, 4, 9], small=True))
     return section
+
+
+def _stage_of(workshop: Workshop, scenario: Scenario) -> str:
+    """Where a scenario sits in the overview: its key moment's stage, else its own."""
+    key = workshop.moments.get(scenario.key_moment)
+    return key.stage if key is not None and key.stage else scenario.stage
+
+
+def _key_moments(workshop: Workshop, words: Words) -> list[Block]:
+    """Every key moment, journey by journey and stage by stage, then the calendar's."""
+    blocks: list[Block] = [Heading(words("moments"))]
+    rows = []
+    for persona in workshop.personas:
+        for stage, here in moments.on_journey(workshop, persona.id):
+            for moment in here:
+                rows.append(_moment_row(workshop, words, moment, persona.name, stage.title))
+    for moment in moments.calendar(workshop):
+        rows.append(
+            _moment_row(workshop, words, moment, "", stage_titles(workshop).get(moment.stage, ""))
+        )
+    if not rows:
+        blocks.append(Para(words("moments.none"), muted=True))
+        return blocks
+    header = [
+        words("persona"),
+        words("stage"),
+        words("moment.key"),
+        words("macro_objective"),
+        words("scenarios.one"),
+    ]
+    blocks.append(Table(header, rows, [3, 3, 5, 3, 4], small=True))
+    return blocks
+
+
+def _moment_row(
+    workshop: Workshop, words: Words, moment: KeyMoment, persona: str, stage: str
+) -> list[Cell]:
+    aim = moments.stage_objective(workshop, moment)
+    kind = words(f"moment.{moment.kind}")
+    return [
+        Cell(persona),
+        Cell(stage),
+        Cell(f"{moment.title} ({kind})", bold=True),
+        Cell(words(f"objective.{aim}") if aim else ""),
+        Cell("; ".join(s.title for s in moments.serving(workshop, moment.id))),
+    ]
+
+
+def _priorities(workshop: Workshop, words: Words) -> list[Block]:
+    """The scored scenarios, best first, the first three marked and ties explained."""
+    blocks: list[Block] = [Heading(words("priorities"))]
+    ranked = moments.priorities(workshop)
+    if not ranked:
+        blocks.append(Para(words("priorities.none"), muted=True))
+        return blocks
+    rows = []
+    for row in ranked:
+        tie = ""
+        if row.tie == "tied":
+            tie = words("tie.tied")
+        elif row.tie:
+            tie = words("tie.behind", priority=words(f"priority.{row.tie}"))
+        first = f" ({words('launch.first')})" if row.rank <= 3 else ""
+        rows.append(
+            [
+                Cell(f"{row.rank}{first}", bold=row.rank <= 3),
+                Cell(workshop.scenarios[row.scenario].title, bold=True),
+                Cell(words.number(row.total)),
+                *(Cell(words.number(row.means.get(p))) for p in PRIORITIES),
+                Cell(tie),
+            ]
+        )
+    header = [
+        words("rank"),
+        words("scenarios.one"),
+        words("score.total"),
+        *(words(f"priority.{p}") for p in PRIORITIES),
+        "",
+    ]
+    blocks.append(Table(header, rows, [2.4, 5, 1.6, 2, 2, 2, 4], small=True))
+    return blocks

@@ -6,8 +6,16 @@ from dataclasses import dataclass, field
 
 from server.export import palette
 from server.export.words import Words, persona_names, stage_titles
-from sessions import summary
-from sessions.model import CRITERIA, SCENARIO_FIELDS, VoteRound, Workshop, cell_notes
+from sessions import moments, summary
+from sessions.model import (
+    CRITERIA,
+    PRIORITIES,
+    SCENARIO_FIELDS,
+    Campaign,
+    VoteRound,
+    Workshop,
+    cell_notes,
+)
 
 Value = str | int | float | None
 
@@ -173,11 +181,19 @@ def scenarios(workshop: Workshop, words: Words) -> Table:
             words("persona"),
             words("stage"),
             *(words(f"scenario.{f}") for f in SCENARIO_FIELDS),
+            words("moment.key"),
+            words("answers"),
+            words("campaigns"),
+            *(words(f"priority.{p}") for p in PRIORITIES),
+            words("rank"),
         ],
     )
     personas = persona_names(workshop)
     stages = stage_titles(workshop)
+    ranked = {r.scenario: r for r in moments.priorities(workshop)}
     for scenario in workshop.scenarios.values():
+        key = workshop.moments.get(scenario.key_moment)
+        place = ranked.get(scenario.id)
         table.rows.append(
             [
                 scenario.title,
@@ -185,6 +201,50 @@ def scenarios(workshop: Workshop, words: Words) -> Table:
                 personas.get(scenario.persona, ""),
                 stages.get(scenario.stage, ""),
                 *(scenario.fields.get(f, "") for f in SCENARIO_FIELDS),
+                key.title if key else "",
+                "; ".join(workshop.notes[n].text for n in scenario.answers if n in workshop.notes),
+                "\n".join(campaign_line(c, words) for c in scenario.campaigns),
+                *(place.means.get(p) if place else None for p in PRIORITIES),
+                place.rank if place else None,
+            ]
+        )
+    return table
+
+
+def campaign_line(campaign: Campaign, words: Words) -> str:
+    """One campaign as a line: channel, timing, content."""
+    channel = words(f"channel.{campaign.channel}") if campaign.channel else ""
+    return " · ".join(x for x in (channel, campaign.timing, campaign.content) if x)
+
+
+def key_moments(workshop: Workshop, words: Words) -> Table:
+    """Every key moment: its kind, journey, stage, note, macro-objective and scenarios."""
+    table = Table(
+        words("moments"),
+        [
+            words("moment.key"),
+            words("moment"),
+            words("persona"),
+            words("stage"),
+            words("on.note"),
+            words("macro_objective"),
+            words("scenarios"),
+        ],
+    )
+    personas = persona_names(workshop)
+    stages = stage_titles(workshop)
+    for moment in workshop.moments.values():
+        aim = moments.stage_objective(workshop, moment)
+        note = workshop.notes.get(moment.note)
+        table.rows.append(
+            [
+                moment.title,
+                words(f"moment.{moment.kind}"),
+                personas.get(moment.persona, ""),
+                stages.get(moment.stage, ""),
+                note.text if note else "",
+                words(f"objective.{aim}") if aim else "",
+                "; ".join(s.title for s in moments.serving(workshop, moment.id)),
             ]
         )
     return table

@@ -72,6 +72,7 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
         tables.notes(workshop, words),
         tables.votes(workshop, words),
         tables.roadmap(workshop, words),
+        tables.key_moments(workshop, words),
     ):
         _table(book.create_sheet(names.take(table.name)), table)
     _scenarios(book.create_sheet(names.take(words("scenarios"))), workshop, words)
@@ -355,7 +356,7 @@ def _scenarios(sheet: Worksheet, workshop: Workshop, words: Words) -> None:
     sheet.print_title_rows = "1:1"
     if not table.rows:
         _put(sheet, 1, 2, words("scenarios.none"), _MUTED)
-    assert len(labels) == 3 + len(SCENARIO_FIELDS)
+    assert len(labels) == 3 + len(SCENARIO_FIELDS) + 7
 
 
 def _width(sheet: Worksheet, column: int) -> float:

@@ -18,9 +18,14 @@ from sessions.agenda import default_agenda
 from sessions.model import (
     PERSONA_FIELDS,
     SCENARIO_FIELDS,
+    Campaign,
+    Channel,
     Emotion,
+    KeyMoment,
     Lane,
     LaneKind,
+    MacroObjective,
+    MomentKind,
     Note,
     Objective,
     Participant,
@@ -57,12 +62,35 @@ class _Objective(msgspec.Struct):
     description: _Text | None = None
 
 
+class _Moment(msgspec.Struct):
+    """A key moment; ``persona``, ``stage`` and ``note`` are indexes into the template's lists."""
+
+    title: _Text
+    kind: MomentKind = "customer"
+    persona: int | None = None
+    stage: int | None = None
+    note: int | None = None
+    objective: MacroObjective | None = None
+
+
+class _Campaign(msgspec.Struct):
+    channel: Channel | None = None
+    timing: _Text | None = None
+    content: _Text | None = None
+
+
 class _Scenario(msgspec.Struct):
     title: _Text
     moment: Literal["commercial", "brand", "customer"] = "customer"
     persona: int | None = None
     stage: int | None = None
     fields: dict[str, _Text] = {}
+    key_moment: int | None = None
+    answers: list[int] = []
+    """Indexes of the irritant and expectation notes it answers."""
+    campaigns: list[_Campaign] = []
+    scores: dict[Literal["objective", "roi", "expected"], int] = {}
+    """The facilitator's score of each priority, so that a new workshop shows a ranking."""
 
 
 class _Note(msgspec.Struct):
@@ -81,6 +109,9 @@ class Template(msgspec.Struct):
     notes: list[_Note] = []
     objectives: list[_Objective] = []
     scenarios: list[_Scenario] = []
+    stage_objectives: list[MacroObjective | None] = []
+    """The macro-objective of each stage, in stage order."""
+    moments: list[_Moment] = []
 
 
 NAMES: tuple[str, ...] = ("blank", "travel", "aarrr", "loop")
@@ -170,7 +201,11 @@ def build_from(
     participant = Participant(id=new_id("p"), name=facilitator, role="facilitator")
     kinds: list[LaneKind] = ["enchantments", "irritants", "expectations", "solutions"]
     lanes = [Lane(id=new_id("l"), kind=kind) for kind in kinds]
-    stages = [Stage(id=new_id("s"), title=t.pick(lang)) for t in template.stages]
+    aims = [*template.stage_objectives, *[None] * len(template.stages)]
+    stages = [
+        Stage(id=new_id("s"), title=t.pick(lang), objective=aim)
+        for t, aim in zip(template.stages, aims, strict=False)
+    ]
     personas = [
         Persona(
             id=new_id("a"),
@@ -212,9 +247,32 @@ def build_from(
             },
             Note,
         )
+    note_ids = list(notes)
+    moments: dict[str, KeyMoment] = {}
+    for m in template.moments:
+        moment_id = new_id("m")
+        moments[moment_id] = KeyMoment(
+            id=moment_id,
+            title=m.title.pick(lang),
+            kind=m.kind,
+            persona=personas[m.persona].id if m.persona is not None else "",
+            stage=stages[m.stage].id if m.stage is not None else "",
+            note=note_ids[m.note] if m.note is not None else "",
+            objective=m.objective,
+        )
+    moment_ids = list(moments)
     scenarios: dict[str, Scenario] = {}
     for sc in template.scenarios:
         scenario_id = new_id("c")
+        campaigns = [
+            Campaign(
+                id=new_id("e"),
+                channel=c.channel,
+                timing=c.timing.pick(lang) if c.timing else "",
+                content=c.content.pick(lang) if c.content else "",
+            )
+            for c in sc.campaigns
+        ]
         scenarios[scenario_id] = Scenario(
             id=scenario_id,
             title=sc.title.pick(lang),
@@ -222,6 +280,10 @@ def build_from(
             persona=personas[sc.persona].id if sc.persona is not None else "",
             stage=stages[sc.stage].id if sc.stage is not None else "",
             fields={f: v.pick(lang) for f, v in sc.fields.items() if f in SCENARIO_FIELDS},
+            key_moment=moment_ids[sc.key_moment] if sc.key_moment is not None else "",
+            answers=[note_ids[i] for i in sc.answers],
+            campaigns=campaigns,
+            scores={c: {participant.id: v} for c, v in sc.scores.items()},
         )
     agenda = default_agenda(counter + 1)
     counter += len(agenda)
@@ -239,5 +301,6 @@ def build_from(
         emotions=emotions,
         objectives=objectives,
         scenarios=scenarios,
+        moments=moments,
         participants={participant.id: participant},
     )

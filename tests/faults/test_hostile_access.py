@@ -149,6 +149,8 @@ def _facilitator_commands() -> dict[str, dict[str, Any]]:
         "roadmap.remove": {"item": "m1"},
         "rules.set": {"strong": 4, "light": 2, "expected": 3},
         "scenario.remove": {"scenario": "c1"},
+        "moment.remove": {"moment": "m1"},
+        "stage.objective": {"stage": "s1", "objective": "loyalty"},
         "agenda.set": {"steps": [{"kind": "vote"}]},
         "step.go": {"step": "g1"},
         "groups.split": {"count": 2},

@@ -417,6 +417,8 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
         {"type": "roadmap.adjust", "item": item, "impact": 3, "effort": 3},
         {"type": "roadmap.remove", "item": item},
         {"type": "rules.set", "strong": 3, "light": 3, "expected": 3},
+        {"type": "stage.objective", "stage": stage, "objective": "conversion"},
+        {"type": "moment.remove", "moment": newest(seen.moments)},
         {"type": "scenario.remove", "scenario": card},
     ]
 
@@ -435,6 +437,7 @@ async def test_participant_is_refused_every_facilitator_command_of_the_method(
     await ok(pat, add_note(pat, "hidden for now"))
     await ok(pat, {"type": "roadmap.add", "title": "Item"})
     await ok(pat, {"type": "scenario.add", "title": "Card"})
+    await ok(pat, {"type": "moment.add", "title": "Moment"})
     await settle(host, pat)
     commands = method_commands(host)
     facilitators = {tags(kind)[0] for kind in FACILITATOR_COMMANDS - _OLDER}

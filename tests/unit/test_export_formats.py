@@ -110,7 +110,7 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
     book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx")))
     names = [p.name for p in w.personas]
     assert book.sheetnames == ["Overview", *names, "Notes", "Vote results", "Roadmap",
-                               "Marketing-automation scenarios"]  # fmt: skip
+                               "Key moments", "Marketing-automation scenarios"]  # fmt: skip
     lea = book[names[0]]
     assert [lea.cell(row=3, column=c).value for c in range(2, 7)] == [s.title for s in w.stages]
     found = {}
@@ -215,6 +215,26 @@ def test_reports_show_answered_irritants_tags_authors_and_objectives() -> None:
         assert _squash(answered) in text and _squash("customer expectation") in text
         assert _squash("So that nobody books the wrong level") in text
         assert "Claire" in text and "Novoteyet." in text
+
+
+def test_reports_and_workbook_list_key_moments_priorities_and_campaigns() -> None:
+    """The travel demo's key moments, its ranked scenarios (the first three marked) and each
+    scenario's campaigns are in the PDF, the HTML and the workbook, in both languages."""
+    for lang, first, moment in (
+        ("en", "launch first", "Key moments"),
+        ("fr", "à lancer", "Moments"),
+    ):
+        w = build("travel", lang, "travel01", "Moments", "Anne")  # type: ignore[arg-type]
+        quote = next(m.title for m in w.moments.values() if m.note and m.objective)
+        campaign = next(c.content for s in w.scenarios.values() for c in s.campaigns)
+        pdf, html = _render(w, "pdf", lang=lang), _render(w, "html", lang=lang)
+        for raw in (_pdf_text(pdf), html.decode()):
+            text = _squash(raw.replace("&#x27;", "'"))
+            for wanted in (quote, campaign, first, moment):
+                assert _squash(wanted) in text, (lang, wanted)
+        book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx", lang=lang)))
+        sheet = book.worksheets[-2]
+        assert quote in [c.value for c in sheet["A"]]
 
 
 def test_pdf_of_the_travel_template_continues_long_journeys_on_new_pages() -> None:

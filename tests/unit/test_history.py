@@ -13,15 +13,18 @@ from hypothesis import strategies as st
 from sessions import errors, history, keeping, trash, versions, views
 from sessions.model import Workshop, clone
 from sessions.protocol import (
+    AddMoment,
     AddNote,
     AddObjective,
     AddPersona,
     AddRoadmapItem,
     AddScenario,
     AdjustRoadmapItem,
+    AnswerScenario,
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
@@ -36,6 +39,8 @@ from sessions.protocol import (
     PlaceRoadmapItem,
     RateStage,
     Redo,
+    RemoveCampaign,
+    RemoveMoment,
     RemoveObjective,
     RemovePersona,
     RemoveRoadmapItem,
@@ -43,6 +48,8 @@ from sessions.protocol import (
     RemoveStage,
     RestoreTrashed,
     ScoreRoadmapItem,
+    ScoreScenario,
+    SetCampaign,
     SetLock,
     SetPrivate,
     TagNote,
@@ -90,6 +97,13 @@ class Room:
         self.item = item[0].item.id  # type: ignore[union-attr]
         scenario = play(w, FACILITATOR, AddScenario(op_id="c", title="Welcome mail"))
         self.scenario = scenario[0].scenario.id  # type: ignore[union-attr]
+        irritants = next(lane.id for lane in w.lanes if lane.kind == "irritants")
+        made = play(w, self.ann, AddNote(op_id="i", **{**self.cell, "lane": irritants}, text="x"))
+        self.irritant = made[0].note.id  # type: ignore[union-attr]
+        moment = play(w, self.ann, AddMoment(op_id="m", title="Quote", note=self.irritant))
+        self.moment = moment[0].moment.id  # type: ignore[union-attr]
+        play(w, FACILITATOR, SetCampaign(op_id="g", scenario=self.scenario, channel="email"))
+        self.campaign = w.scenarios[self.scenario].campaigns[0].id
         objective = play(w, FACILITATOR, AddObjective(op_id="o", title="Grow"))
         self.objective = objective[0].objectives[-1].id  # type: ignore[union-attr]
         play(w, FACILITATOR, AddPersona(op_id="p2", name="Lou"))
@@ -152,6 +166,39 @@ KINDS: dict[str, Make] = {
         EditScenario(op_id="x", scenario=r.scenario, field="trigger", value="cart left"),
     ),
     "scenario.remove": lambda r: (FACILITATOR, RemoveScenario(op_id="x", scenario=r.scenario)),
+    "scenario.edit key_moment": lambda r: (
+        r.ann,
+        EditScenario(op_id="x", scenario=r.scenario, field="key_moment", value=r.moment),
+    ),
+    "scenario.answer": lambda r: (
+        r.ann,
+        AnswerScenario(op_id="x", scenario=r.scenario, note=r.irritant),
+    ),
+    "scenario.campaign": lambda r: (
+        r.ann,
+        SetCampaign(op_id="x", scenario=r.scenario, timing="D-1", content="See you"),
+    ),
+    "scenario.campaign edit": lambda r: (
+        r.bob,
+        SetCampaign(op_id="x", scenario=r.scenario, campaign=r.campaign, channel="app"),
+    ),
+    "scenario.uncampaign": lambda r: (
+        r.ann,
+        RemoveCampaign(op_id="x", scenario=r.scenario, campaign=r.campaign),
+    ),
+    "scenario.score": lambda r: (
+        r.bob,
+        ScoreScenario(op_id="x", scenario=r.scenario, criterion="roi", value=4),
+    ),
+    "moment.add": lambda r: (
+        r.bob,
+        AddMoment(op_id="x", title="Sales", kind="commercial", stage=r.cell["stage"]),
+    ),
+    "moment.edit": lambda r: (
+        r.bob,
+        EditMoment(op_id="x", moment=r.moment, title="Changed", objective="loyalty"),
+    ),
+    "moment.remove": lambda r: (FACILITATOR, RemoveMoment(op_id="x", moment=r.moment)),
     "objective.add": lambda r: (FACILITATOR, AddObjective(op_id="x", title="Keep")),
     "objective.edit": lambda r: (
         FACILITATOR,
@@ -229,7 +276,9 @@ def test_typing_in_one_field_undoes_as_one_step():
     for i, text in enumerate(["f", "fi", "fir", "firs"]):
         play(w, room.ann, EditNote(op_id=f"t{i}", note=room.note, text=text), now=NOW + i)
     play(w, room.ann, EditNote(op_id="late", note=room.note, text="first"), now=NOW + 100)
-    assert len(w.history[room.ann.id].undo) == 4  # two notes added, the typing, the last edit
+    assert (
+        len(w.history[room.ann.id].undo) == 6
+    )  # three notes, a key moment, the typing, the last edit
     play(w, room.ann, Undo(op_id="u1"))
     assert w.notes[room.note].text == "firs"
     play(w, room.ann, Undo(op_id="u2"))
@@ -341,7 +390,7 @@ def test_history_reaches_only_its_owner_and_never_a_snapshot():
     assert views.insiders(entry, w) == {room.ann.id}
     mine = views.redact(entry, w, room.ann.id).events
     theirs = views.redact(entry, w, room.bob.id).events
-    assert isinstance(mine[-1], HistoryShown) and mine[-1].undo == 3
+    assert isinstance(mine[-1], HistoryShown) and mine[-1].undo == 5
     assert all(not isinstance(e, HistoryShown) for e in theirs) and len(theirs) == 1
     seen = views.redact_workshop(w, room.bob.id)
     assert seen.history == {} and seen.writers == {}
@@ -437,7 +486,7 @@ def test_a_version_describes_the_board_it_keeps():
     assert (info.label, info.phase, info.counts["notes"], info.counts["participants"]) == (
         "after vote",
         w.phase,
-        1,
+        2,
         2,
     )
     kept = versions.board_of(w)

@@ -6,18 +6,22 @@ import msgspec
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sessions import errors
+from sessions import errors, snapshot
 from sessions.model import Workshop, cell_notes, clone, id_number
 from sessions.protocol import (
+    AddMoment,
     AddNote,
     AddStage,
+    AnswerScenario,
     Command,
     DeleteNote,
     EditNote,
+    EditScenario,
     Entry,
     Event,
     MoveNote,
     MoveStage,
+    RemoveMoment,
     RemoveStage,
     RenameSelf,
     RenameStage,
@@ -42,6 +46,11 @@ KINDS = (
     "stage.remove",
     "workshop.rename",
     "participant.rename",
+    "moment.add",
+    "moment.add",
+    "moment.remove",
+    "scenario.answer",
+    "scenario.link",
 )
 
 
@@ -102,6 +111,20 @@ def draw_command(data: st.DataObject, workshop: Workshop, op: int) -> Command:
             )
         case "workshop.rename":
             return RenameWorkshop(op_id=op_id, title=data.draw(title))
+        case "moment.add" if data.draw(st.booleans()):
+            return AddMoment(op_id=op_id, title="Moment", note=pick(data, notes, "n"))
+        case "moment.add":
+            stage = pick(data, stages, "s")
+            return AddMoment(op_id=op_id, title="Moment", persona=personas[0], stage=stage)
+        case "moment.remove":
+            return RemoveMoment(op_id=op_id, moment=pick(data, sorted(workshop.moments), "m"))
+        case "scenario.answer":
+            scenario = pick(data, sorted(workshop.scenarios), "c")
+            return AnswerScenario(op_id=op_id, scenario=scenario, note=pick(data, notes, "n"))
+        case "scenario.link":
+            scenario = pick(data, sorted(workshop.scenarios), "c")
+            moment = pick(data, sorted(workshop.moments), "m")
+            return EditScenario(op_id=op_id, scenario=scenario, field="key_moment", value=moment)
         case _:
             return RenameSelf(op_id=op_id, name=data.draw(title))
 
@@ -128,6 +151,7 @@ def check_invariants(workshop: Workshop) -> None:
         )
         cell = cell_notes(workshop, note.persona, note.stage, note.lane)
         assert len({n.pos for n in cell}) == len(cell), "two notes share a place"
+    assert snapshot.check(workshop) == []
 
 
 @settings(

@@ -17,6 +17,7 @@ import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
+import { openMoments } from "./moments.js";
 import { renderScreen } from "./screen.js";
 import { KeepingBar } from "./history.js";
 
@@ -205,6 +206,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       stageIndex = i;
       render();
     },
+    onMoments: (stage) => markMoment(stage),
   });
   enableDragAndDrop(main, (note, stage, lane, index) => {
     connection.send({ type: Command.NOTE_MOVE, note, stage, lane, index });
@@ -434,7 +436,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     if (section === "scenarios") {
-      scenariosView.render(workshop, { facilitator });
+      scenariosView.render(workshop, { facilitator, me: me?.id ?? "" });
       return;
     }
     const narrow = narrowQuery.matches;
@@ -517,6 +519,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     box.replaceChildren(details);
   }
 
+  /** The key moments of a stage, a note chosen for the next one. @param {string} stage @param {string} [note] */
+  function markMoment(stage, note = "") {
+    if (!workshop) return;
+    const facilitator = me?.role === "facilitator";
+    const readOnly = (workshop.locked && !facilitator) || (!facilitator && othersWork(workshop, me?.id ?? "", persona));
+    openMoments({ workshop, persona, stage, facilitator, readOnly, note, send: (command) => connection.send(command) });
+  }
+
   /** @param {string} stage @param {string} lane */
   async function addNote(stage, lane) {
     if (!workshop) return;
@@ -557,6 +567,10 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       canDelete: true,
     });
     if (!result) return;
+    if (result.action === "moment") {
+      markMoment(note.stage, id);
+      return;
+    }
     if (result.action === "delete") {
       if (await confirmAction(t("note.delete.confirm"), t("note.delete"))) {
         connection.send({ type: Command.NOTE_DELETE, note: id });

@@ -50,7 +50,7 @@ function field(label, control) {
  * @typedef {{text: string, channel: string, stage: string, lane: string, tags: string[]}} NoteDraft
  * @param {{title: string, draft: NoteDraft, workshop: import("./state.js").Workshop,
  *          canDelete: boolean}} options
- * @returns {Promise<null | {action: "save", draft: NoteDraft} | {action: "delete"}>}
+ * @returns {Promise<null | {action: "save", draft: NoteDraft} | {action: "delete"} | {action: "moment"}>}
  */
 export async function editNote({ title, draft, workshop, canDelete }) {
   /** @type {any} */
@@ -129,6 +129,12 @@ export async function editNote({ title, draft, workshop, canDelete }) {
         close("delete");
       });
       actions.append(remove);
+      const moment = h("button", { type: "button", class: "btn", "data-role": "mark-moment", text: `★ ${t("moments.markNote")}` });
+      moment.addEventListener("click", () => {
+        outcome = { action: "moment" };
+        close("moment");
+      });
+      actions.append(moment);
     }
     const cancel = h("button", { type: "button", class: "btn ghost", text: t("note.cancel") });
     cancel.addEventListener("click", () => close());

@@ -61,6 +61,7 @@ export class BoardView {
    *   onAddLane: () => void,
    *   onPersona: (personaId: string) => void,
    *   onStageIndex: (index: number) => void,
+   *   onMoments: (stageId: string) => void,
    * }} handlers
    */
   constructor(root, handlers) {
@@ -83,6 +84,8 @@ export class BoardView {
     this.ratingCells = new Map();
     /** @type {Map<string, HTMLUListElement>} */
     this.cells = new Map();
+    /** @type {Map<string, HTMLButtonElement>} each stage's key-moments button */
+    this.markers = new Map();
   }
 
   /**
@@ -113,6 +116,21 @@ export class BoardView {
       this.buildLegend();
     }
     this.placeNotes(workshop, view);
+    this.markMoments(workshop, view.persona);
+  }
+
+  /** The ★ count on each stage header. @param {Workshop} workshop @param {string} persona */
+  markMoments(workshop, persona) {
+    for (const [stage, button] of this.markers) {
+      const found = Object.values(workshop.moments ?? {}).filter((m) => m.persona === persona && m.stage === stage);
+      const title = workshop.stages.find((s) => s.id === stage)?.title ?? "";
+      const label = t("moments.marker", { stage: title, n: found.length });
+      if (button.getAttribute("aria-label") === label) continue;
+      button.setAttribute("aria-label", label);
+      button.title = found.map((m) => m.title).join(" · ") || t("moments.none");
+      button.textContent = found.length ? `★ ${found.length}` : "☆";
+      button.classList.toggle("marked", found.length > 0);
+    }
   }
 
   /** @param {Workshop} workshop @param {string} current */
@@ -162,6 +180,7 @@ export class BoardView {
    * @param {{persona: string, facilitator: boolean, readOnly: boolean, narrow: boolean}} view
    */
   buildGrid(workshop, stages, view) {
+    this.markers.clear();
     const persona = workshop.personas.find((p) => p.id === view.persona);
     const table = h("table", { class: "grid" });
     table.append(h("caption", { class: "sr-only", text: t("board.grid", { persona: persona?.name ?? "" }) }));
@@ -171,6 +190,10 @@ export class BoardView {
       const index = workshop.stages.findIndex((s) => s.id === stage.id);
       const th = h("th", { scope: "col", class: "stage", "data-stage": stage.id });
       th.append(h("span", { class: "stage-title", text: stage.title }));
+      const marker = h("button", { type: "button", class: "btn icon small moment-marker", "data-stage": stage.id, "data-keep": "", text: "☆" });
+      marker.addEventListener("click", () => this.handlers.onMoments(stage.id));
+      this.markers.set(stage.id, marker);
+      th.append(marker);
       if (view.facilitator) {
         const tools = h("span", { class: "stage-tools" });
         const actions = [
@@ -284,12 +307,14 @@ export class BoardView {
   placeNotes(workshop, view) {
     const focusedId = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.note;
     const alive = new Set();
+    const marked = new Set(Object.values(workshop.moments ?? {}).map((m) => m.note));
     for (const [key, list] of this.cells) {
       const [stage, lane] = key.split("|");
       const wanted = cellNotes(workshop, view.persona, stage, lane).map((note) => {
         alive.add(note.id);
         const author = workshop.participants[note.author]?.name ?? "";
-        return /** @type {HTMLLIElement} */ (this.noteEl(note, view.pending.has(note.id), author).parentElement);
+        const el = this.noteEl(note, view.pending.has(note.id), author, marked.has(note.id));
+        return /** @type {HTMLLIElement} */ (el.parentElement);
       });
       wanted.forEach((li, i) => {
         if (list.children[i] !== li) list.insertBefore(li, list.children[i] ?? null);
@@ -308,8 +333,8 @@ export class BoardView {
     }
   }
 
-  /** @param {Note} note @param {boolean} pending @param {string} author */
-  noteEl(note, pending, author) {
+  /** @param {Note} note @param {boolean} pending @param {string} author @param {boolean} [moment] */
+  noteEl(note, pending, author, moment = false) {
     let el = this.noteEls.get(note.id);
     if (!el) {
       el = h("button", { type: "button", class: "note", "data-note": note.id });
@@ -330,7 +355,7 @@ export class BoardView {
       });
       this.noteEls.set(note.id, el);
     }
-    const stamp = `${note.version}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}|${author}|${note.channel}|${note.text}`;
+    const stamp = `${note.version}|${moment}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}|${author}|${note.channel}|${note.text}`;
     if (this.rendered.get(note.id) !== stamp || el.dataset.lang !== document.documentElement.lang) {
       this.rendered.set(note.id, stamp);
       el.dataset.lang = document.documentElement.lang;
@@ -338,12 +363,14 @@ export class BoardView {
       const text = note.text || t("note.empty");
       const meta = h("span", { class: "note-meta" }, [h("span", { class: "note-channel", text: channelName(note.channel) })]);
       for (const tag of note.tags ?? []) meta.append(h("span", { class: `tag tag-${tag}`, text: t(/** @type {any} */ (`tag.${tag}`)) }));
+      if (moment) meta.append(h("span", { class: "tag key-moment", text: `★ ${t("moments.tag")}` }));
       if (note.hidden) meta.append(h("span", { class: "tag private", text: `🔒 ${t("note.hidden")}` }));
       if (note.votes) meta.append(h("span", { class: "tag votes", text: `${"●".repeat(Math.min(note.votes, 5))}${note.votes > 5 ? "+" : ""} ${note.votes}` }));
       if (pending) meta.append(h("span", { class: "tag waiting", text: `⏳ ${t("note.waiting")}` }));
       if (author) meta.append(h("span", { class: "note-author", title: author, "aria-hidden": "true", text: initialsOf(author) }));
       el.replaceChildren(h("span", { class: "note-text", text }), meta);
-      el.setAttribute("aria-label", t("note.aria", { text, channel: channelName(note.channel) }));
+      const aria = t("note.aria", { text, channel: channelName(note.channel) });
+      el.setAttribute("aria-label", moment ? `${aria}, ${t("moments.tag")}` : aria);
     }
     return el;
   }

@@ -4,8 +4,10 @@
 import { confirmAction } from "./dialogs.js";
 import { bindField, syncField } from "./fields.js";
 import { t } from "./i18n.js";
+import { calendarForm, overviewView, rankingView } from "./moments.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
+import { ScenarioPlan } from "./scenario-plan.js";
 
 export const SCENARIO_FIELDS = [
   "prerequisite", "objective", "trigger", "targeting", "channels", "channel_priority", "frequency",
@@ -29,21 +31,35 @@ export class ScenariosView {
     this.built = "";
     /** @type {Map<string, HTMLElement>} */
     this.cards = new Map();
+    /** @type {Map<string, ScenarioPlan>} */
+    this.plans = new Map();
+    this.summaryKey = "";
   }
 
-  /** @param {Workshop} workshop @param {{facilitator: boolean}} ctx */
+  /** @param {Workshop} workshop @param {{facilitator: boolean, me?: string}} ctx */
   render(workshop, ctx) {
-    const key = `${ctx.facilitator}|${document.documentElement.lang}|${workshop.personas.map((p) => p.id + p.name).join()}|${workshop.stages.map((s) => s.id + s.title).join()}`;
+    const moments = Object.values(workshop.moments ?? {}).map((m) => m.id + m.title).join();
+    const key = `${ctx.facilitator}|${document.documentElement.lang}|${workshop.personas.map((p) => p.id + p.name).join()}|${workshop.stages.map((s) => s.id + s.title).join()}|${moments}`;
     if (this.built !== key) {
       this.built = key;
       this.cards.clear();
+      this.plans.clear();
+      this.summaryKey = "";
       this.list = h("div", { class: "scenario-cards" });
+      this.summary = h("div", { class: "scenario-summary" });
       this.root.replaceChildren(
         h("h2", { class: "section-title", text: t("scenarios.title") }),
         h("p", { class: "hint", text: t("scenarios.help") }),
+        this.summary,
+        calendarForm(this.handlers.send),
         this.list,
         this.addForm(workshop),
       );
+    }
+    const summaryKey = JSON.stringify([workshop.scenarios, workshop.moments, workshop.stages, workshop.personas.map((p) => p.name)]);
+    if (summaryKey !== this.summaryKey) {
+      this.summaryKey = summaryKey;
+      /** @type {HTMLElement} */ (this.summary).replaceChildren(rankingView(workshop), overviewView(workshop));
     }
     const list = /** @type {HTMLElement} */ (this.list);
     const scenarios = Object.values(workshop.scenarios);
@@ -57,11 +73,13 @@ export class ScenariosView {
       }
       if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
       this.fill(card, scenario);
+      this.plans.get(scenario.id)?.fill(workshop, scenario, ctx.me ?? "");
     });
     for (const [id, card] of this.cards) {
       if (!workshop.scenarios[id]) {
         card.remove();
         this.cards.delete(id);
+        this.plans.delete(id);
       }
     }
   }
@@ -71,6 +89,9 @@ export class ScenariosView {
     const select = h("select", { id: `sc-${id}-${field}`, "data-field": field });
     if (field === "moment") {
       for (const m of MOMENTS) select.append(h("option", { value: m, text: t(/** @type {any} */ (`moment.${m}`)) }));
+    } else if (field === "key_moment") {
+      select.append(h("option", { value: "", text: t("scenarios.none") }));
+      for (const m of Object.values(workshop.moments ?? {})) select.append(h("option", { value: m.id, text: m.title }));
     } else {
       select.append(h("option", { value: "", text: t("scenarios.none") }));
       const options = field === "persona" ? workshop.personas.map((p) => [p.id, p.name]) : workshop.stages.map((s) => [s.id, s.title]);
@@ -95,6 +116,11 @@ export class ScenariosView {
         }),
       ]),
     ]);
+    const keyMoment = this.select(workshop, id, "key_moment", scenario.key_moment ?? "");
+    card.append(h("div", { class: "field" }, [h("label", { for: keyMoment.id, text: t("scenarios.key_moment") }), keyMoment]));
+    const plan = new ScenarioPlan(id, this.handlers);
+    this.plans.set(id, plan);
+    card.append(plan.el);
     const list = h("div", { class: "checklist" });
     for (const field of SCENARIO_FIELDS) {
       const area = h("textarea", { id: `sc-${id}-${field}`, "data-field": field, rows: field === "contents" ? "3" : "1", maxlength: "2000" });

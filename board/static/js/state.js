@@ -3,7 +3,7 @@
 import { Command, Event } from "./protocol.js";
 
 /**
- * @typedef {{id: string, title: string}} Stage
+ * @typedef {{id: string, title: string, objective?: string | null}} Stage
  * @typedef {{id: string, kind: string, title: string}} Lane
  * @typedef {{id: string, kind: string, title: string, minutes: number | null, skipped: boolean}} Step
  * @typedef {{id: string, name: string, members: string[], persona: string, help: boolean}} Group
@@ -19,8 +19,12 @@ import { Command, Event } from "./protocol.js";
  *            scores: Record<string, Record<string, number>>, override: string | null,
  *            quarter: number | null, answers: string[], impact: number | null,
  *            effort: number | null}} RoadmapItem
+ * @typedef {{id: string, channel: string | null, timing: string, content: string}} Campaign
  * @typedef {{id: string, title: string, moment: string, persona: string, stage: string,
- *            fields: Record<string, string>}} Scenario
+ *            fields: Record<string, string>, key_moment: string, answers: string[],
+ *            campaigns: Campaign[], scores: Record<string, Record<string, number>>}} Scenario
+ * @typedef {{id: string, title: string, kind: string, persona: string, stage: string,
+ *            note: string, objective: string | null}} KeyMoment
  * @typedef {{id: string, title: string, items: string[], budget: number, per_item: number,
  *            anonymous: boolean, hidden: boolean, facilitator_votes: boolean, seconds: number | null,
  *            status: string, ends_at: number | null, voters: number,
@@ -34,6 +38,7 @@ import { Command, Event } from "./protocol.js";
  *            objectives: Objective[], rounds: VoteRound[], phase: string,
  *            timer_ends_at: number | null, private: boolean, follow: string | null,
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
+ *            moments: Record<string, KeyMoment>,
  *            rules: {strong: number, light: number, expected: number},
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
@@ -169,6 +174,12 @@ export function apply(workshop, event) {
     case Event.SCENARIO_DELETED:
       delete workshop.scenarios[event.scenario];
       break;
+    case Event.MOMENT_SAVED:
+      (workshop.moments ??= {})[event.moment.id] = event.moment;
+      break;
+    case Event.MOMENT_DELETED:
+      delete workshop.moments?.[event.moment];
+      break;
     case Event.DOTS_SET: {
       const round = workshop.rounds.find((r) => r.id === event.round);
       if (!round) break;
@@ -214,6 +225,10 @@ function forgetLinks(workshop) {
   for (const linked of [...Object.values(workshop.roadmap ?? {}), ...Object.values(workshop.scenarios ?? {})]) {
     if (linked.persona && !personas.has(linked.persona)) linked.persona = "";
     if (linked.stage && !stages.has(linked.stage)) linked.stage = "";
+  }
+  for (const moment of Object.values(workshop.moments ?? {})) {
+    if (moment.persona && !personas.has(moment.persona)) moment.persona = "";
+    if (moment.stage && !stages.has(moment.stage)) moment.stage = "";
   }
   for (const group of workshop.groups ?? []) if (group.persona && !personas.has(group.persona)) group.persona = "";
 }

@@ -170,6 +170,7 @@ export async function renderVersion(main, workshopId, versionId) {
     onAddStage: noop,
     onLane: noop,
     onAddLane: noop,
+    onMoments: noop,
     onPersona: (id) => {
       persona = id;
       draw();
