@@ -43,6 +43,7 @@ from sessions.commands import (
     RestoreTrashed,
     ScoreRoadmapItem,
     TagNote,
+    TargetNote,
     Undo,
 )
 from sessions.events import Event
@@ -57,6 +58,7 @@ TRACKED: frozenset[type] = frozenset(
         MoveNote,
         DeleteNote,
         TagNote,
+        TargetNote,
         AddPersona,
         EditPersona,
         RemovePersona,

@@ -90,6 +90,7 @@ from sessions.commands import (
     StepDraft,
     TagNote,
     TakeDot,
+    TargetNote,
     Undo,
 )
 from sessions.events import (
@@ -446,6 +447,7 @@ __all__ = [
     "StepSet",
     "TagNote",
     "TakeDot",
+    "TargetNote",
     "Title",
     "Token",
     "TrashPut",
