@@ -11,9 +11,11 @@ The emotion curve (:func:`curve`)
     target journey's curve, computed the same way from the target ratings (how the persona
     should feel there once the chosen solutions are in place).
 
-The target journey (:func:`target_solutions`)
+The target journey (:func:`target_solutions`, :func:`answered_irritants`)
     The solution notes marked ``target`` that sit in a ``solutions`` lane, of one persona, in
-    grid order (stage, then position in the cell).
+    grid order (stage, then position in the cell). An irritant of that persona is *answered* in
+    the target journey when a chosen solution sits at its stage (the roadmap's own rule for
+    ``answers``), or when a roadmap item made from a chosen solution names it in ``answers``.
 
 Roadmap classes (:func:`roadmap_class`)
     Each criterion of an item is summed up by the median of its scores (1 low .. 5 high); the
@@ -103,6 +105,27 @@ def target_solutions(workshop: Workshop, persona: str) -> list[Note]:
         for note in cell_notes(workshop, persona, stage.id, lane)
         if note.target
     ]
+
+
+def answered_irritants(workshop: Workshop, persona: str) -> set[str]:
+    """Ids of ``persona``'s irritant notes that the target journey answers."""
+    chosen = target_solutions(workshop, persona)
+    stages = {note.stage for note in chosen}
+    ids = {note.id for note in chosen}
+    named = {
+        answer
+        for item in workshop.roadmap.values()
+        if ids & set(item.notes)
+        for answer in item.answers
+    }
+    irritants = {lane.id for lane in workshop.lanes if lane.kind == "irritants"}
+    return {
+        note.id
+        for note in workshop.notes.values()
+        if note.persona == persona
+        and note.lane in irritants
+        and (note.stage in stages or note.id in named)
+    }
 
 
 def has_target(workshop: Workshop, persona: str) -> bool:
