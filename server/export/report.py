@@ -194,10 +194,7 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
             notes = cell_notes(workshop, persona.id, stage.id, lane.id)
             out = []
             for n in notes:
-                details = [people[n.author]] if n.author in people else []
-                details += [words(f"tag.{t}") for t in n.tags]
-                if n.hidden:
-                    details.insert(0, words("private"))
+                details = words.details(n, people)
                 meta = f"<small>{_e(' · '.join(details))}</small>" if details else ""
                 extra = " private" if n.hidden else ""
                 out.append(f'<div class="note ch-{n.channel}{extra}">{_e(n.text)}{meta}</div>')

@@ -158,8 +158,9 @@ export class CurveView {
           ? svg("rect", { x: String(x(i) - 5), y: String(y(p.value) - 5), width: "10", height: "10", class: p.fixed ? "point goal fixed" : "point goal" })
           : svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" });
         chart.append(shape);
-        const below = kind === "goal" ? p.value < 1.5 : p.value >= 1.5;
-        const value = svg("text", { x: String(x(i) + 10), y: String(y(p.value) + (below ? 16 : -8)), class: `point-value ${kind}` });
+        // Today's value to the right of its point, the target's to the left: they never overlap.
+        const side = kind === "goal" ? -10 : 10;
+        const value = svg("text", { x: String(x(i) + side), y: String(y(p.value) + (p.value >= 1.5 ? 16 : -8)), class: `point-value ${kind}` });
         value.textContent = `${p.value > 0 ? "+" : p.value < 0 ? "−" : ""}${formatNumber(Math.abs(p.value))}`;
         chart.append(value);
       });
