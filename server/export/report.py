@@ -17,6 +17,7 @@ from server.export.options import Options
 from server.export.scene import to_svg
 from server.export.text import printable
 from server.export.words import Words
+from sessions import summary
 from sessions.model import CHANNELS, Persona, Workshop, cell_notes
 
 _CSS = """
@@ -212,6 +213,9 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
         for c in CHANNELS
         if c in used
     )
+    if summary.has_target(workshop, persona.id):
+        mark = f'<i style="background:{palette.TARGET}"></i>'
+        legend += f"<span>{mark}{_e(words('target.curve'))}</span>"
     title = words("journey", persona=f"{persona.emoji} {persona.name}".strip())
     return (
         f'<div class="journey"><h3>{_e(title)}</h3>'
