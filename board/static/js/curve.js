@@ -231,6 +231,20 @@ function legend() {
 }
 
 /**
+ * A table with a column per stage, its caption and the title of its first column; the caller
+ * fills its body. @param {Workshop} workshop @param {string} css @param {string} caption @param {string} corner
+ */
+export function stageTable(workshop, css, caption, corner) {
+  const table = h("table", { class: css });
+  table.append(h("caption", { text: caption }));
+  const head = h("tr", {}, [h("th", { scope: "col", text: corner })]);
+  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
+  const body = h("tbody");
+  table.append(h("thead", {}, [head]), body);
+  return { table, body };
+}
+
+/**
  * Enchantments and irritants by channel x stage, across every persona.
  * @param {Workshop} workshop @param {string[]} channels @param {(c: string) => string} channelName
  */
@@ -248,12 +262,7 @@ export function heatmap(workshop, channels, channelName) {
     counts.set(key, cell);
   }
   const top = Math.max(1, ...[...counts.values()].map((c) => c.plus + c.minus));
-  const table = h("table", { class: "heatmap" });
-  table.append(h("caption", { text: t("heatmap.title") }));
-  const head = h("tr", {}, [h("th", { scope: "col", text: t("heatmap.channel") })]);
-  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
-  table.append(h("thead", {}, [head]));
-  const body = h("tbody");
+  const { table, body } = stageTable(workshop, "heatmap", t("heatmap.title"), t("heatmap.channel"));
   for (const channel of channels) {
     const row = h("tr", {}, [h("th", { scope: "row" }, [h("span", { class: `chip ch-${channel}`, text: channelName(channel) })])]);
     for (const stage of workshop.stages) {
@@ -269,6 +278,5 @@ export function heatmap(workshop, channels, channelName) {
     }
     body.append(row);
   }
-  table.append(body);
   return h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.heatmap") }, [table]);
 }

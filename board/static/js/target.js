@@ -3,7 +3,7 @@
 // marked `target`; an irritant is answered when a chosen solution sits at its stage or a roadmap
 // item made from one names it. The same rules as sessions/summary.py's `answered_irritants`.
 import { formatNumber, t, tn } from "./i18n.js";
-import { curve } from "./curve.js";
+import { curve, stageTable } from "./curve.js";
 import { h } from "./render.js";
 
 /** @typedef {import("./state.js").Workshop} Workshop */
@@ -43,7 +43,8 @@ export function answeredIrritants(workshop, persona) {
  * your ratings go to). @param {boolean} target @param {(target: boolean) => void} onChange
  */
 export function journeySwitch(target, onChange) {
-  const group = h("div", { class: "journey-switch", role: "group", "aria-label": t("journey.switch") });
+  // data-keep: a way to look around, usable on a locked board too.
+  const group = h("div", { class: "journey-switch", role: "group", "aria-label": t("journey.switch"), "data-keep": "" });
   for (const [value, label] of /** @type {[boolean, string][]} */ ([[false, t("journey.today")], [true, t("journey.target")]])) {
     const button = h("button", { type: "button", class: "btn toggle", "aria-pressed": String(value === target), "data-journey": value ? "target" : "today", text: label });
     button.addEventListener("click", () => onChange(value));
@@ -65,12 +66,7 @@ function signed(v) {
  * @param {Workshop} workshop
  */
 export function targetTable(workshop) {
-  const table = h("table", { class: "heatmap target-table" });
-  table.append(h("caption", { text: t("target.title") }));
-  const head = h("tr", {}, [h("th", { scope: "col", text: t("target.persona") })]);
-  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
-  table.append(h("thead", {}, [head]));
-  const body = h("tbody");
+  const { table, body } = stageTable(workshop, "heatmap target-table", t("target.title"), t("target.persona"));
   for (const persona of workshop.personas) {
     const today = curve(workshop, persona.id);
     const target = curve(workshop, persona.id, true);
@@ -90,6 +86,5 @@ export function targetTable(workshop) {
     });
     body.append(row);
   }
-  table.append(body);
   return h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("target.title") }, [table]);
 }
