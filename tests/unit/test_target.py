@@ -7,7 +7,7 @@ import json
 import msgspec
 import pytest
 
-from sessions import keeping, snapshot, summary
+from sessions import keeping, snapshot, summary, templates
 from sessions.model import Workshop
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
@@ -225,3 +225,13 @@ def test_a_locked_board_refuses_target_ratings_and_marks_of_participants() -> No
     for command in (_rate(workshop, 0, 1), _target(idea.id)):
         assert refused(workshop, pat, command).code == "locked"
         assert play(workshop, FACILITATOR, command)
+
+
+def test_a_workshop_saved_as_a_template_keeps_its_target_journey() -> None:
+    """Saving as a template keeps the facilitator's target values and the chosen solutions."""
+    workshop = build("travel", "en", "w1", "Trips", "Ann")
+    again = templates.build_from(templates.capture(workshop, "Mine"), "en", "w2", "Again", "Bo")
+    for old, new in zip(workshop.personas, again.personas, strict=True):
+        assert summary.curve(again, new.id, True) == summary.curve(workshop, old.id, True)
+        chosen = [n.text for n in summary.target_solutions(workshop, old.id)]
+        assert [n.text for n in summary.target_solutions(again, new.id)] == chosen
