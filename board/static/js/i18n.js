@@ -727,7 +727,7 @@ const fr = {
   "curve.tomorrow": "Cible",
   "curve.rate.target": "Votre note cible pour {stage}",
   "curve.yours.target": "Votre ressenti cible",
-  "curve.help.target": "Comment {persona} devrait-il se sentir à chaque étape, une fois les solutions retenues en place ? La ligne pointillée est la courbe cible.",
+  "curve.help.target": "À chaque étape, que devrait ressentir {persona} une fois les solutions retenues en place ? La ligne pointillée est la courbe cible.",
   "target.mark": "Parcours cible",
   "target.label": "Dans le parcours cible",
   "target.answered": "Résolu",
