@@ -223,19 +223,23 @@ class RemovePersona(Command, tag="persona.remove"):
 
 
 class RateStage(Command, tag="emotion.rate"):
-    """A participant's feeling at a stage, -2 (very negative) to +2; None takes it back."""
+    """A participant's feeling at a stage, -2 (very negative) to +2; None takes it back.
+    ``target`` rates the target journey's curve (how it should feel) instead of today's."""
 
     persona: ItemId
     stage: ItemId
     value: Rating | None
+    target: bool = False
 
 
 class FixEmotion(Command, tag="emotion.fix"):
-    """The facilitator sets the curve's value at a stage (None returns to the median)."""
+    """The facilitator sets the curve's value at a stage (None returns to the median), of the
+    target curve when ``target``."""
 
     persona: ItemId
     stage: ItemId
     value: Rating | None
+    target: bool = False
 
 
 class AddLane(Command, tag="lane.add"):
@@ -268,6 +272,13 @@ class RemoveLane(Command, tag="lane.remove"):
 class TagNote(Command, tag="note.tag"):
     note: ItemId
     tags: Annotated[list[SolutionTag], Meta(max_length=3)]
+
+
+class TargetNote(Command, tag="note.target"):
+    """Puts a solution note in the target journey (``target``) or takes it out."""
+
+    note: ItemId
+    target: bool
 
 
 # -- facilitation -------------------------------------------------------------------------
@@ -619,6 +630,7 @@ AnyCommand = (
     | MoveLane
     | RemoveLane
     | TagNote
+    | TargetNote
     | SetPhase
     | SetTimer
     | SetLock

@@ -1,15 +1,17 @@
 """Facets: the parts of an item a person changes, flat, so that a change can be compared and
 put back one part at a time (``sessions.history``).
 
-A note's facets are its text, channel, tags and place (stage, lane, position together); a
+A note's facets are its text, channel, tags, target mark and place (stage, lane, position
+together); a
 persona's, each field of its sheet; a roadmap item's, its title, description, owner, class,
 quarter, place on the matrix and *each person's* score of each criterion (``score.impact.p3``);
 a scenario's, its title, moment, links (persona, stage, key moment, answered notes), each field
 of its checklist (``field.trigger``), each campaign (``campaign.e7``) and each person's score of
 each priority (``score.roi.p3``); a key moment's, its title, kind, objective, persona, stage
 and note; an emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed
-value; an objective's, its title, description and KPIs. Facets never include what the system
-keeps by itself (versions, votes, links to deleted notes).
+value, and the same for the target curve (``target.p3``, ``target_fixed``); an objective's, its
+title, description and KPIs. Facets never include what the system keeps by itself (versions,
+votes, links to deleted notes).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def facets(item: Item) -> Facets:
                 "text": item.text,
                 "channel": item.channel,
                 "tags": list(item.tags),
+                "target": item.target,
                 "place": [item.stage, item.lane, item.pos],
             }
         case Persona():
@@ -87,8 +90,9 @@ def facets(item: Item) -> Facets:
         case KeyMoment():
             return {f: getattr(item, f) for f in ("title", "kind", "objective", *_PLACE)}
         case Emotion():
-            found = {"fixed": item.fixed}
+            found = {"fixed": item.fixed, "target_fixed": item.target_fixed}
             found.update({f"rating.{person}": v for person, v in item.ratings.items()})
+            found.update({f"target.{person}": v for person, v in item.target.items()})
             return found
         case Objective():
             return {"title": item.title, "description": item.description, "kpis": item.kpis}
@@ -123,16 +127,20 @@ def with_facets(item: Item, values: Facets) -> Item:
         case Scenario():
             return _scenario_with(item, values)
         case Emotion():
-            ratings = dict(item.ratings)
-            fixed = item.fixed
+            curves = {"rating": dict(item.ratings), "target": dict(item.target)}
+            plain = {}
             for key, value in values.items():
-                if key == "fixed":
-                    fixed = value
-                elif value is None:
-                    ratings.pop(key.removeprefix("rating."), None)
+                if key in ("fixed", "target_fixed"):
+                    plain[key] = value
+                    continue
+                curve, _, person = key.partition(".")
+                if value is None:
+                    curves[curve].pop(person, None)
                 else:
-                    ratings[key.removeprefix("rating.")] = value
-            return msgspec.structs.replace(item, ratings=ratings, fixed=fixed)
+                    curves[curve][person] = value
+            return msgspec.structs.replace(
+                item, **plain, ratings=curves["rating"], target=curves["target"]
+            )
         case _:
             return msgspec.structs.replace(item, **values)
 

@@ -51,6 +51,7 @@ from sessions.commands import (
     ScoreScenario,
     SetCampaign,
     TagNote,
+    TargetNote,
     Undo,
 )
 from sessions.events import Event
@@ -65,6 +66,7 @@ TRACKED: frozenset[type] = frozenset(
         MoveNote,
         DeleteNote,
         TagNote,
+        TargetNote,
         AddPersona,
         EditPersona,
         RemovePersona,

@@ -149,6 +149,8 @@ class Note(msgspec.Struct, kw_only=True, gc=False):
     """Written in private mode: shown to its author and the facilitator until revealed."""
     votes: int | None = None
     """Dots this note received in the last revealed round that included it."""
+    target: bool = False
+    """Of a solution note: chosen for the target journey (the journey of tomorrow)."""
 
 
 class Participant(msgspec.Struct, kw_only=True, gc=False):
@@ -168,6 +170,10 @@ class Emotion(msgspec.Struct, kw_only=True, gc=False):
     """participant id -> rating from -2 (very negative) to +2 (very positive)."""
     fixed: int | None = None
     """Set by the facilitator: when present it is the curve's value at this stage."""
+    target: dict[str, int] = msgspec.field(default_factory=dict)
+    """participant id -> how the persona should feel there in the target journey (-2..+2)."""
+    target_fixed: int | None = None
+    """The facilitator's value of the target curve at this stage."""
 
 
 class Objective(msgspec.Struct, kw_only=True, gc=False):

@@ -7,7 +7,12 @@ Invariants (kept here):
 - ``Workshop.emotions`` is keyed ``persona:stage`` and only names existing personas and stages
   (``apply`` drops the ratings of a deleted persona or stage);
 - a rating is an int from -2 to +2, one per participant and cell; ``fixed`` is the
-  facilitator's override of the curve's value at that cell;
+  facilitator's override of the curve's value at that cell; ``target`` and ``target_fixed`` are
+  the same for the target journey's curve (how the persona should feel there tomorrow), rated
+  beside today's by the same commands with ``target`` set;
+- only a note of a ``solutions`` lane can be put in the target journey (``Note.target``); a
+  marked note moved to another lane keeps its mark but is no solution there, so the target
+  journey leaves it out (``sessions.summary.target_solutions``);
 - the four lanes of the method (enchantments, irritants, expectations, solutions) are named by
   the interface, in each language; only ``custom`` lanes carry a title, and only they can be
   renamed or removed;
@@ -35,6 +40,7 @@ from sessions.commands import (
     RemovePersona,
     RenameLane,
     TagNote,
+    TargetNote,
 )
 from sessions.events import (
     EmotionSaved,
@@ -158,7 +164,8 @@ def _emotion(workshop: Workshop, persona: str, stage: str) -> Emotion:
 
 def rate_stage(workshop: Workshop, actor_id: str, command: RateStage) -> list[Event]:
     emotion = _emotion(workshop, command.persona, command.stage)
-    ratings = dict(emotion.ratings)
+    field = "target" if command.target else "ratings"
+    ratings = dict(getattr(emotion, field))
     if command.value is None:
         if actor_id not in ratings:
             return []
@@ -167,14 +174,15 @@ def rate_stage(workshop: Workshop, actor_id: str, command: RateStage) -> list[Ev
         return []
     else:
         ratings[actor_id] = command.value
-    return [EmotionSaved(emotion=msgspec.structs.replace(emotion, ratings=ratings))]
+    return [EmotionSaved(emotion=msgspec.structs.replace(emotion, **{field: ratings}))]
 
 
 def fix_emotion(workshop: Workshop, command: FixEmotion) -> list[Event]:
     emotion = _emotion(workshop, command.persona, command.stage)
-    if emotion.fixed == command.value:
+    field = "target_fixed" if command.target else "fixed"
+    if getattr(emotion, field) == command.value:
         return []
-    return [EmotionSaved(emotion=msgspec.structs.replace(emotion, fixed=command.value))]
+    return [EmotionSaved(emotion=msgspec.structs.replace(emotion, **{field: command.value}))]
 
 
 # -- lanes and tags -----------------------------------------------------------------------
@@ -242,6 +250,20 @@ def tag_note(workshop: Workshop, command: TagNote) -> list[Event]:
     return [NoteSaved(note=changed)]
 
 
+def target_note(workshop: Workshop, command: TargetNote) -> list[Event]:
+    note = workshop.notes.get(command.note)
+    if note is None:
+        raise errors.NotFound("This note no longer exists: someone may have deleted it.")
+    if command.target and not any(
+        lane.id == note.lane and lane.kind == "solutions" for lane in workshop.lanes
+    ):
+        raise errors.InvalidCommand("Only a solution can be part of the target journey.")
+    if note.target == command.target:
+        return []
+    changed = msgspec.structs.replace(note, target=command.target, version=note.version + 1)
+    return [NoteSaved(note=changed)]
+
+
 # -- apply --------------------------------------------------------------------------------
 
 
@@ -271,7 +293,8 @@ def apply_persona_deleted(workshop: Workshop, event: PersonaDeleted) -> None:
 def apply_emotion_saved(workshop: Workshop, event: EmotionSaved) -> None:
     emotion = event.emotion
     key = emotion_key(emotion.persona, emotion.stage)
-    if not emotion.ratings and emotion.fixed is None:
+    empty = not (emotion.ratings or emotion.target)
+    if empty and emotion.fixed is None and emotion.target_fixed is None:
         workshop.emotions.pop(key, None)
     else:
         workshop.emotions[key] = emotion

@@ -100,6 +100,7 @@ from sessions.commands import (
     StepDraft,
     TagNote,
     TakeDot,
+    TargetNote,
     Undo,
 )
 from sessions.events import (
@@ -477,6 +478,7 @@ __all__ = [
     "StepSet",
     "TagNote",
     "TakeDot",
+    "TargetNote",
     "Title",
     "Token",
     "TourSet",

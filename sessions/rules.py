@@ -133,6 +133,7 @@ from sessions.protocol import (
     StepSet,
     TagNote,
     TakeDot,
+    TargetNote,
     TourSet,
     TrashPut,
     TrashTaken,
@@ -238,6 +239,8 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return personas.remove_lane(workshop, command)
         case TagNote():
             return personas.tag_note(workshop, command)
+        case TargetNote():
+            return personas.target_note(workshop, command)
         case SetPhase():
             return facilitation.set_phase(workshop, command)
         case SetTimer():
@@ -385,7 +388,7 @@ def _check_own_group(workshop: Workshop, actor: Actor, command: Command) -> None
     persona: str | None = None
     if isinstance(command, (AddNote, EditPersona, RateStage, AddMoment)):
         persona = command.persona
-    elif isinstance(command, (EditNote, MoveNote, DeleteNote, TagNote)):
+    elif isinstance(command, (EditNote, MoveNote, DeleteNote, TagNote, TargetNote)):
         note = workshop.notes.get(command.note)
         persona = note.persona if note is not None else None
     if persona is not None:

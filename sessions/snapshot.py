@@ -308,9 +308,11 @@ def check(workshop: Workshop) -> list[str]:
             say(f"{place} must be keyed persona:stage")
         ref(f"{place}.persona", emotion.persona, personas, "persona")
         ref(f"{place}.stage", emotion.stage, stages, "stage")
+        fixed = (emotion.fixed, emotion.target_fixed)
         values = [
             *emotion.ratings.values(),
-            *([emotion.fixed] if emotion.fixed is not None else []),
+            *emotion.target.values(),
+            *(v for v in fixed if v is not None),
         ]
         if any(not -2 <= v <= 2 for v in values):
             say(f"{place} holds a rating outside -2..2")

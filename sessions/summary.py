@@ -7,7 +7,15 @@ The emotion curve (:func:`curve`)
     One point per stage, in stage order. Its ``value`` is the facilitator's ``fixed`` value when
     set, else the median of the participants' ratings (-2 very negative .. +2 very positive),
     else ``None`` (nobody rated that stage). ``low`` and ``high`` are the extreme ratings, so a
-    chart can draw the spread of the room around the line.
+    chart can draw the spread of the room around the line. ``curve(..., target=True)`` is the
+    target journey's curve, computed the same way from the target ratings (how the persona
+    should feel there once the chosen solutions are in place).
+
+The target journey (:func:`target_solutions`, :func:`answered_irritants`)
+    The solution notes marked ``target`` that sit in a ``solutions`` lane, of one persona, in
+    grid order (stage, then position in the cell). An irritant of that persona is *answered* in
+    the target journey when a chosen solution sits at its stage (the roadmap's own rule for
+    ``answers``), or when a roadmap item made from a chosen solution names it in ``answers``.
 
 Roadmap classes (:func:`roadmap_class`)
     Each criterion of an item is summed up by the median of its scores (1 low .. 5 high); the
@@ -39,10 +47,12 @@ from dataclasses import dataclass
 from sessions.model import (
     ROADMAP_CLASSES,
     ClassRules,
+    Note,
     RoadmapItem,
     Tally,
     VoteRound,
     Workshop,
+    cell_notes,
 )
 
 EFFORT_CRITERIA: tuple[str, ...] = ("cost", "delay", "complexity")
@@ -64,13 +74,14 @@ class CurvePoint:
     """True when ``value`` is the facilitator's, not the room's median."""
 
 
-def curve(workshop: Workshop, persona: str) -> list[CurvePoint]:
-    """The emotion curve of ``persona``: one point per stage, in stage order."""
+def curve(workshop: Workshop, persona: str, target: bool = False) -> list[CurvePoint]:
+    """The emotion curve of ``persona`` (its target curve when ``target``): one point per
+    stage, in stage order."""
     points: list[CurvePoint] = []
     for stage in workshop.stages:
         emotion = workshop.emotions.get(f"{persona}:{stage.id}")
-        ratings = list(emotion.ratings.values()) if emotion else []
-        fixed = emotion.fixed if emotion else None
+        ratings = list((emotion.target if target else emotion.ratings).values()) if emotion else []
+        fixed = (emotion.target_fixed if target else emotion.fixed) if emotion else None
         median = float(statistics.median(ratings)) if ratings else None
         points.append(
             CurvePoint(
@@ -83,6 +94,48 @@ def curve(workshop: Workshop, persona: str) -> list[CurvePoint]:
             )
         )
     return points
+
+
+def target_solutions(workshop: Workshop, persona: str) -> list[Note]:
+    """The solutions chosen for ``persona``'s target journey, in grid order."""
+    solutions = [lane.id for lane in workshop.lanes if lane.kind == "solutions"]
+    return [
+        note
+        for stage in workshop.stages
+        for lane in solutions
+        for note in cell_notes(workshop, persona, stage.id, lane)
+        if note.target
+    ]
+
+
+def answered_irritants(workshop: Workshop, persona: str) -> set[str]:
+    """Ids of ``persona``'s irritant notes that the target journey answers."""
+    chosen = target_solutions(workshop, persona)
+    stages = {note.stage for note in chosen}
+    ids = {note.id for note in chosen}
+    named = {
+        answer
+        for item in workshop.roadmap.values()
+        if ids & set(item.notes)
+        for answer in item.answers
+    }
+    irritants = {lane.id for lane in workshop.lanes if lane.kind == "irritants"}
+    return {
+        note.id
+        for note in workshop.notes.values()
+        if note.persona == persona
+        and note.lane in irritants
+        and (note.stage in stages or note.id in named)
+    }
+
+
+def has_target(workshop: Workshop, persona: str) -> bool:
+    """Whether ``persona`` has anything of a target journey: a target rating or solution."""
+    return any(
+        e.target or e.target_fixed is not None
+        for e in workshop.emotions.values()
+        if e.persona == persona
+    ) or bool(target_solutions(workshop, persona))
 
 
 Thresholds = ClassRules

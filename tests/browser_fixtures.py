@@ -78,6 +78,7 @@ from sessions.protocol import (
     StartRound,
     TagNote,
     TakeDot,
+    TargetNote,
 )
 from sessions.rules import Actor, Join, apply_all
 from sessions.templates import build
@@ -219,6 +220,7 @@ class Walk:
                 if note
                 else None
             ),
+            lambda: TargetNote(op_id="o", note=note, target=rng.random() < 0.7) if note else None,
             lambda: AddStage(op_id="o", title=text, index=rng.choice([None, index])),
             lambda: RenameStage(op_id="o", stage=stage, title=text) if stage else None,
             lambda: MoveStage(op_id="o", stage=stage, index=index) if stage else None,
@@ -249,12 +251,22 @@ class Walk:
                 else None
             ),
             lambda: (
+                RateStage(op_id="o", persona=persona, stage=stage, value=1, target=True)
+                if persona and stage
+                else None
+            ),
+            lambda: (
                 RateStage(op_id="o", persona=persona, stage=stage, value=None)
                 if persona and stage
                 else None
             ),
             lambda: (
                 FixEmotion(op_id="o", persona=persona, stage=stage, value=rng.choice([None, 1, -2]))
+                if persona and stage
+                else None
+            ),
+            lambda: (
+                FixEmotion(op_id="o", persona=persona, stage=stage, value=2, target=True)
                 if persona and stage
                 else None
             ),

@@ -393,7 +393,47 @@ def _journeys(workshop: Workshop, words: Words) -> Section:
     for persona in workshop.personas:
         section.blocks.append(Journey(persona))
         section.outline.append(f"{persona.emoji} {persona.name}".strip())
+        if summary.has_target(workshop, persona.id):
+            section.blocks += _target(workshop, persona, words)
     return section
+
+
+def _listed(notes: list[Note], most: int = 4) -> str:
+    """Notes as a short dashed list (a table row must fit on a page)."""
+    lines = [f"– {_short(n.text, 70)}" for n in notes[:most]]
+    if len(notes) > most:
+        lines.append(f"+{len(notes) - most}")
+    return "\n".join(lines)
+
+
+def _target(workshop: Workshop, persona: Persona, words: Words) -> list[Block]:
+    """The target journey of ``persona``: per stage, today's and the target's emotion, the
+    solutions chosen for it and the irritants they answer."""
+    today = summary.curve(workshop, persona.id)
+    goal = summary.curve(workshop, persona.id, target=True)
+    chosen = summary.target_solutions(workshop, persona.id)
+    answered = summary.answered_irritants(workshop, persona.id)
+    rows = []
+    for stage, now, aim in zip(workshop.stages, today, goal, strict=True):
+        solved = [n for n in irritants(workshop) if n.id in answered and n.stage == stage.id]
+        rows.append(
+            [
+                Cell(stage.title, bold=True),
+                Cell(words.number(now.value, signed=True), ink=palette.CURVE, bold=True),
+                Cell(words.number(aim.value, signed=True), ink=palette.TARGET, bold=True),
+                Cell(_listed([n for n in chosen if n.stage == stage.id])),
+                Cell(_listed(solved)),
+            ]
+        )
+    header = [
+        words("stage"),
+        words("target.today"),
+        words("target.value"),
+        words("target.solutions"),
+        words("target.answered"),
+    ]
+    title = words("target", persona=persona.name)
+    return [Heading(level=3, text=title), Table(header, rows, [3, 1.4, 1.4, 6, 6], small=True)]
 
 
 def _heatmap(workshop: Workshop, words: Words) -> Section:

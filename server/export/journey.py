@@ -133,10 +133,7 @@ def _note(
 ) -> tuple[list[str], list[str], Note]:
     """A note's wrapped text and the wrapped line under it (author, tags, private mark)."""
     inner = column - 4 * PAD
-    details = [people[note.author]] if note.author in people else []
-    details += [words(f"tag.{t}") for t in note.tags]
-    if note.hidden:
-        details.insert(0, words("private"))
+    details = words.details(note, people)
     meta = wrap(" · ".join(details), inner, SMALL_SIZE) if details else []
     return wrap(note.text, inner, NOTE_SIZE), meta, note
 
@@ -176,7 +173,8 @@ def curve(
     column: float,
     labelled: bool = True,
 ) -> float:
-    """Draw the emotion curve of ``persona`` as a band from ``top``; returns its bottom."""
+    """Draw the emotion curve of ``persona`` as a band from ``top``, with its target curve
+    dashed over it when there is one; returns its bottom."""
     items = drawn.items
     columns = max(1, len(workshop.stages))
     right = left + columns * column
@@ -215,16 +213,31 @@ def curve(
     for run in runs:
         if len(run) > 1:
             items.append(Line(run, palette.CURVE, width=3))
+    goal = summary.curve(workshop, persona.id, target=True)
+    drawn_goal = [
+        (left + (i + 0.5) * column, level(p.value))
+        for i, p in enumerate(goal)
+        if p.value is not None
+    ]
+    if len(drawn_goal) > 1:
+        items.append(Line(drawn_goal, palette.TARGET, width=2.5, dashed=True))
+    for x, y in drawn_goal:
+        items.append(Rect(x - 4, y - 4, 8, 8, palette.TARGET, radius=1))
     for index, point in enumerate(points):
-        if point.value is None:
+        x = left + (index + 0.5) * column
+        aim = goal[index].value
+        if point.value is not None:
+            y = level(point.value)
+            items.append(Dot(x, y, 5, palette.CURVE if point.fixed else "#FFFFFF", palette.CURVE))
+        if point.value is None and aim is None:
             continue
-        x, y = left + (index + 0.5) * column, level(point.value)
-        items.append(Dot(x, y, 5, palette.CURVE if point.fixed else "#FFFFFF", palette.CURVE))
-        text = [words.number(point.value, signed=True)]
+        text = words.number(point.value, signed=True) if point.value is not None else "–"
+        if aim is not None:
+            text += f" → {words.number(aim, signed=True)}"
         items.append(
-            Label(x, bottom - 9, text, SMALL_SIZE, bold=True, colour=palette.INK, anchor="middle")
+            Label(x, bottom - 9, [text], SMALL_SIZE, bold=True, colour=palette.INK, anchor="middle")
         )
-    if all(p.value is None for p in points):
+    if all(p.value is None for p in points) and not drawn_goal:
         message = [words("curve.none")]
         items.append(Label(left + 3 * PAD, level(0) - 8, message, SMALL_SIZE, colour=palette.MUTED))
     return bottom
@@ -243,6 +256,8 @@ def _legend(drawn: Scene, workshop: Workshop, persona: Persona, words: Words, to
             entries.append((words(f"channel.{channel}"), chip))
     entries.append((words("fixed"), Dot(0, 0, 5, palette.CURVE, palette.CURVE)))
     entries.append((words("median.room"), Dot(0, 0, 5, "#FFFFFF", palette.CURVE)))
+    if summary.has_target(workshop, persona.id):
+        entries.append((words("target.curve"), Rect(0, 0, 14, 14, palette.TARGET, radius=2)))
     for text, mark in entries:
         span = 20 + font(SMALL_SIZE).getlength(text) + 18
         if x + span > drawn.width - MARGIN:

@@ -18,6 +18,7 @@ from server.export.options import Options
 from server.export.scene import to_svg
 from server.export.text import printable
 from server.export.words import Words
+from sessions import summary
 from sessions.model import CHANNELS, Persona, Workshop, cell_notes
 
 _CSS = """
@@ -200,10 +201,7 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
             notes = cell_notes(workshop, persona.id, stage.id, lane.id)
             out = []
             for n in notes:
-                details = [people[n.author]] if n.author in people else []
-                details += [words(f"tag.{t}") for t in n.tags]
-                if n.hidden:
-                    details.insert(0, words("private"))
+                details = words.details(n, people)
                 meta = f"<small>{_e(' · '.join(details))}</small>" if details else ""
                 extra = " private" if n.hidden else ""
                 out.append(f'<div class="note ch-{n.channel}{extra}">{_e(n.text)}{meta}</div>')
@@ -221,6 +219,9 @@ def _journey(workshop: Workshop, persona: Persona, words: Words) -> str:
         for c in CHANNELS
         if c in used
     )
+    if summary.has_target(workshop, persona.id):
+        mark = f'<i style="background:{palette.TARGET}"></i>'
+        legend += f"<span>{mark}{_e(words('target.curve'))}</span>"
     title = words("journey", persona=f"{persona.emoji} {persona.name}".strip())
     return (
         f'<div class="journey"><h3>{_e(title)}</h3>'

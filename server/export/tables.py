@@ -66,7 +66,7 @@ def notes(workshop: Workshop, words: Words) -> Table:
                             order,
                             words(f"channel.{note.channel}"),
                             note.text,
-                            ", ".join(words(f"tag.{t}") for t in note.tags),
+                            ", ".join(words.tags(note)),
                             people.get(note.author, note.author),
                             note.votes,
                             words("hidden") if note.hidden else "",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from sessions.model import Lane, Workshop
+from sessions.model import Lane, Note, Workshop
 
 Lang = Literal["en", "fr"]
 
@@ -92,6 +92,13 @@ _EN: dict[str, str] = {
     "journey": "Journey of {persona}",
     "curve": "Emotion curve",
     "curve.none": "No emotion rated yet.",
+    "target": "Target journey of {persona}",
+    "target.curve": "Target curve",
+    "target.today": "Today",
+    "target.value": "Target",
+    "target.solutions": "Chosen solutions",
+    "target.answered": "Irritants answered",
+    "target.col": "Target journey",
     "votes": "Vote results",
     "votes.none": "No vote yet.",
     "votes.hidden": "Vote in progress: the tallies stay hidden until the reveal.",
@@ -310,6 +317,13 @@ _FR: dict[str, str] = {
     "journey": "Parcours de {persona}",
     "curve": "Courbe des émotions",
     "curve.none": "Aucune émotion notée pour l'instant.",
+    "target": "Parcours cible de {persona}",
+    "target.curve": "Courbe cible",
+    "target.today": "Aujourd'hui",
+    "target.value": "Cible",
+    "target.solutions": "Solutions retenues",
+    "target.answered": "Irritants résolus",
+    "target.col": "Parcours cible",
     "votes": "Résultats des votes",
     "votes.none": "Pas encore de vote.",
     "votes.hidden": "Vote en cours : les résultats restent masqués jusqu'à leur révélation.",
@@ -487,6 +501,17 @@ class Words:
 
     def lane(self, lane: Lane) -> str:
         return lane.title or self(f"lane.{lane.kind}")
+
+    def tags(self, note: Note) -> list[str]:
+        """A note's solution tags, and its mark when it is chosen for the target journey."""
+        found = [self(f"tag.{t}") for t in note.tags]
+        return [*found, self("target.col")] if note.target else found
+
+    def details(self, note: Note, people: dict[str, str]) -> list[str]:
+        """What is written under a note: private mark, author, tags."""
+        found = [self("private")] if note.hidden else []
+        found += [people[note.author]] if note.author in people else []
+        return found + self.tags(note)
 
     def quarter(self, index: int) -> str:
         return self("year.quarter", y=index // 4 + 1, q=index % 4 + 1)

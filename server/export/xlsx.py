@@ -23,6 +23,7 @@ import statistics
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.legend import Legend
 from openpyxl.chart.marker import Marker
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
@@ -228,10 +229,7 @@ def _journey(sheet: Worksheet, workshop: Workshop, persona: Persona, words: Word
         for column, found in enumerate(cells, start=2):
             for offset, note in enumerate(found):
                 text = note.text
-                details = [people[note.author]] if note.author in people else []
-                details += [words(f"tag.{t}") for t in note.tags]
-                if note.hidden:
-                    details.insert(0, words("private"))
+                details = words.details(note, people)
                 if details:
                     text += "\n— " + " · ".join(details)
                 target = _put(sheet, row + offset, column, text)
@@ -259,22 +257,25 @@ def _journey(sheet: Worksheet, workshop: Workshop, persona: Persona, words: Word
     sheet.print_title_rows = "3:3"
 
 
-_CURVE_ROWS = ("curve.value", "median", "min", "max", "fixed")
+_CURVE_ROWS = ("curve.value", "median", "min", "max", "fixed", "target.curve")
 
 
 def _curve(sheet: Worksheet, workshop: Workshop, persona: Persona, words: Words, row: int) -> int:
     """The curve's figures per stage: the value drawn, the room's median, min and max, the
-    facilitator's value; returns the row after them. The chart's data is the first row."""
+    facilitator's value, the target curve's value; returns the row after them. The chart's data
+    is the first row and the last."""
     _put(sheet, row, 1, words("curve"), _BOLD)
     for column, stage in enumerate(workshop.stages, start=2):
         _put(sheet, row, column, stage.title, _BOLD).alignment = _WRAP
     for offset, key in enumerate(_CURVE_ROWS, start=1):
         _put(sheet, row + offset, 1, words(key).capitalize() if key == "fixed" else words(key))
+    goal = summary.curve(workshop, persona.id, target=True)
     for column, point in enumerate(summary.curve(workshop, persona.id), start=2):
         emotion = workshop.emotions.get(f"{persona.id}:{point.stage}")
         ratings = list(emotion.ratings.values()) if emotion else []
         room = float(statistics.median(ratings)) if ratings else None
-        figures = (point.value, room, point.low, point.high, emotion.fixed if emotion else None)
+        fixed = emotion.fixed if emotion else None
+        figures = (point.value, room, point.low, point.high, fixed, goal[column - 2].value)
         for offset, value in enumerate(figures, start=1):
             _put(sheet, row + offset, column, value)
     return row + len(_CURVE_ROWS) + 1
@@ -301,15 +302,24 @@ def _chart(sheet: Worksheet, workshop: Workshop, persona: Persona, words: Words,
     chart.height = 7
     chart.width = max(14, round(4.5 * len(points)))
     last = len(points) + 1
-    data = Reference(sheet, min_col=1, max_col=last, min_row=data_row, max_row=data_row)
-    chart.add_data(data, from_rows=True, titles_from_data=True)
+    target_row = data_row + len(_CURVE_ROWS) - 1
+    rows = [data_row]
+    if summary.has_target(workshop, persona.id):
+        rows.append(target_row)
+        chart.legend = Legend()
+        chart.legend.position = "b"
+    for row in rows:
+        data = Reference(sheet, min_col=1, max_col=last, min_row=row, max_row=row)
+        chart.add_data(data, from_rows=True, titles_from_data=True)
     chart.set_categories(Reference(sheet, min_col=2, max_col=last, min_row=data_row - 1))
-    series = chart.series[0]
-    series.smooth = False
-    series.graphicalProperties.line.solidFill = palette.CURVE.lstrip("#")
-    series.graphicalProperties.line.width = 28575  # 2.25 pt
-    series.marker = Marker(symbol="circle", size=7)
-    series.marker.graphicalProperties = None
+    for index, series in enumerate(chart.series):
+        series.smooth = False
+        series.graphicalProperties.line.solidFill = (palette.CURVE, palette.TARGET)[index][1:]
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.marker = Marker(symbol="square" if index else "circle", size=7)
+        series.marker.graphicalProperties = None
+        if index:  # the target curve, dashed as on the board
+            series.graphicalProperties.line.dashStyle = "dash"
     sheet.add_chart(chart, f"B{at}")
 
 

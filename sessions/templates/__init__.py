@@ -54,6 +54,8 @@ class _Persona(msgspec.Struct):
     curve: list[int | None] = []
     """The facilitator's emotion value per stage (-2..2, or null where none is fixed), when the
     template sets one."""
+    target_curve: list[int | None] = []
+    """The same for the target journey's curve."""
 
 
 class _Objective(msgspec.Struct):
@@ -99,6 +101,8 @@ class _Note(msgspec.Struct):
     lane: str
     text: _Text
     channel: str = "web"
+    target: bool = False
+    """A solution chosen for the target journey."""
 
 
 class Template(msgspec.Struct):
@@ -139,7 +143,8 @@ def build(name: str, lang: Lang, workshop_id: str, title: str, facilitator: str)
 def capture(workshop: Workshop, label: str) -> Template:
     """The workshop's structure and content as a template (its words in both languages).
 
-    Kept: stages, personas with their sheets and the facilitator's curve, notes, objectives.
+    Kept: stages, personas with their sheets and the facilitator's curves (today's and the
+    target's), notes with their target marks, objectives.
     Left out: participants, ratings, votes, roadmap and everything that belongs to one session.
     """
 
@@ -151,16 +156,16 @@ def capture(workshop: Workshop, label: str) -> Template:
     kind_of = {lane.id: lane.kind for lane in workshop.lanes}
     personas = []
     for persona in workshop.personas:
-        curve = []
-        for stage in workshop.stages:
-            emotion = workshop.emotions.get(f"{persona.id}:{stage.id}")
-            curve.append(emotion.fixed if emotion else None)
+        cells = [workshop.emotions.get(f"{persona.id}:{s.id}") for s in workshop.stages]
+        curve = [e.fixed if e else None for e in cells]
+        target = [e.target_fixed if e else None for e in cells]
         personas.append(
             _Persona(
                 name=same(persona.name),
                 emoji=persona.emoji,
                 sheet={f: same(getattr(persona, f)) for f in PERSONA_FIELDS if getattr(persona, f)},
                 curve=curve if any(v is not None for v in curve) else [],
+                target_curve=target if any(v is not None for v in target) else [],
             )
         )
     notes = [
@@ -170,6 +175,7 @@ def capture(workshop: Workshop, label: str) -> Template:
             lane=kind_of[n.lane],
             text=same(n.text),
             channel=n.channel,
+            target=n.target,
         )
         for n in sorted(workshop.notes.values(), key=lambda n: (n.pos, n.id))
         if not n.hidden and kind_of.get(n.lane, "custom") != "custom"
@@ -215,12 +221,16 @@ def build_from(
         )
         for p in template.personas
     ]
-    emotions = {
-        f"{persona.id}:{stages[i].id}": Emotion(persona=persona.id, stage=stages[i].id, fixed=v)
-        for persona, source in zip(personas, template.personas, strict=True)
-        for i, v in enumerate(source.curve[: len(stages)])
-        if v is not None
-    }
+    emotions: dict[str, Emotion] = {}
+    for persona, source in zip(personas, template.personas, strict=True):
+        for i, stage in enumerate(stages):
+            fixed, target = (
+                c[i] if i < len(c) else None for c in (source.curve, source.target_curve)
+            )
+            if fixed is not None or target is not None:
+                emotions[f"{persona.id}:{stage.id}"] = Emotion(
+                    persona=persona.id, stage=stage.id, fixed=fixed, target_fixed=target
+                )
     objectives = [
         Objective(
             id=new_id("o"),
@@ -242,6 +252,7 @@ def build_from(
                 "lane": lane_by_kind[item.lane],
                 "text": item.text.pick(lang),
                 "channel": item.channel,
+                "target": item.target and item.lane == "solutions",
                 "pos": float(len(notes) + 1),
                 "author": participant.id,
             },

@@ -53,6 +53,7 @@ from sessions.protocol import (
     SetLock,
     SetPrivate,
     TagNote,
+    TargetNote,
     TrashPut,
     Undo,
 )
@@ -115,6 +116,11 @@ class Room:
 
 Make = Callable[[Room], tuple[Actor, Command]]
 
+
+def _stage(room: Room) -> dict[str, str]:
+    return {"persona": room.cell["persona"], "stage": room.cell["stage"]}
+
+
 KINDS: dict[str, Make] = {
     "note.add": lambda r: (r.ann, AddNote(op_id="x", **r.cell, text="new")),
     "note.edit": lambda r: (r.ann, EditNote(op_id="x", note=r.note, text="changed")),
@@ -127,6 +133,7 @@ KINDS: dict[str, Make] = {
     ),
     "note.delete": lambda r: (r.ann, DeleteNote(op_id="x", note=r.solution)),
     "note.tag": lambda r: (r.ann, TagNote(op_id="x", note=r.solution, tags=["customer"])),
+    "note.target": lambda r: (r.ann, TargetNote(op_id="x", note=r.solution, target=True)),
     "persona.add": lambda r: (r.ann, AddPersona(op_id="x", name="Lou")),
     "persona.edit": lambda r: (
         r.ann,
@@ -140,9 +147,17 @@ KINDS: dict[str, Make] = {
         r.ann,
         RateStage(op_id="x", persona=r.cell["persona"], stage=r.cell["stage"], value=-2),
     ),
+    "emotion.rate target": lambda r: (
+        r.ann,
+        RateStage(op_id="x", **_stage(r), value=2, target=True),
+    ),
     "emotion.fix": lambda r: (
         FACILITATOR,
         FixEmotion(op_id="x", persona=r.cell["persona"], stage=r.cell["stage"], value=1),
+    ),
+    "emotion.fix target": lambda r: (
+        FACILITATOR,
+        FixEmotion(op_id="x", **_stage(r), value=-1, target=True),
     ),
     "roadmap.add": lambda r: (r.ann, AddRoadmapItem(op_id="x", title="From scratch")),
     "roadmap.edit": lambda r: (r.ann, EditRoadmapItem(op_id="x", item=r.item, owner="IT")),

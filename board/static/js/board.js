@@ -13,6 +13,7 @@ import { GroupsView, myGroup, othersWork, walledOff } from "./groups.js";
 import { VoteView } from "./vote.js";
 import { PersonasView } from "./personas.js";
 import { CurveView, heatmap } from "./curve.js";
+import { answeredIrritants, journeySwitch, targetTable } from "./target.js";
 import { FacilitationView } from "./facilitation.js";
 import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
@@ -71,6 +72,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   let code = null;
   let persona = "";
   let stageIndex = 0;
+  /** Showing the target journey (and rating its curve) rather than today's. */
+  let target = false;
   let lastChannel = "web";
   const narrowQuery = matchMedia("(max-width: 720px)");
   const sectionFromHash = () => {
@@ -207,6 +210,11 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       render();
     },
     onMoments: (stage) => markMoment(stage),
+    switcher: (on) => journeySwitch(on, (wanted) => {
+      target = wanted;
+      render();
+      /** @type {HTMLElement | null} */ (gridRoot.querySelector(`[data-journey="${wanted ? "target" : "today"}"]`))?.focus();
+    }),
   });
   enableDragAndDrop(main, (note, stage, lane, index) => {
     connection.send({ type: Command.NOTE_MOVE, note, stage, lane, index });
@@ -428,7 +436,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       return;
     }
     if (section === "heatmap") {
-      heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName));
+      heatRoot.replaceChildren(heatmap(workshop, [...CHANNELS], channelName), targetTable(workshop));
       return;
     }
     if (section === "roadmap") {
@@ -457,11 +465,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       pending: pendingNotes(),
       me: me?.id ?? "",
       readOnly,
+      target,
+      answered: answeredIrritants(shown, persona),
     });
     curveView.render(workshop, {
       persona,
       me: me?.id ?? "",
       facilitator,
+      target,
       stages: narrow ? [workshop.stages[stageIndex]?.id] : workshop.stages.map((s) => s.id),
       slots: view.curveCell ? { chart: view.curveCell, cells: view.ratingCells } : null,
     });
@@ -532,7 +543,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop) return;
     const result = await editNote({
       title: t("note.new"),
-      draft: { text: "", channel: lastChannel, stage, lane, tags: [] },
+      draft: { text: "", channel: lastChannel, stage, lane, tags: [], target: false },
       workshop,
       canDelete: false,
     });
@@ -562,7 +573,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     if (!workshop || !note) return;
     const result = await editNote({
       title: t("note.edit"),
-      draft: { text: note.text, channel: note.channel, stage: note.stage, lane: note.lane, tags: note.tags ?? [] },
+      draft: { text: note.text, channel: note.channel, stage: note.stage, lane: note.lane, tags: note.tags ?? [], target: Boolean(note.target) },
       workshop,
       canDelete: true,
     });
@@ -587,6 +598,10 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     }
     if (draft.stage !== note.stage || draft.lane !== note.lane) {
       connection.send({ type: Command.NOTE_MOVE, note: id, stage: draft.stage, lane: draft.lane, index: 100000 });
+    }
+    // After the move: only a note of a solutions lane can join the target journey.
+    if (draft.target !== Boolean(note.target)) {
+      connection.send({ type: Command.NOTE_TARGET, note: id, target: draft.target });
     }
     render();
   }

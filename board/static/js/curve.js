@@ -1,7 +1,8 @@
 // @ts-check
 // The emotion curve of one persona: everyone rates each stage from -2 to +2; the chart draws the
 // median line (or the facilitator's value) with the spread of the room as a band, so that stages
-// where people disagree stand out. The same rules as sessions/summary.py's `curve`.
+// where people disagree stand out; the target journey's curve (how it should feel tomorrow) is
+// drawn dashed over it. The same rules as sessions/summary.py's `curve`.
 import { formatNumber, t, tn } from "./i18n.js";
 import { Command } from "./protocol.js";
 import { h } from "./render.js";
@@ -19,12 +20,12 @@ function median(values) {
   return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
-/** @param {Workshop} workshop @param {string} persona @returns {Point[]} */
-export function curve(workshop, persona) {
+/** The curve of `persona`, its target curve when `target`. @param {Workshop} workshop @param {string} persona @param {boolean} [target] @returns {Point[]} */
+export function curve(workshop, persona, target = false) {
   return workshop.stages.map((stage) => {
     const emotion = workshop.emotions?.[`${persona}:${stage.id}`];
-    const ratings = Object.values(emotion?.ratings ?? {});
-    const fixed = emotion?.fixed ?? null;
+    const ratings = Object.values((target ? emotion?.target : emotion?.ratings) ?? {});
+    const fixed = (target ? emotion?.target_fixed : emotion?.fixed) ?? null;
     return {
       stage: stage.id,
       value: fixed ?? (ratings.length ? median(ratings) : null),
@@ -57,35 +58,36 @@ export class CurveView {
 
   /**
    * @param {Workshop} workshop
-   * @param {{persona: string, me: string, facilitator: boolean, stages: string[],
+   * @param {{persona: string, me: string, facilitator: boolean, stages: string[], target: boolean,
    *          slots?: {chart: HTMLElement, cells: Map<string, HTMLElement>} | null}} ctx
    */
   render(workshop, ctx) {
     const persona = workshop.personas.find((p) => p.id === ctx.persona);
     if (!persona) return;
     const points = curve(workshop, persona.id);
+    const goal = curve(workshop, persona.id, true);
     const slots = ctx.slots ?? null;
     const width = slots ? Math.round(slots.chart.getBoundingClientRect().width) : 0;
-    const key = JSON.stringify([points, { ...ctx, slots: Boolean(slots) }, width, workshop.stages, document.documentElement.lang,
-      workshop.stages.map((s) => workshop.emotions?.[`${persona.id}:${s.id}`]?.ratings?.[ctx.me] ?? null)]);
+    const key = JSON.stringify([points, goal, { ...ctx, slots: Boolean(slots) }, width, workshop.stages, document.documentElement.lang,
+      workshop.stages.map((s) => workshop.emotions?.[`${persona.id}:${s.id}`]?.[ctx.target ? "target" : "ratings"]?.[ctx.me] ?? null)]);
     if (this.root.dataset.key === key && (!slots || slots.chart.firstChild)) return;
     this.root.dataset.key = key;
     const focused = /** @type {HTMLElement | null} */ (document.activeElement)?.id;
     const section = h("section", { class: "curve card", "aria-labelledby": "curve-title" }, [
       h("h2", { id: "curve-title", text: `${t("curve.title")} · ${persona.name}` }),
-      h("p", { class: "hint", text: t("curve.help", { persona: persona.name }) }),
+      h("p", { class: "hint", text: t(ctx.target ? "curve.help.target" : "curve.help", { persona: persona.name }) }),
     ]);
-    const controls = this.controls(workshop, persona.id, points, ctx);
+    const controls = this.controls(workshop, persona.id, ctx.target ? goal : points, ctx);
     if (slots) {
       // On the grid: the chart spans the stage columns, each rating sits under its stage.
-      slots.chart.replaceChildren(this.chart(workshop, points, width));
+      slots.chart.replaceChildren(this.chart(workshop, points, goal, width), legend());
       for (const item of [...controls.children]) {
         const cell = slots.cells.get(/** @type {HTMLElement} */ (item).dataset.stage ?? "");
         if (cell) cell.replaceChildren(h("div", { class: "curve-stage in-grid" }, [...item.childNodes]));
       }
       this.watch(slots.chart, () => this.render(workshop, ctx));
     } else {
-      section.append(this.chart(workshop, points, 0), controls);
+      section.append(this.chart(workshop, points, goal, 0), legend(), controls);
     }
     this.root.replaceChildren(section);
     if (focused) document.getElementById(focused)?.focus();
@@ -106,10 +108,10 @@ export class CurveView {
   }
 
   /**
-   * @param {Workshop} workshop @param {Point[]} points
+   * @param {Workshop} workshop @param {Point[]} points today's curve @param {Point[]} goal the target's
    * @param {number} fit the pixel width of the stage columns to line up with (0: a chart of its own)
    */
-  chart(workshop, points, fit) {
+  chart(workshop, points, goal, fit) {
     const n = Math.max(points.length, 1);
     const width = fit || Math.max(320, points.length * 120);
     const height = fit ? 150 : 170;
@@ -120,10 +122,11 @@ export class CurveView {
     const y = (/** @type {number} */ v) => pad + ((2 - v) * (height - 2 * pad)) / 4;
     const chart = svg("svg", { viewBox: `0 0 ${width} ${height}`, class: fit ? "curve-chart fit" : "curve-chart", role: "img" });
     if (fit) chart.setAttribute("height", String(height));
-    const summary = points
+    const said = (/** @type {Point[]} */ line) => line
       .map((p, i) => `${workshop.stages[i].title}: ${p.value === null ? t("curve.none") : `${valueName(p.value)} (${p.value})`}`)
       .join("; ");
-    chart.setAttribute("aria-label", `${t("curve.title")}: ${summary}`);
+    const target = goal.some((p) => p.value !== null) ? `. ${t("curve.target")}: ${said(goal)}` : "";
+    chart.setAttribute("aria-label", `${t("curve.title")}: ${said(points)}${target}`);
     const left = fit ? 22 : pad;
     for (const v of VALUES) {
       chart.append(svg("line", { x1: String(left), x2: String(width - (fit ? 0 : pad)), y1: String(y(v)), y2: String(y(v)), class: v === 0 ? "axis zero" : "axis" }));
@@ -146,29 +149,37 @@ export class CurveView {
       chart.append(svg("polygon", { points: `${top} ${bottom}`, class: "band" }));
     }
     for (const b of band) chart.append(svg("line", { x1: String(b?.[0]), x2: String(b?.[0]), y1: String(b?.[1]), y2: String(b?.[2]), class: "spread" }));
-    const line = points.map((p, i) => (p.value === null ? null : `${x(i)},${y(p.value)}`)).filter(Boolean);
-    if (line.length > 1) chart.append(svg("polyline", { points: line.join(" "), class: "median" }));
-    points.forEach((p, i) => {
-      if (p.value === null) return;
-      chart.append(svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" }));
-      const value = svg("text", { x: String(x(i) + 10), y: String(y(p.value) + (p.value >= 1.5 ? 16 : -8)), class: "point-value" });
-      value.textContent = `${p.value > 0 ? "+" : p.value < 0 ? "−" : ""}${formatNumber(Math.abs(p.value))}`;
-      chart.append(value);
-    });
+    for (const [line, kind] of /** @type {[Point[], string][]} */ ([[points, "median"], [goal, "goal"]])) {
+      const drawn = line.map((p, i) => (p.value === null ? null : `${x(i)},${y(p.value)}`)).filter(Boolean);
+      if (drawn.length > 1) chart.append(svg("polyline", { points: drawn.join(" "), class: kind }));
+      line.forEach((p, i) => {
+        if (p.value === null) return;
+        const shape = kind === "goal"
+          ? svg("rect", { x: String(x(i) - 5), y: String(y(p.value) - 5), width: "10", height: "10", class: p.fixed ? "point goal fixed" : "point goal" })
+          : svg("circle", { cx: String(x(i)), cy: String(y(p.value)), r: "6", class: p.fixed ? "point fixed" : "point" });
+        chart.append(shape);
+        // Today's value to the right of its point, the target's to the left: they never overlap.
+        const side = kind === "goal" ? -10 : 10;
+        const value = svg("text", { x: String(x(i) + side), y: String(y(p.value) + (p.value >= 1.5 ? 16 : -8)), class: `point-value ${kind}` });
+        value.textContent = `${p.value > 0 ? "+" : p.value < 0 ? "−" : ""}${formatNumber(Math.abs(p.value))}`;
+        chart.append(value);
+      });
+    }
     if (fit) return chart;
     return h("div", { class: "curve-scroll", tabindex: "0", role: "region", "aria-label": t("curve.title") }, [chart]);
   }
 
   /**
    * @param {Workshop} workshop @param {string} persona @param {Point[]} points
-   * @param {{me: string, facilitator: boolean, stages: string[]}} ctx
+   * @param {{me: string, facilitator: boolean, stages: string[], target: boolean}} ctx
    */
   controls(workshop, persona, points, ctx) {
-    const list = h("ul", { class: "curve-controls" });
+    const list = h("ul", { class: `curve-controls${ctx.target ? " rating-target" : ""}` });
+    const target = ctx.target;
     workshop.stages.forEach((stage, i) => {
       if (!ctx.stages.includes(stage.id)) return;
       const emotion = workshop.emotions?.[`${persona}:${stage.id}`];
-      const mine = emotion?.ratings?.[ctx.me];
+      const mine = (target ? emotion?.target : emotion?.ratings)?.[ctx.me];
       const id = `rate-${stage.id}`;
       const select = h("select", { id, "data-stage": stage.id });
       select.append(h("option", { value: "", text: t("curve.clear") }));
@@ -178,13 +189,13 @@ export class CurveView {
         select.append(option);
       }
       select.addEventListener("change", () => {
-        this.handlers.send({ type: Command.EMOTION_RATE, persona, stage: stage.id, value: select.value === "" ? null : Number(select.value) });
+        this.handlers.send({ type: Command.EMOTION_RATE, persona, stage: stage.id, value: select.value === "" ? null : Number(select.value), target });
       });
       const p = points[i];
       const info = p.count ? tn("curve.spread", p.count, { low: p.low ?? "", high: p.high ?? "" }) : t("curve.none");
       const item = h("li", { class: "curve-stage", "data-stage": stage.id }, [
         h("span", { class: "curve-stage-title", text: stage.title }),
-        h("label", { for: id, class: "sr-only", text: t("curve.rate", { stage: stage.title }) }),
+        h("label", { for: id, class: "sr-only", text: t(target ? "curve.rate.target" : "curve.rate", { stage: stage.title }) }),
         select,
         h("span", { class: "hint", text: info }),
       ]);
@@ -194,18 +205,43 @@ export class CurveView {
         fixed.append(h("option", { value: "", text: `${t("curve.fixed")}: ${t("curve.median")}` }));
         for (const v of VALUES) {
           const option = h("option", { value: String(v), text: `${t("curve.fixed")}: ${v > 0 ? "+" : ""}${v}` });
-          option.selected = emotion?.fixed === v;
+          option.selected = (target ? emotion?.target_fixed : emotion?.fixed) === v;
           fixed.append(option);
         }
         fixed.addEventListener("change", () => {
-          this.handlers.send({ type: Command.EMOTION_FIX, persona, stage: stage.id, value: fixed.value === "" ? null : Number(fixed.value) });
+          this.handlers.send({ type: Command.EMOTION_FIX, persona, stage: stage.id, value: fixed.value === "" ? null : Number(fixed.value), target });
         });
-        item.append(h("label", { for: fixedId, class: "sr-only", text: `${t("curve.fixed")} · ${stage.title}` }), fixed);
+        const which = target ? ` · ${t("curve.target")}` : "";
+        item.append(h("label", { for: fixedId, class: "sr-only", text: `${t("curve.fixed")} · ${stage.title}${which}` }), fixed);
       }
       list.append(item);
     });
     return list;
   }
+}
+
+/** Which line is which: today's solid, the target's dashed. */
+function legend() {
+  const key = (/** @type {string} */ kind, /** @type {string} */ label) => {
+    const mark = svg("svg", { viewBox: "0 0 28 10", width: "28", height: "10", "aria-hidden": "true" });
+    mark.append(svg("line", { x1: "0", x2: "28", y1: "5", y2: "5", class: kind }));
+    return h("li", {}, [mark, label]);
+  };
+  return h("ul", { class: "curve-legend" }, [key("median", t("curve.today")), key("goal", t("curve.tomorrow"))]);
+}
+
+/**
+ * A table with a column per stage, its caption and the title of its first column; the caller
+ * fills its body. @param {Workshop} workshop @param {string} css @param {string} caption @param {string} corner
+ */
+export function stageTable(workshop, css, caption, corner) {
+  const table = h("table", { class: css });
+  table.append(h("caption", { text: caption }));
+  const head = h("tr", {}, [h("th", { scope: "col", text: corner })]);
+  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
+  const body = h("tbody");
+  table.append(h("thead", {}, [head]), body);
+  return { table, body };
 }
 
 /**
@@ -226,12 +262,7 @@ export function heatmap(workshop, channels, channelName) {
     counts.set(key, cell);
   }
   const top = Math.max(1, ...[...counts.values()].map((c) => c.plus + c.minus));
-  const table = h("table", { class: "heatmap" });
-  table.append(h("caption", { text: t("heatmap.title") }));
-  const head = h("tr", {}, [h("th", { scope: "col", text: t("heatmap.channel") })]);
-  for (const stage of workshop.stages) head.append(h("th", { scope: "col", text: stage.title }));
-  table.append(h("thead", {}, [head]));
-  const body = h("tbody");
+  const { table, body } = stageTable(workshop, "heatmap", t("heatmap.title"), t("heatmap.channel"));
   for (const channel of channels) {
     const row = h("tr", {}, [h("th", { scope: "row" }, [h("span", { class: `chip ch-${channel}`, text: channelName(channel) })])]);
     for (const stage of workshop.stages) {
@@ -247,6 +278,5 @@ export function heatmap(workshop, channels, channelName) {
     }
     body.append(row);
   }
-  table.append(body);
   return h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.heatmap") }, [table]);
 }

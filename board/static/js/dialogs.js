@@ -47,7 +47,7 @@ function field(label, control) {
 }
 
 /**
- * @typedef {{text: string, channel: string, stage: string, lane: string, tags: string[]}} NoteDraft
+ * @typedef {{text: string, channel: string, stage: string, lane: string, tags: string[], target: boolean}} NoteDraft
  * @param {{title: string, draft: NoteDraft, workshop: import("./state.js").Workshop,
  *          canDelete: boolean}} options
  * @returns {Promise<null | {action: "save", draft: NoteDraft} | {action: "delete"} | {action: "moment"}>}
@@ -87,9 +87,12 @@ export async function editNote({ title, draft, workshop, canDelete }) {
       box.checked = draft.tags.includes(tag);
       return box;
     });
+    const targetBox = h("input", { type: "checkbox", id: "note-target" });
+    targetBox.checked = draft.target;
     const tagSet = h("fieldset", { class: "tags" }, [
       h("legend", { text: t("tags.label") }),
       ...tagBoxes.map((box) => h("div", { class: "check" }, [box, h("label", { for: box.id, text: t(/** @type {any} */ (`tag.${box.value}`)) })])),
+      h("div", { class: "check target-check" }, [targetBox, h("label", { for: targetBox.id, text: `🎯 ${t("target.label")}` })]),
     ]);
     const kinds = new Map(workshop.lanes.map((l) => [l.id, l.kind]));
     const showTags = () => {
@@ -104,6 +107,7 @@ export async function editNote({ title, draft, workshop, canDelete }) {
         draft: {
           text: text.value, channel: channel.value, stage: stage.value, lane: lane.value,
           tags: tagSet.hidden ? draft.tags : tagBoxes.filter((b) => b.checked).map((b) => b.value),
+          target: tagSet.hidden ? draft.target : targetBox.checked,
         },
       };
       close("save");

@@ -36,6 +36,7 @@ export const Command = Object.freeze({
   LANE_MOVE: "lane.move",
   LANE_REMOVE: "lane.remove",
   NOTE_TAG: "note.tag",
+  NOTE_TARGET: "note.target",
   PHASE_SET: "phase.set",
   TIMER_SET: "timer.set",
   BOARD_LOCK: "board.lock",

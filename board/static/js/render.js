@@ -62,6 +62,7 @@ export class BoardView {
    *   onPersona: (personaId: string) => void,
    *   onStageIndex: (index: number) => void,
    *   onMoments: (stageId: string) => void,
+   *   switcher: (target: boolean) => HTMLElement,
    * }} handlers
    */
   constructor(root, handlers) {
@@ -75,9 +76,10 @@ export class BoardView {
     this.root.replaceChildren();
     this.tabs = h("nav", { class: "personas", "aria-label": t("personas.label") });
     this.stageNav = h("div", { class: "stage-nav" });
+    this.mode = h("div", { class: "journey-mode-box" });
     this.scroller = h("div", { class: "grid-scroll", tabindex: "0", role: "region", "aria-label": t("nav.journeys") });
     this.legend = h("section", { class: "legend", "aria-labelledby": "legend-title" });
-    this.root.append(this.tabs, this.stageNav, this.scroller, this.legend);
+    this.root.append(this.tabs, this.mode, this.stageNav, this.scroller, this.legend);
     /** @type {HTMLElement | null} where the curve is drawn inside the grid (null on a phone) */
     this.curveCell = null;
     /** @type {Map<string, HTMLElement>} each stage's rating control, under its column */
@@ -91,7 +93,9 @@ export class BoardView {
   /**
    * @param {Workshop} workshop
    * @param {{persona: string, facilitator: boolean, narrow: boolean, stageIndex: number,
-   *          pending: Set<string>, me: string, readOnly: boolean}} view
+   *          pending: Set<string>, me: string, readOnly: boolean, target: boolean,
+   *          answered: Set<string>}} view  `target`: the target journey (chosen solutions only,
+   *          answered irritants marked)
    */
   render(workshop, view) {
     const visible = view.narrow
@@ -102,6 +106,7 @@ export class BoardView {
       view.facilitator,
       view.readOnly,
       view.narrow,
+      view.target,
       visible.map((s) => [s.id, s.title]),
       workshop.stages.length,
       workshop.lanes.map((l) => [l.id, l.kind, l.title]),
@@ -111,6 +116,7 @@ export class BoardView {
     if (key !== this.structureKey) {
       this.structureKey = key;
       this.buildTabs(workshop, view.persona);
+      this.mode.replaceChildren(this.handlers.switcher(view.target));
       this.buildStageNav(workshop, view);
       this.buildGrid(workshop, visible, view);
       this.buildLegend();
@@ -177,12 +183,12 @@ export class BoardView {
   /**
    * @param {Workshop} workshop
    * @param {import("./state.js").Stage[]} stages
-   * @param {{persona: string, facilitator: boolean, readOnly: boolean, narrow: boolean}} view
+   * @param {{persona: string, facilitator: boolean, readOnly: boolean, narrow: boolean, target: boolean}} view
    */
   buildGrid(workshop, stages, view) {
     this.markers.clear();
     const persona = workshop.personas.find((p) => p.id === view.persona);
-    const table = h("table", { class: "grid" });
+    const table = h("table", { class: view.target ? "grid target-view" : "grid" });
     table.append(h("caption", { class: "sr-only", text: t("board.grid", { persona: persona?.name ?? "" }) }));
     const headRow = h("tr");
     headRow.append(h("td", { class: "corner" }));
@@ -269,7 +275,7 @@ export class BoardView {
     if (!view.narrow) {
       const curveCell = h("td", { class: "curve-cell", colspan: String(stages.length) });
       const curveRow = h("tr", { class: "curve-row" }, [h("th", { scope: "row", class: "lane lane-curve" }, [h("span", { text: t("curve.title") })]), curveCell]);
-      const ratingRow = h("tr", { class: "rating-row" }, [h("th", { scope: "row", class: "lane lane-rating" }, [h("span", { text: t("curve.yours") })])]);
+      const ratingRow = h("tr", { class: "rating-row" }, [h("th", { scope: "row", class: "lane lane-rating" }, [h("span", { text: t(view.target ? "curve.yours.target" : "curve.yours") })])]);
       for (const stage of stages) {
         const cell = h("td", { class: "rating-cell", "data-stage": stage.id });
         this.ratingCells.set(stage.id, cell);
@@ -302,18 +308,22 @@ export class BoardView {
 
   /**
    * @param {Workshop} workshop
-   * @param {{persona: string, pending: Set<string>}} view
+   * @param {{persona: string, pending: Set<string>, target: boolean, answered: Set<string>}} view
    */
   placeNotes(workshop, view) {
     const focusedId = /** @type {HTMLElement | null} */ (document.activeElement)?.dataset?.note;
     const alive = new Set();
     const marked = new Set(Object.values(workshop.moments ?? {}).map((m) => m.note));
+    const kinds = new Map(workshop.lanes.map((l) => [l.id, l.kind]));
     for (const [key, list] of this.cells) {
       const [stage, lane] = key.split("|");
-      const wanted = cellNotes(workshop, view.persona, stage, lane).map((note) => {
+      // The target journey keeps the chosen solutions only.
+      const chosen = (/** @type {Note} */ n) => !view.target || kinds.get(lane) !== "solutions" || n.target;
+      const wanted = cellNotes(workshop, view.persona, stage, lane).filter(chosen).map((note) => {
         alive.add(note.id);
         const author = workshop.participants[note.author]?.name ?? "";
-        const el = this.noteEl(note, view.pending.has(note.id), author, marked.has(note.id));
+        const answered = view.target && view.answered.has(note.id);
+        const el = this.noteEl(note, view.pending.has(note.id), author, { moment: marked.has(note.id), answered });
         return /** @type {HTMLLIElement} */ (el.parentElement);
       });
       wanted.forEach((li, i) => {
@@ -333,8 +343,8 @@ export class BoardView {
     }
   }
 
-  /** @param {Note} note @param {boolean} pending @param {string} author @param {boolean} [moment] */
-  noteEl(note, pending, author, moment = false) {
+  /** @param {Note} note @param {boolean} pending @param {string} author @param {{moment?: boolean, answered?: boolean}} [marks] */
+  noteEl(note, pending, author, { moment = false, answered = false } = {}) {
     let el = this.noteEls.get(note.id);
     if (!el) {
       el = h("button", { type: "button", class: "note", "data-note": note.id });
@@ -355,22 +365,24 @@ export class BoardView {
       });
       this.noteEls.set(note.id, el);
     }
-    const stamp = `${note.version}|${moment}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}|${author}|${note.channel}|${note.text}`;
+    const stamp = `${note.version}|${moment}|${pending}|${note.hidden}|${note.votes}|${note.tags?.join()}|${note.target}|${answered}|${author}|${note.channel}|${note.text}`;
     if (this.rendered.get(note.id) !== stamp || el.dataset.lang !== document.documentElement.lang) {
       this.rendered.set(note.id, stamp);
       el.dataset.lang = document.documentElement.lang;
-      el.className = `note ch-${note.channel}${pending ? " pending" : ""}${note.hidden ? " hidden-note" : ""}`;
+      el.className = `note ch-${note.channel}${pending ? " pending" : ""}${note.hidden ? " hidden-note" : ""}${answered ? " answered" : ""}`;
       const text = note.text || t("note.empty");
       const meta = h("span", { class: "note-meta" }, [h("span", { class: "note-channel", text: channelName(note.channel) })]);
       for (const tag of note.tags ?? []) meta.append(h("span", { class: `tag tag-${tag}`, text: t(/** @type {any} */ (`tag.${tag}`)) }));
       if (moment) meta.append(h("span", { class: "tag key-moment", text: `★ ${t("moments.tag")}` }));
+      if (note.target) meta.append(h("span", { class: "tag target", text: `🎯 ${t("target.mark")}` }));
+      if (answered) meta.append(h("span", { class: "tag answered", text: `✓ ${t("target.answered")}` }));
       if (note.hidden) meta.append(h("span", { class: "tag private", text: `🔒 ${t("note.hidden")}` }));
       if (note.votes) meta.append(h("span", { class: "tag votes", text: `${"●".repeat(Math.min(note.votes, 5))}${note.votes > 5 ? "+" : ""} ${note.votes}` }));
       if (pending) meta.append(h("span", { class: "tag waiting", text: `⏳ ${t("note.waiting")}` }));
       if (author) meta.append(h("span", { class: "note-author", title: author, "aria-hidden": "true", text: initialsOf(author) }));
       el.replaceChildren(h("span", { class: "note-text", text }), meta);
-      const aria = t("note.aria", { text, channel: channelName(note.channel) });
-      el.setAttribute("aria-label", moment ? `${aria}, ${t("moments.tag")}` : aria);
+      const marks = [moment ? t("moments.tag") : "", note.target ? t("target.mark") : "", answered ? t("target.answered") : ""].filter(Boolean);
+      el.setAttribute("aria-label", [t("note.aria", { text, channel: channelName(note.channel) }), ...marks].join(", "));
     }
     return el;
   }

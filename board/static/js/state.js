@@ -10,7 +10,8 @@ import { Command, Event } from "./protocol.js";
  * @typedef {{id: string, name: string, emoji: string, photo?: string}} Persona
  * @typedef {{id: string, persona: string, stage: string, lane: string, text: string,
  *            channel: string, pos: number, author: string, version: number,
- *            tags: string[], hidden: boolean, votes: number | null}} Note
+ *            tags: string[], hidden: boolean, votes: number | null,
+ *            target: boolean}} Note
  * @typedef {{id: string, name: string, role: string, proxy?: boolean}} Participant
  * @typedef {{id: string, title: string, description: string, kpis: string, votes: number | null}} Objective
  * @typedef {{item: string, dots: number, rank: number}} Tally
@@ -43,8 +44,9 @@ import { Command, Event } from "./protocol.js";
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
  *            presenting: string,
- *            emotions: Record<string, {persona: string, stage: string,
- *                                       ratings: Record<string, number>, fixed: number | null}>}} Workshop
+ *            emotions: Record<string, Emotion>}} Workshop
+ * @typedef {{persona: string, stage: string, ratings: Record<string, number>, fixed: number | null,
+ *            target: Record<string, number>, target_fixed: number | null}} Emotion
  * @typedef {{type: string, [key: string]: any}} DomainEvent
  * @typedef {{seq: number, op_id: string, actor: string, events: DomainEvent[]}} Entry
  */
@@ -119,7 +121,9 @@ export function apply(workshop, event) {
       break;
     case Event.EMOTION_SAVED: {
       const key = `${event.emotion.persona}:${event.emotion.stage}`;
-      if (!Object.keys(event.emotion.ratings).length && event.emotion.fixed === null) delete workshop.emotions[key];
+      const { ratings, fixed, target, target_fixed } = event.emotion;
+      const empty = !Object.keys(ratings).length && !Object.keys(target || {}).length;
+      if (empty && fixed === null && (target_fixed ?? null) === null) delete workshop.emotions[key];
       else workshop.emotions[key] = event.emotion;
       break;
     }
@@ -300,7 +304,7 @@ export function withPending(workshop, waiting, me) {
         own()[id] = {
           id, persona: command.persona, stage: command.stage, lane: command.lane,
           text: command.text ?? "", channel: command.channel ?? "web", pos: Number.MAX_SAFE_INTEGER,
-          author: me, version: 0, tags: [], hidden: false, votes: null,
+          author: me, version: 0, tags: [], hidden: false, votes: null, target: false,
         };
         break;
       }

@@ -5,6 +5,7 @@ import { showExports } from "./exports.js";
 import { readAccess, saveAccess } from "./home.js";
 import { t } from "./i18n.js";
 import { BoardView, h } from "./render.js";
+import { answeredIrritants, journeySwitch } from "./target.js";
 import { when } from "./trash.js";
 
 /** @typedef {import("./state.js").Workshop} Workshop */
@@ -160,6 +161,7 @@ export async function renderVersion(main, workshopId, versionId) {
   const { version, workshop } = await answer.json();
   let persona = workshop.personas[0]?.id ?? "";
   let stageIndex = 0;
+  let target = false;
   const gridRoot = h("div", { class: "journey-grid" });
   const noop = () => {};
   const view = new BoardView(gridRoot, {
@@ -179,6 +181,10 @@ export async function renderVersion(main, workshopId, versionId) {
       stageIndex = i;
       draw();
     },
+    switcher: (on) => journeySwitch(on, (wanted) => {
+      target = wanted;
+      draw();
+    }),
   });
   const narrow = matchMedia("(max-width: 720px)");
   function draw() {
@@ -190,6 +196,8 @@ export async function renderVersion(main, workshopId, versionId) {
       pending: new Set(),
       me: "",
       readOnly: true,
+      target,
+      answered: answeredIrritants(workshop, persona),
     });
   }
   const title = /** @type {HTMLElement} */ (document.getElementById("workshop-title"));
