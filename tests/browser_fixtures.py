@@ -510,7 +510,7 @@ def cases(walks: int = 12, steps: int = 320) -> list[dict[str, Any]]:
     templates = ("blank", "travel", "aarrr", "loop")
     for seed in range(walks):
         found += Walk(seed, templates[seed % len(templates)]).run(steps)
-    return found + _private_writing()
+    return found + _private_writing() + _groups_tour_and_vote()
 
 
 def _private_writing() -> list[dict[str, Any]]:
@@ -523,6 +523,23 @@ def _private_writing() -> list[dict[str, Any]]:
     walk.play(FACILITATOR, SetPrivate(op_id="o", private=True))
     walk.play(pat, AddNote(op_id="o", persona=first, stage=stage, lane=lane, text="Secret"))
     walk.play(FACILITATOR, RevealNotes(op_id="o"))
+    return walk.run(40)
+
+
+def _groups_tour_and_vote() -> list[dict[str, Any]]:
+    """A scripted scene, so the tour and a vote counted per group are always among the cases:
+    the room splits in two, behind walls, the facilitator presents a group, then a round per
+    group is voted and revealed."""
+    walk = Walk(1, "travel")
+    pat = walk.people[1]
+    walk.play(FACILITATOR, contract.SplitGroups(op_id="o", count=2))
+    walk.play(FACILITATOR, contract.SetGroupWork(op_id="o", grouped=True, walls=True))
+    walk.play(FACILITATOR, contract.PresentGroup(op_id="o", group=walk.workshop.groups[0].id))
+    walk.play(FACILITATOR, contract.StartRound(op_id="o", by_group=True))
+    vote = walk.workshop.rounds[-1]
+    walk.play(pat, contract.CastDot(op_id="o", round=vote.id, item=vote.items[0]))
+    walk.play(FACILITATOR, contract.SetRound(op_id="o", round=vote.id, action="reveal"))
+    assert walk.workshop.rounds[-1].groups is not None, "the scene must reveal a vote per group"
     return walk.run(40)
 
 

@@ -91,8 +91,9 @@ def _smallest_text(path: Path) -> float:
 
 
 def test_pdf_page_counts_stay_within_bounds(files: dict[str, Rendered]) -> None:
-    """The report of the demo holds in 10 to 16 pages, a large workshop's in at most 30."""
-    assert 10 <= _pages(files["demo"].pdf) <= 16
+    """The report of the demo holds in 10 to 20 pages (it shows target journeys, key moments
+    and the animation plan too), a large workshop's in at most 30."""
+    assert 10 <= _pages(files["demo"].pdf) <= 20
     assert 14 <= _pages(files["large"].pdf) <= 30
 
 

@@ -608,13 +608,16 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {string} id @param {string} key @param {boolean} shift */
   function keyMove(id, key, shift) {
-    const note = workshop?.notes[id];
-    if (!workshop || !note) return;
+    if (!workshop) return;
+    // From where the note is shown: a move not yet confirmed is where the next one starts.
+    const shown = withPending(workshop, connection.outbox.values(), me?.id ?? "");
+    const note = shown.notes[id];
+    if (!note) return;
     const stages = workshop.stages.map((s) => s.id);
     const lanes = workshop.lanes.map((l) => l.id);
     let stage = note.stage;
     let lane = note.lane;
-    const cell = cellNotes(workshop, note.persona, note.stage, note.lane).map((n) => n.id);
+    const cell = cellNotes(shown, note.persona, note.stage, note.lane).map((n) => n.id);
     let index = 100000;
     const at = cell.indexOf(id);
     if (key === "ArrowLeft" || key === "ArrowRight") {
