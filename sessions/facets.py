@@ -6,7 +6,8 @@ persona's, each field of its sheet; a roadmap item's, its title, description, ow
 quarter, place on the matrix and *each person's* score of each criterion (``score.impact.p3``);
 a scenario's, its title, moment, links and each field of its checklist (``field.trigger``); an
 emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed value; an
-objective's, its title, description and KPIs. Facets never include what the system keeps by
+objective's, its title, description and KPIs; a plan row's, each field the room edits
+(``PLAN_FIELDS``). Facets never include what the system keeps by
 itself (versions, votes, links to deleted notes).
 """
 
@@ -22,22 +23,25 @@ from sessions.events import (
     NoteSaved,
     ObjectivesSet,
     PersonaSaved,
+    PlanRowSaved,
     RoadmapItemSaved,
     ScenarioSaved,
 )
 from sessions.model import (
     PERSONA_FIELDS,
+    PLAN_FIELDS,
     Emotion,
     ItemKind,
     Note,
     Objective,
     Persona,
+    PlanRow,
     RoadmapItem,
     Scenario,
     Workshop,
 )
 
-Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective
+Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective | PlanRow
 Facets = dict[str, Any]
 
 
@@ -73,6 +77,12 @@ def facets(item: Item) -> Facets:
             return found
         case Objective():
             return {"title": item.title, "description": item.description, "kpis": item.kpis}
+        case PlanRow():
+            return {f: _plain(getattr(item, f)) for f in PLAN_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
 
 
 def with_facets(item: Item, values: Facets) -> Item:
@@ -141,6 +151,8 @@ def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
             return workshop.scenarios.get(item_id)
         case "objective":
             return next((o for o in workshop.objectives if o.id == item_id), None)
+        case "plan":
+            return next((r for r in workshop.plan if r.id == item_id), None)
         case "emotion":
             found = workshop.emotions.get(item_id)
             if found is not None:
@@ -169,3 +181,5 @@ def saved(workshop: Workshop, item: Item) -> Event:
         case Objective():
             objectives = [item if o.id == item.id else o for o in workshop.objectives]
             return ObjectivesSet(objectives=objectives)
+        case PlanRow():
+            return PlanRowSaved(row=item)

@@ -8,8 +8,9 @@
 - the three commands of this layer: ``history.undo``, ``history.redo`` and ``trash.restore``.
 
 The commands of ``TRACKED`` are every change a person makes to the board's content: notes, persona
-sheets, emotion ratings, roadmap items, scenarios and objectives. The structure of the board
-(stages, lanes, the persona order), the facilitation controls, votes and people are not: see
+sheets, emotion ratings, roadmap items, scenarios, objectives and plan rows (a draft of the plan
+is one step: undo takes its rows away). The structure of the board (stages, lanes, the persona
+and plan orders), the facilitation controls, votes and people are not: see
 ``docs/decisions.md`` for why.
 """
 
@@ -20,15 +21,18 @@ from sessions.commands import (
     AddNote,
     AddObjective,
     AddPersona,
+    AddPlanRow,
     AddRoadmapItem,
     AddScenario,
     AdjustRoadmapItem,
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    DraftPlan,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
     FixEmotion,
@@ -38,6 +42,7 @@ from sessions.commands import (
     Redo,
     RemoveObjective,
     RemovePersona,
+    RemovePlanRow,
     RemoveRoadmapItem,
     RemoveScenario,
     RestoreTrashed,
@@ -75,6 +80,10 @@ TRACKED: frozenset[type] = frozenset(
         AddObjective,
         EditObjective,
         RemoveObjective,
+        AddPlanRow,
+        EditPlanRow,
+        RemovePlanRow,
+        DraftPlan,
         RestoreTrashed,
     }
 )

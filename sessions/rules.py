@@ -12,14 +12,25 @@ It trusts the event: events only come out of ``decide`` (or the op log, which on
 Both are pure: no randomness, no I/O, and the only clock is the ``now`` the caller passes.
 New ids come from ``Workshop.counter``. The rules of notes, stages and people live here; the
 method's other parts have their own modules (``personas``, ``voting``, ``facilitation``,
-``roadmap``).
+``roadmap``, ``plan``).
 """
 
 from __future__ import annotations
 
 import msgspec
 
-from sessions import agenda, errors, facilitation, groups, history, personas, roadmap, trash, voting
+from sessions import (
+    agenda,
+    errors,
+    facilitation,
+    groups,
+    history,
+    personas,
+    plan,
+    roadmap,
+    trash,
+    voting,
+)
 from sessions.limits import tidy_title
 from sessions.model import Note, Participant, Role, Stage, Workshop, cell_notes, id_number, moved
 from sessions.protocol import (
@@ -32,6 +43,7 @@ from sessions.protocol import (
     AddNote,
     AddObjective,
     AddPersona,
+    AddPlanRow,
     AddProxy,
     AddRoadmapItem,
     AddScenario,
@@ -45,10 +57,12 @@ from sessions.protocol import (
     Command,
     DeleteNote,
     DoneSet,
+    DraftPlan,
     EditGroup,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
     EmotionSaved,
@@ -67,20 +81,26 @@ from sessions.protocol import (
     MoveLane,
     MoveNote,
     MovePersona,
+    MovePlanRow,
     MoveStage,
     MoveToGroup,
     NoteDeleted,
     NoteSaved,
     NotesRevealed,
+    ObjectivesSet,
     ParticipantSaved,
     PersonaDeleted,
     PersonaSaved,
     PersonasOrdered,
     PlaceRoadmapItem,
+    PlanOrdered,
+    PlanRowDeleted,
+    PlanRowSaved,
     RateStage,
     RemoveLane,
     RemoveObjective,
     RemovePersona,
+    RemovePlanRow,
     RemoveRoadmapItem,
     RemoveScenario,
     RemoveStage,
@@ -268,6 +288,16 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return roadmap.edit_scenario(workshop, command)
         case RemoveScenario():
             return roadmap.remove_scenario(workshop, command)
+        case AddPlanRow():
+            return plan.add_row(workshop, command)
+        case EditPlanRow():
+            return plan.edit_row(workshop, command)
+        case MovePlanRow():
+            return plan.move_row(workshop, command)
+        case RemovePlanRow():
+            return plan.remove_row(workshop, command)
+        case DraftPlan():
+            return plan.draft_plan(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -292,11 +322,17 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case PersonaDeleted():
             personas.apply_persona_deleted(workshop, event)
             roadmap.forget_links(workshop)
+            plan.forget_links(workshop)
             groups.forget_persona(workshop)
         case RoadmapItemSaved() | RoadmapItemDeleted() | RulesSet() | ScenarioSaved():
             roadmap.apply_roadmap(workshop, event)
         case ScenarioDeleted():
             roadmap.apply_roadmap(workshop, event)
+        case PlanRowSaved() | PlanOrdered() | PlanRowDeleted():
+            plan.apply_plan(workshop, event)
+        case ObjectivesSet():
+            voting.apply_vote(workshop, event)
+            plan.forget_links(workshop)
         case EmotionSaved():
             personas.apply_emotion_saved(workshop, event)
         case LanesSet():

@@ -207,6 +207,7 @@ def check(workshop: Workshop) -> list[str]:
         *(("participants", k) for k in workshop.participants),
         *(("roadmap", k) for k in workshop.roadmap),
         *(("scenarios", k) for k in workshop.scenarios),
+        *(("plan", r.id) for r in workshop.plan),
     ]
     for field, item_id in items:
         if item_id in seen:
@@ -219,7 +220,9 @@ def check(workshop: Workshop) -> list[str]:
     lanes = {lane.id for lane in workshop.lanes}
     personas = {p.id for p in workshop.personas}
     people = set(workshop.participants)
-    votable = {o.id for o in workshop.objectives} | set(workshop.notes)
+    votable = (
+        {o.id for o in workshop.objectives} | set(workshop.notes) | {r.id for r in workshop.plan}
+    )
 
     def ref(place: str, value: str, known: set[str], what: str, optional: bool = False) -> None:
         if (value or not optional) and value not in known:
@@ -261,7 +264,7 @@ def check(workshop: Workshop) -> list[str]:
         place = f"workshop.rounds[{index}]"
         for voted in vote.items if vote.status in ("open", "paused") else ():
             # A closed round is history: it may name notes deleted since.
-            ref(f"{place}.items", voted, votable, "objective or note")
+            ref(f"{place}.items", voted, votable, "objective, note or plan row")
         for who, cast in vote.dots.items():
             ref(f"{place}.dots", who, people, "participant")
             if any(d < 0 for d in cast.values()):
@@ -294,4 +297,13 @@ def check(workshop: Workshop) -> list[str]:
                 say(f"{place}.fields has an unknown field {field!r}")
             if len(text) > TEXT_MAX:
                 say(f"{place}.fields.{field} is longer than {TEXT_MAX} characters")
+    objectives = {o.id for o in workshop.objectives}
+    for index, row in enumerate(workshop.plan):
+        place = f"workshop.plan[{index}]"
+        ref(f"{place}.persona", row.persona, personas, "persona", optional=True)
+        ref(f"{place}.objective", row.objective, objectives, "objective", optional=True)
+        if any(not 1 <= m <= 12 for m in row.months):
+            say(f"{place}.months holds a month outside 1..12")
+        if any(len(getattr(row, f)) > TEXT_MAX for f in ("content", "kpis", "segment", "trigger")):
+            say(f"{place} holds a text longer than {TEXT_MAX} characters")
     return problems

@@ -347,7 +347,9 @@ class Walk:
                 else None
             ),
         ]
-        everything = makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers()
+        everything = (
+            makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers() + self.plan_makers()
+        )
         return rng.choice(everything + keeping * 2)()
 
     def agenda_makers(self) -> list[Callable[[], Command | None]]:
@@ -399,6 +401,25 @@ class Walk:
             lambda: contract.JoinGroup(op_id="o", group=rng.choice(groups)) if groups else None,
             lambda: contract.AskHelp(op_id="o", help=rng.random() < 0.6),
             lambda: contract.ClearGroups(op_id="o") if rng.random() < 0.2 else None,
+        ]  # fmt: skip
+
+    def plan_makers(self) -> list[Callable[[], Command | None]]:
+        """The animation plan's commands (issue 11): draft, add, edit, move, remove, vote."""
+        rng = self.rng
+        rows = [r.id for r in getattr(self.workshop, "plan", [])]
+        personas = [p.id for p in self.workshop.personas]
+        objectives = [o.id for o in self.workshop.objectives]
+        row = rng.choice(rows) if rows else None
+        return [
+            lambda: contract.DraftPlan(op_id="o"),
+            lambda: contract.AddPlanRow(op_id="o", title="Act", persona=rng.choice(["", *personas]),
+                                        channels=["email"], months=[rng.randint(1, 12)]),
+            lambda: contract.EditPlanRow(op_id="o", row=row, months=rng.sample(range(1, 13), 2),
+                                         objective=rng.choice(["", *objectives]),
+                                         content="Tips") if row else None,
+            lambda: contract.MovePlanRow(op_id="o", row=row, index=rng.randrange(4)) if row else None,
+            lambda: contract.RemovePlanRow(op_id="o", row=row) if row else None,
+            lambda: contract.StartRound(op_id="o", items=rows[:3]) if rows else None,
         ]  # fmt: skip
 
     def step(self) -> None:
