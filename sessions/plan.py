@@ -138,16 +138,21 @@ def channels_in(text: str) -> list[Channel]:
     return sorted(found, key=lambda c: found[c])
 
 
+def _words(text: str) -> set[str]:
+    """The words of five letters or more (short ones say little about what is meant)."""
+    return {w for w in re.findall(r"\w+", text.casefold()) if len(w) >= 5}
+
+
 def _matching_objective(workshop: Workshop, text: str) -> str:
-    """The objective a scenario's business objective names, by title (either holds the other)."""
-    wanted = " ".join(text.casefold().split())
-    if not wanted:
-        return ""
+    """The objective a scenario's business objective speaks of: the one whose title, KPIs and
+    description share the most words with it (none when they share none)."""
+    wanted = _words(text)
+    best, shared = "", 0
     for objective in workshop.objectives:
-        title = " ".join(objective.title.casefold().split())
-        if title and (title in wanted or wanted in title):
-            return objective.id
-    return ""
+        found = len(wanted & _words(f"{objective.title} {objective.kpis} {objective.description}"))
+        if found > shared:
+            best, shared = objective.id, found
+    return best
 
 
 def _stage_title(workshop: Workshop, stage_id: str) -> str:

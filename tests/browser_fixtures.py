@@ -417,7 +417,8 @@ class Walk:
             lambda: contract.EditPlanRow(op_id="o", row=row, months=rng.sample(range(1, 13), 2),
                                          objective=rng.choice(["", *objectives]),
                                          content="Tips") if row else None,
-            lambda: contract.MovePlanRow(op_id="o", row=row, index=rng.randrange(4)) if row else None,
+            lambda: contract.MovePlanRow(op_id="o", row=row,
+                                         index=rng.randrange(4)) if row else None,
             lambda: contract.RemovePlanRow(op_id="o", row=row) if row else None,
             lambda: contract.StartRound(op_id="o", items=rows[:3]) if rows else None,
         ]  # fmt: skip
@@ -489,7 +490,8 @@ def cases(walks: int = 12, steps: int = 320) -> list[dict[str, Any]]:
 
 def _private_writing() -> list[dict[str, Any]]:
     """A scripted scene, so the reveal of private notes is always among the cases: private
-    writing on, Pat writes a note the others do not see, the facilitator reveals it."""
+    writing on, Pat writes a note the others do not see, the facilitator reveals it (then
+    moves a plan row, the rarest of the random walks' events)."""
     walk = Walk(0, "travel")
     pat = walk.people[1]
     first = walk.workshop.personas[0].id
@@ -497,6 +499,8 @@ def _private_writing() -> list[dict[str, Any]]:
     walk.play(FACILITATOR, SetPrivate(op_id="o", private=True))
     walk.play(pat, AddNote(op_id="o", persona=first, stage=stage, lane=lane, text="Secret"))
     walk.play(FACILITATOR, RevealNotes(op_id="o"))
+    rows = [r.id for r in walk.workshop.plan]  # and the demo's plan is reordered, once
+    walk.play(FACILITATOR, contract.MovePlanRow(op_id="o", row=rows[0], index=len(rows)))
     return walk.run(40)
 
 
