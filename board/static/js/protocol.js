@@ -127,6 +127,9 @@ export const Limits = Object.freeze({
   NAME_MAX: 60,
   TITLE_MAX: 80,
   WORKSHOP_TITLE_MAX: 120,
+  SHEET_TEXT_MAX: 2000,
+  PLAN_FIELD_MAX: 200,
+  MAX_ROUND_ITEMS: 100,
 });
 
 export const CHANNELS = Object.freeze([

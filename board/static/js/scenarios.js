@@ -5,7 +5,7 @@ import { confirmAction } from "./dialogs.js";
 import { bindField, syncField } from "./fields.js";
 import { t } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
-import { h } from "./render.js";
+import { h, keyedCards } from "./render.js";
 
 export const SCENARIO_FIELDS = [
   "prerequisite", "objective", "trigger", "targeting", "channels", "channel_priority", "frequency",
@@ -46,24 +46,7 @@ export class ScenariosView {
       );
     }
     const list = /** @type {HTMLElement} */ (this.list);
-    const scenarios = Object.values(workshop.scenarios);
-    if (!scenarios.length && !list.querySelector(".hint")) list.replaceChildren(h("p", { class: "hint", text: t("scenarios.empty") }));
-    if (scenarios.length) list.querySelector(":scope > .hint")?.remove();
-    scenarios.forEach((scenario, index) => {
-      let card = this.cards.get(scenario.id);
-      if (!card) {
-        card = this.card(scenario.id, workshop, ctx);
-        this.cards.set(scenario.id, card);
-      }
-      if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
-      this.fill(card, scenario);
-    });
-    for (const [id, card] of this.cards) {
-      if (!workshop.scenarios[id]) {
-        card.remove();
-        this.cards.delete(id);
-      }
-    }
+    keyedCards(list, this.cards, Object.values(workshop.scenarios), (scenario) => this.card(scenario.id, workshop, ctx), (card, scenario) => this.fill(card, scenario), t("scenarios.empty"));
   }
 
   /** @param {Workshop} workshop @param {string} id @param {string} field @param {string} value */
