@@ -156,6 +156,9 @@ def _facilitator_commands() -> dict[str, dict[str, Any]]:
         "group.move": {"participant": "p2", "group": "k1"},
         "groups.set": {"grouped": True},
         "groups.clear": {},
+        "plan.move": {"row": "m1", "index": 1},
+        "plan.remove": {"row": "m1"},
+        "plan.draft": {},
     }
 
 
