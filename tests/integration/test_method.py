@@ -428,8 +428,9 @@ async def test_participant_is_refused_every_facilitator_command_of_the_method(
     server: ServerProcess, second_server: ServerProcess, dump: Dump
 ) -> None:
     """Each facilitator-only command of personas, emotions, lanes, facilitation, roadmap,
-    scenarios and the animation plan from a participant is refused with forbidden, the workshop's Redis keys stay byte
-    for byte the same; the facilitator's same commands are then accepted."""
+    scenarios and the animation plan from a participant is refused with forbidden, the
+    workshop's Redis keys stay byte for byte the same; the facilitator's same commands are
+    then accepted."""
     host, created = await facilitator(server)
     pat = await participant(second_server, created, "Pat")
     await ok(host, {"type": "persona.add", "name": "Second"})

@@ -110,7 +110,7 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
     book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx")))
     names = [p.name for p in w.personas]
     assert book.sheetnames == ["Overview", *names, "Notes", "Vote results", "Roadmap",
-                               "Marketing-automation scenarios"]  # fmt: skip
+                               "Marketing-automation scenarios", "Animation plan"]  # fmt: skip
     lea = book[names[0]]
     assert [lea.cell(row=3, column=c).value for c in range(2, 7)] == [s.title for s in w.stages]
     found = {}
