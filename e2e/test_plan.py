@@ -70,6 +70,9 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
         await page.screenshot(path=f"{os.environ['PARCOURS_SHOTS']}/plan-desktop.png")
     await page.click("[data-mode=calendar]")
     await expect(page.locator("#plan-calendar tbody tr")).to_have_count(13)
+    await page.click("#lang-btn")  # in French: the same calendar, in French words
+    await expect(page.locator("#plan-calendar thead th").nth(1)).to_have_text("janv.")
+    await expect(page.locator("#plan-draft")).to_have_text("Brouillon depuis le tableau")
     found = await serious_violations(page)
     assert not found, describe(found)
     await phone.close()
