@@ -166,7 +166,14 @@ export class PlanView {
       const name = /** @type {HTMLElement} */ (group).dataset.group ?? "";
       group.addEventListener("change", () => {
         const chosen = [...group.querySelectorAll("input:checked")].map((i) => /** @type {HTMLInputElement} */ (i).value);
-        this.handlers.send({ type: Command.PLAN_EDIT, row: id, [name]: name === "months" ? chosen.map(Number) : chosen });
+        if (name === "months") {
+          this.handlers.send({ type: Command.PLAN_EDIT, row: id, months: chosen.map(Number) });
+          return;
+        }
+        // The room's order of channels is a priority (email, then SMS): kept, new ones last.
+        const before = (this.current?.plan ?? []).find((r) => r.id === id)?.channels ?? [];
+        const channels = [...before.filter((c) => chosen.includes(c)), ...chosen.filter((c) => !before.includes(c))];
+        this.handlers.send({ type: Command.PLAN_EDIT, row: id, channels });
       });
     }
     if (ctx.facilitator) {
