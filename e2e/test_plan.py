@@ -17,7 +17,8 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
 ) -> None:
     """The facilitator drafts rows from the board (a second draft adds nothing); a 360 px phone
     edits one (the desktop sees it); the calendar shows the rows in their months inside its
-    own scrolling region, the page never wider than the phone; axe finds nothing."""
+    own scrolling region, the page never wider than the phone; axe finds nothing; the plan is
+    then put to the vote."""
     page = await desktop.new_page()
     created = await (await HomePage(page, app_server.base).open()).create("Plan", "travel")
     await page.click("#open-board")
@@ -75,4 +76,8 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
     await expect(page.locator("#plan-draft")).to_have_text("Brouillon depuis le tableau")
     found = await serious_violations(page)
     assert not found, describe(found)
+    await page.click("#plan-vote")  # the room votes on the plan's actions, on the ballot
+    await expect(page.locator("html")).to_have_attribute("data-section", "vote")
+    await expect(page.locator(".vote-item")).to_have_count(13)
+    await expect(mobile.locator(".vote-item")).to_have_count(13)
     await phone.close()
