@@ -31,7 +31,7 @@ WORDS = {
         "waiting": "1 en attente",
     },
 }
-SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"]
+SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios", "plan"]
 LONG = "Une étape au titre très long pour vérifier que rien ne déborde sur un petit écran".ljust(
     80, "x"
 )

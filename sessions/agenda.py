@@ -29,6 +29,7 @@ DEFAULT_MINUTES: dict[str, int] = {
     "vote": 10,
     "roadmap": 40,
     "scenarios": 30,
+    "plan": 30,
     "restitution": 10,
 }
 """How long each step usually takes in the method's workshops, in minutes."""
@@ -42,6 +43,7 @@ PHASE_OF: dict[str, str] = {
     "vote": "vote",
     "roadmap": "roadmap",
     "scenarios": "scenarios",
+    "plan": "scenarios",
     "restitution": "restitution",
 }
 """The phase (``Workshop.phase``) a step belongs to; the kick-off keeps the current one."""

@@ -16,6 +16,7 @@ from sessions.limits import (
     MAX_ITEM_NOTES,
     MAX_PARTICIPANTS,
     MAX_ROUND_ITEMS,
+    MAX_ROW_SOURCES,
     MAX_STEPS,
     NAME_MAX,
     NOTE_TEXT_MAX,
@@ -24,9 +25,11 @@ from sessions.limits import (
     Emoji,
     Index,
     ItemId,
+    Month,
     Name,
     NoteText,
     OpId,
+    PlanText,
     Quarter,
     Rating,
     Scale,
@@ -126,7 +129,8 @@ class RemoveObjective(Command, tag="objective.remove"):
 
 
 class StartRound(Command, tag="round.start"):
-    """Open a voting round on objectives or notes (an empty ``items`` means every objective)."""
+    """Open a voting round on objectives, notes or plan rows (an empty ``items`` means every
+    objective)."""
 
     items: Annotated[list[ItemId], Meta(max_length=MAX_ROUND_ITEMS)] = []
     title: Annotated[str, Meta(max_length=TITLE_MAX)] = ""
@@ -579,6 +583,64 @@ class SetStageObjective(Command, tag="stage.objective"):
     objective: MacroObjective | None
 
 
+# -- the annual animation plan (sessions.plan) ---------------------------------------------
+
+LinkId = Annotated[str, Meta(pattern=r"^([a-z][0-9]{1,9})?\Z")]
+"""An item id, or "" for none."""
+PlanChannels = Annotated[list[Channel], Meta(max_length=9)]
+PlanMonths = Annotated[list[Month], Meta(max_length=12)]
+OwnerName = Annotated[str, Meta(max_length=NAME_MAX)]
+
+
+class AddPlanRow(Command, tag="plan.add"):
+    """A marketing action of the annual plan (at ``index``; None: at the end)."""
+
+    title: Title
+    persona: LinkId = ""
+    segment: PlanText = ""
+    channels: PlanChannels = []
+    content: SheetText = ""
+    frequency: PlanText = ""
+    months: PlanMonths = []
+    trigger: PlanText = ""
+    owner: OwnerName = ""
+    objective: LinkId = ""
+    kpis: SheetText = ""
+    sources: Annotated[list[ItemId], Meta(max_length=MAX_ROW_SOURCES)] = []
+    index: Index | None = None
+
+
+class EditPlanRow(Command, tag="plan.edit"):
+    """Some fields of a plan row (None leaves a field as it is; "" or [] empties it)."""
+
+    row: ItemId
+    title: Title | None = None
+    persona: LinkId | None = None
+    segment: PlanText | None = None
+    channels: PlanChannels | None = None
+    content: SheetText | None = None
+    frequency: PlanText | None = None
+    months: PlanMonths | None = None
+    trigger: PlanText | None = None
+    owner: OwnerName | None = None
+    objective: LinkId | None = None
+    kpis: SheetText | None = None
+
+
+class MovePlanRow(Command, tag="plan.move"):
+    row: ItemId
+    index: Index
+
+
+class RemovePlanRow(Command, tag="plan.remove"):
+    row: ItemId
+
+
+class DraftPlan(Command, tag="plan.draft"):
+    """Propose a row for each contact moment of the board no row answers yet (scenarios,
+    roadmap items, solution notes); running it again adds nothing new."""
+
+
 # -- undo, redo and the trash (sessions.history, sessions.trash) ---------------------------
 
 
@@ -619,6 +681,11 @@ AnyCommand = (
     | EditMoment
     | RemoveMoment
     | SetStageObjective
+    | AddPlanRow
+    | EditPlanRow
+    | MovePlanRow
+    | RemovePlanRow
+    | DraftPlan
     | AddPersona
     | EditPersona
     | MovePersona
@@ -709,6 +776,9 @@ FACILITATOR_COMMANDS: frozenset[type] = frozenset(
         RemoveScenario,
         RemoveMoment,
         SetStageObjective,
+        MovePlanRow,
+        RemovePlanRow,
+        DraftPlan,
     }
 )
 """Commands a participant's token may never issue (refused in ``rules.decide``)."""

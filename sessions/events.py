@@ -23,6 +23,7 @@ from sessions.model import (
     Objective,
     Participant,
     Persona,
+    PlanRow,
     RoadmapItem,
     RoundStatus,
     Scenario,
@@ -209,6 +210,23 @@ class MomentDeleted(msgspec.Struct, tag="moment.deleted", kw_only=True):
     moment: str
 
 
+class PlanRowSaved(msgspec.Struct, tag="plan.saved", kw_only=True):
+    """A plan row's whole new state; a new one goes at ``index`` (None: at the end), an
+    existing one stays where it is."""
+
+    row: PlanRow
+    index: int | None = None
+
+
+class PlanOrdered(msgspec.Struct, tag="plan.ordered", kw_only=True):
+    order: list[str]
+    """Every plan row id, in the new order."""
+
+
+class PlanRowDeleted(msgspec.Struct, tag="plan.deleted", kw_only=True):
+    row: str
+
+
 # -- history and trash (sessions.history, sessions.trash) ----------------------------------
 
 
@@ -307,6 +325,9 @@ Event = (
     | ScenarioDeleted
     | MomentSaved
     | MomentDeleted
+    | PlanRowSaved
+    | PlanOrdered
+    | PlanRowDeleted
     | HistoryPushed
     | HistoryUndone
     | HistoryRedone

@@ -10,8 +10,8 @@ of its checklist (``field.trigger``), each campaign (``campaign.e7``) and each p
 each priority (``score.roi.p3``); a key moment's, its title, kind, objective, persona, stage
 and note; an emotion cell's, each person's rating (``rating.p3``) and the facilitator's fixed
 value, and the same for the target curve (``target.p3``, ``target_fixed``); an objective's, its
-title, description and KPIs. Facets never include what the system keeps by itself (versions,
-votes, links to deleted notes).
+title, description and KPIs; a plan row's, each field the room edits (``PLAN_FIELDS``). Facets
+never include what the system keeps by itself (versions, votes, links to deleted notes).
 """
 
 from __future__ import annotations
@@ -27,11 +27,13 @@ from sessions.events import (
     NoteSaved,
     ObjectivesSet,
     PersonaSaved,
+    PlanRowSaved,
     RoadmapItemSaved,
     ScenarioSaved,
 )
 from sessions.model import (
     PERSONA_FIELDS,
+    PLAN_FIELDS,
     Campaign,
     Emotion,
     ItemKind,
@@ -39,12 +41,13 @@ from sessions.model import (
     Note,
     Objective,
     Persona,
+    PlanRow,
     RoadmapItem,
     Scenario,
     Workshop,
 )
 
-Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective | KeyMoment
+Item = Note | Persona | RoadmapItem | Scenario | Emotion | Objective | KeyMoment | PlanRow
 Facets = dict[str, Any]
 _PLACE = ("persona", "stage", "note")
 
@@ -96,6 +99,12 @@ def facets(item: Item) -> Facets:
             return found
         case Objective():
             return {"title": item.title, "description": item.description, "kpis": item.kpis}
+        case PlanRow():
+            return {f: _plain(getattr(item, f)) for f in PLAN_FIELDS}
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, list) else value
 
 
 def with_facets(item: Item, values: Facets) -> Item:
@@ -196,6 +205,8 @@ def current(workshop: Workshop, kind: ItemKind, item_id: str) -> Item | None:
             return next((o for o in workshop.objectives if o.id == item_id), None)
         case "moment":
             return workshop.moments.get(item_id)
+        case "plan":
+            return next((r for r in workshop.plan if r.id == item_id), None)
         case "emotion":
             found = workshop.emotions.get(item_id)
             if found is not None:
@@ -233,6 +244,8 @@ def saved(workshop: Workshop, item: Item) -> Event:
         case Objective():
             objectives = [item if o.id == item.id else o for o in workshop.objectives]
             return ObjectivesSet(objectives=objectives)
+        case PlanRow():
+            return PlanRowSaved(row=item)
 
 
 def placed(workshop: Workshop, moment: KeyMoment) -> KeyMoment:

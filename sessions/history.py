@@ -24,13 +24,14 @@ Pure: the only clock is the ``now`` the caller passes.
 
 from __future__ import annotations
 
-from sessions import errors, moments, roadmap, trash, voting
+from sessions import errors, moments, plan, roadmap, trash, voting
 from sessions.commands import (
     Command,
     EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
 )
@@ -48,6 +49,8 @@ from sessions.events import (
     ObjectivesSet,
     PersonaDeleted,
     PersonaSaved,
+    PlanRowDeleted,
+    PlanRowSaved,
     RoadmapItemDeleted,
     RoadmapItemSaved,
     ScenarioDeleted,
@@ -56,6 +59,7 @@ from sessions.events import (
 )
 from sessions.facets import Facets, Item, current, facets, saved, with_facets
 from sessions.model import (
+    PLAN_FIELDS,
     Change,
     ItemKind,
     Note,
@@ -106,6 +110,10 @@ def _after(workshop: Workshop, events: list[Event]) -> dict[tuple[ItemKind, str]
                 found["moment", moment_id] = None
             case EmotionSaved(emotion=emotion):
                 found["emotion", f"{emotion.persona}:{emotion.stage}"] = emotion
+            case PlanRowSaved(row=row):
+                found["plan", row.id] = row
+            case PlanRowDeleted(row=row_id):
+                found["plan", row_id] = None
             case ObjectivesSet(objectives=objectives):
                 kept = {o.id: o for o in objectives}
                 for objective in [*workshop.objectives, *objectives]:
@@ -191,6 +199,10 @@ def merge_key(command: Command) -> str:
                 f for f in ("title", "description", "kpis") if getattr(command, f) is not None
             ]
             return f"objective:{command.objective}:{','.join(fields)}"
+        case EditPlanRow():
+            fields = [f for f in PLAN_FIELDS if getattr(command, f) is not None]
+            if fields and all(isinstance(getattr(command, f), str) for f in fields):
+                return f"plan:{command.row}:{','.join(fields)}"
     return ""
 
 
@@ -347,6 +359,9 @@ def _deleted(workshop: Workshop, kind: ItemKind, item_id: str) -> list[Event]:
             if running is not None and item_id in running.items:
                 raise errors.Conflict("This objective is in the vote under way.")
             return [ObjectivesSet(objectives=[o for o in workshop.objectives if o.id != item_id])]
+        case "plan":
+            plan.guard_rows(workshop, [item_id])
+            return [PlanRowDeleted(row=item_id)]
     return []  # an emotion cell is never created by a step
 
 

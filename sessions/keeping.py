@@ -9,8 +9,9 @@
 
 The commands of ``TRACKED`` are every change a person makes to the board's content: notes, persona
 sheets, emotion ratings, roadmap items, scenarios (their links, campaigns and scores), key
-moments and objectives. The structure of the board
-(stages, lanes, the persona order), the facilitation controls, votes and people are not: see
+moments, objectives and plan rows (a draft of the plan is one step: undo takes its rows
+away). The structure of the board (stages, lanes, the persona and plan orders), the
+facilitation controls, votes and people are not: see
 ``docs/decisions.md`` for why.
 """
 
@@ -22,6 +23,7 @@ from sessions.commands import (
     AddNote,
     AddObjective,
     AddPersona,
+    AddPlanRow,
     AddRoadmapItem,
     AddScenario,
     AdjustRoadmapItem,
@@ -29,10 +31,12 @@ from sessions.commands import (
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    DraftPlan,
     EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
     FixEmotion,
@@ -44,6 +48,7 @@ from sessions.commands import (
     RemoveMoment,
     RemoveObjective,
     RemovePersona,
+    RemovePlanRow,
     RemoveRoadmapItem,
     RemoveScenario,
     RestoreTrashed,
@@ -92,6 +97,10 @@ TRACKED: frozenset[type] = frozenset(
         AddObjective,
         EditObjective,
         RemoveObjective,
+        AddPlanRow,
+        EditPlanRow,
+        RemovePlanRow,
+        DraftPlan,
         RestoreTrashed,
     }
 )

@@ -35,6 +35,10 @@ MAX_CAMPAIGNS = 8
 MAX_ITEM_NOTES = 20
 MAX_STEPS = 20
 MAX_GROUPS = 40
+MAX_PLAN_ROWS = 200
+MAX_ROW_SOURCES = 20
+PLAN_FIELD_MAX = 200
+"""Longest target segment, frequency or trigger of a plan row."""
 
 # Anchored with \Z: msgspec matches with Python's re, where $ also matches before a final "\n".
 OpId = Annotated[str, Meta(pattern=r"^[A-Za-z0-9_.:-]{1,64}\Z")]
@@ -54,6 +58,8 @@ Rating = Annotated[int, Meta(ge=-2, le=2)]
 Score = Annotated[int, Meta(ge=1, le=5)]
 Quarter = Annotated[int, Meta(ge=0, le=7)]
 Scale = Annotated[float, Meta(ge=1, le=5)]
+Month = Annotated[int, Meta(ge=1, le=12)]
+PlanText = Annotated[str, Meta(max_length=PLAN_FIELD_MAX)]
 
 
 def tidy_title(text: str) -> str:

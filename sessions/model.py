@@ -214,7 +214,7 @@ class VoteRound(msgspec.Struct, kw_only=True, gc=False):
     id: str
     title: str = ""
     items: list[str] = msgspec.field(default_factory=list)
-    """Objective or note ids this round votes on."""
+    """Objective, note or plan row ids this round votes on."""
     budget: int = 3
     per_item: int = 1
     anonymous: bool = False
@@ -355,6 +355,48 @@ class Scenario(msgspec.Struct, kw_only=True, gc=False):
     """priority (``PRIORITIES``) -> participant id -> score (1..5)."""
 
 
+PLAN_FIELDS: tuple[str, ...] = (
+    "title",
+    "persona",
+    "segment",
+    "channels",
+    "content",
+    "frequency",
+    "months",
+    "trigger",
+    "owner",
+    "objective",
+    "kpis",
+)
+"""What the room edits on a row (its facets, for undo)."""
+
+
+class PlanRow(msgspec.Struct, kw_only=True, gc=False):
+    """One marketing action of the annual animation plan: what, for whom, where, when."""
+
+    id: str
+    title: str
+    persona: str = ""
+    """The target, when it is a persona (an existing id, or empty)."""
+    segment: str = ""
+    """The target in free words, when it is not (or not only) a persona: "opt-in members"."""
+    channels: list[Channel] = msgspec.field(default_factory=list)
+    content: str = ""
+    frequency: str = ""
+    months: list[int] = msgspec.field(default_factory=list)
+    """Months of the year (1..12, sorted, each once) when it runs; empty: on its trigger."""
+    trigger: str = ""
+    owner: str = ""
+    objective: str = ""
+    """The objective it serves (an existing objective id, or empty)."""
+    kpis: str = ""
+    sources: list[str] = msgspec.field(default_factory=list)
+    """What it answers: scenario, roadmap item or solution note ids (kept when they go, so
+    that a new draft does not propose them again)."""
+    votes: int | None = None
+    """Dots it received in the last revealed round that included it."""
+
+
 StepKind = Literal[
     "framing",
     "personas",
@@ -365,14 +407,15 @@ StepKind = Literal[
     "vote",
     "roadmap",
     "scenarios",
+    "plan",
     "restitution",
 ]
 
 STEP_KINDS: tuple[str, ...] = get_args(StepKind)
 """The method's steps, in their usual order: kick-off with the stakes, personas, journeys, the
 groups' tour (each group presents its journey, after group work: not in the default agenda), the
-emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, and the
-restitution."""
+emotion curve, the channel review, the objectives vote, the roadmap, the scenarios, the annual
+animation plan, and the restitution."""
 
 
 class Step(msgspec.Struct, kw_only=True, gc=False):
@@ -410,7 +453,9 @@ PHASES: tuple[str, ...] = (
 )
 
 
-ItemKind = Literal["note", "persona", "roadmap", "scenario", "emotion", "objective", "moment"]
+ItemKind = Literal[
+    "note", "persona", "roadmap", "scenario", "emotion", "objective", "moment", "plan"
+]
 
 
 class Change(msgspec.Struct, kw_only=True, gc=False):
@@ -451,7 +496,7 @@ class Link(msgspec.Struct, kw_only=True, gc=False):
 class Trashed(msgspec.Struct, kw_only=True, gc=False):
     """Something deleted, kept so that its author or the facilitator can bring it back where it
     was: exactly one of ``note``, ``persona``, ``roadmap``, ``scenario``, ``objective``,
-    ``moment`` is set."""
+    ``moment``, ``plan`` is set."""
 
     id: str
     kind: ItemKind
@@ -463,8 +508,9 @@ class Trashed(msgspec.Struct, kw_only=True, gc=False):
     scenario: Scenario | None = None
     objective: Objective | None = None
     moment: KeyMoment | None = None
+    plan: PlanRow | None = None
     index: int = 0
-    """Where a persona or an objective stood in its list."""
+    """Where a persona, an objective or a plan row stood in its list."""
     links: list[Link] = msgspec.field(default_factory=list)
     notes: list[Note] = msgspec.field(default_factory=list)
     """A persona's notes, deleted with it."""
@@ -496,6 +542,8 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     moments: dict[str, KeyMoment] = msgspec.field(default_factory=dict)
     """Key moments, in the order they were marked."""
     rules: ClassRules = msgspec.field(default_factory=ClassRules)
+    plan: list[PlanRow] = msgspec.field(default_factory=list)
+    """The annual animation plan: its marketing actions, in the room's order."""
     phase: str = "journeys"
     """The stage of the method: personas, journeys, vote, roadmap, scenarios, restitution."""
     timer_ends_at: float | None = None
@@ -520,8 +568,8 @@ class Workshop(msgspec.Struct, kw_only=True, gc=False):
     """During group work each group sees only its own persona's notes and curve (the
     facilitator sees everything): see ``sessions.views``."""
     trash: dict[str, Trashed] = msgspec.field(default_factory=dict)
-    """Deleted notes, personas, roadmap items, scenarios, objectives and key moments, oldest
-    first."""
+    """Deleted notes, personas, roadmap items, scenarios, objectives, key moments and plan rows,
+    oldest first."""
     history: dict[str, Stack] = msgspec.field(default_factory=dict)
     """participant id -> their undo and redo stacks (never sent to browsers)."""
     writers: dict[str, str] = msgspec.field(default_factory=dict)

@@ -13,7 +13,7 @@ Both are pure: no randomness, no I/O, and the only clock is the ``now`` the call
 New ids come from ``Workshop.counter``. The rules of notes, stages and people live here; the
 method's other parts have their own modules (``personas``, ``voting``, ``facilitation``,
 ``roadmap``,
-``moments``).
+``moments``, ``plan``).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from sessions import (
     history,
     moments,
     personas,
+    plan,
     roadmap,
     trash,
     voting,
@@ -45,6 +46,7 @@ from sessions.protocol import (
     AddNote,
     AddObjective,
     AddPersona,
+    AddPlanRow,
     AddProxy,
     AddRoadmapItem,
     AddScenario,
@@ -59,11 +61,13 @@ from sessions.protocol import (
     Command,
     DeleteNote,
     DoneSet,
+    DraftPlan,
     EditGroup,
     EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
     EmotionSaved,
@@ -84,16 +88,21 @@ from sessions.protocol import (
     MoveLane,
     MoveNote,
     MovePersona,
+    MovePlanRow,
     MoveStage,
     MoveToGroup,
     NoteDeleted,
     NoteSaved,
     NotesRevealed,
+    ObjectivesSet,
     ParticipantSaved,
     PersonaDeleted,
     PersonaSaved,
     PersonasOrdered,
     PlaceRoadmapItem,
+    PlanOrdered,
+    PlanRowDeleted,
+    PlanRowSaved,
     PresentGroup,
     RateStage,
     RemoveCampaign,
@@ -101,6 +110,7 @@ from sessions.protocol import (
     RemoveMoment,
     RemoveObjective,
     RemovePersona,
+    RemovePlanRow,
     RemoveRoadmapItem,
     RemoveScenario,
     RemoveStage,
@@ -313,6 +323,16 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
             return moments.remove_moment(workshop, command)
         case SetStageObjective():
             return moments.set_stage_objective(workshop, command)
+        case AddPlanRow():
+            return plan.add_row(workshop, command)
+        case EditPlanRow():
+            return plan.edit_row(workshop, command)
+        case MovePlanRow():
+            return plan.move_row(workshop, command)
+        case RemovePlanRow():
+            return plan.remove_row(workshop, command)
+        case DraftPlan():
+            return plan.draft_plan(workshop, command)
     raise errors.InvalidCommand(f"Unknown command {type(command).__name__}.")
 
 
@@ -337,6 +357,7 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
         case PersonaDeleted():
             personas.apply_persona_deleted(workshop, event)
             roadmap.forget_links(workshop)
+            plan.forget_links(workshop)
             groups.forget_persona(workshop)
         case RoadmapItemSaved() | RoadmapItemDeleted() | RulesSet() | ScenarioSaved():
             roadmap.apply_roadmap(workshop, event)
@@ -344,6 +365,11 @@ def apply(workshop: Workshop, event: Event) -> Workshop:
             roadmap.apply_roadmap(workshop, event)
         case MomentSaved() | MomentDeleted():
             moments.apply_moment(workshop, event)
+        case PlanRowSaved() | PlanOrdered() | PlanRowDeleted():
+            plan.apply_plan(workshop, event)
+        case ObjectivesSet():
+            voting.apply_vote(workshop, event)
+            plan.forget_links(workshop)
         case EmotionSaved():
             personas.apply_emotion_saved(workshop, event)
         case LanesSet():

@@ -262,6 +262,7 @@ def check(workshop: Workshop) -> list[str]:
         *(("scenarios", k) for k in workshop.scenarios),
         *(("moments", k) for k in workshop.moments),
         *(("campaigns", c.id) for sc in workshop.scenarios.values() for c in sc.campaigns),
+        *(("plan", r.id) for r in workshop.plan),
     ]
     for field, item_id in items:
         if item_id in seen:
@@ -274,7 +275,9 @@ def check(workshop: Workshop) -> list[str]:
     lanes = {lane.id for lane in workshop.lanes}
     personas = {p.id for p in workshop.personas}
     people = set(workshop.participants)
-    votable = {o.id for o in workshop.objectives} | set(workshop.notes)
+    votable = (
+        {o.id for o in workshop.objectives} | set(workshop.notes) | {r.id for r in workshop.plan}
+    )
 
     def ref(place: str, value: str, known: set[str], what: str, optional: bool = False) -> None:
         if (value or not optional) and value not in known:
@@ -320,7 +323,7 @@ def check(workshop: Workshop) -> list[str]:
         place = f"workshop.rounds[{index}]"
         for voted in vote.items if vote.status in ("open", "paused") else ():
             # A closed round is history: it may name notes deleted since.
-            ref(f"{place}.items", voted, votable, "objective or note")
+            ref(f"{place}.items", voted, votable, "objective, note or plan row")
         for who, cast in vote.dots.items():
             ref(f"{place}.dots", who, people, "participant")
             if any(d < 0 for d in cast.values()):
@@ -360,6 +363,15 @@ def check(workshop: Workshop) -> list[str]:
         ref(f"{place}.persona", moment.persona, personas, "persona", optional=True)
         ref(f"{place}.stage", moment.stage, stages, "stage", optional=True)
         ref(f"{place}.note", moment.note, set(workshop.notes), "note", optional=True)
+    objectives = {o.id for o in workshop.objectives}
+    for index, row in enumerate(workshop.plan):
+        place = f"workshop.plan[{index}]"
+        ref(f"{place}.persona", row.persona, personas, "persona", optional=True)
+        ref(f"{place}.objective", row.objective, objectives, "objective", optional=True)
+        if any(not 1 <= m <= 12 for m in row.months):
+            say(f"{place}.months holds a month outside 1..12")
+        if any(len(getattr(row, f)) > TEXT_MAX for f in ("content", "kpis", "segment", "trigger")):
+            say(f"{place} holds a text longer than {TEXT_MAX} characters")
     return problems
 
 

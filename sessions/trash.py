@@ -2,10 +2,11 @@
 
 Invariants (kept here):
 
-- every deletion of a note, persona, roadmap item, scenario, objective or key moment, whatever
-  command
+- every deletion of a note, persona, roadmap item, scenario, objective, key moment or plan row,
+  whatever command
   caused it, puts the item in ``Workshop.trash`` in the same entry (:func:`put`), with who
-  deleted it and when; a persona keeps its notes, its emotion ratings and its place in the list;
+  deleted it and when; a persona keeps its notes, its emotion ratings and its place in the list
+  (an objective and a plan row their place too; a persona or an objective, the items naming it);
   a note keeps the roadmap items that named it (:class:`~sessions.model.Link`);
 - the trash is keyed by the item's id (ids are never reused, so one item has one entry at most)
   and holds at most ``TRASH_MAX`` entries: the oldest leave first (:class:`TrashTaken`);
@@ -29,6 +30,8 @@ from sessions.events import (
     ObjectivesSet,
     PersonaDeleted,
     PersonaSaved,
+    PlanRowDeleted,
+    PlanRowSaved,
     RoadmapItemDeleted,
     RoadmapItemSaved,
     ScenarioDeleted,
@@ -42,6 +45,7 @@ from sessions.limits import (
     MAX_NOTES,
     MAX_OBJECTIVES,
     MAX_PERSONAS,
+    MAX_PLAN_ROWS,
     MAX_ROADMAP_ITEMS,
     MAX_SCENARIOS,
 )
@@ -116,6 +120,17 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
                                 at=now,
                                 objective=objective,
                                 index=index,
+                                named_by=[
+                                    r.id for r in workshop.plan if r.objective == objective.id
+                                ],
+                            )
+                        )
+            case PlanRowDeleted(row=row_id):
+                for index, row in enumerate(workshop.plan):
+                    if row.id == row_id:
+                        entries.append(
+                            Trashed(
+                                id=row_id, kind="plan", by=actor_id, at=now, plan=row, index=index
                             )
                         )
     with_persona = {n.id for e in entries for n in e.notes}
@@ -149,6 +164,7 @@ def _persona_entry(workshop: Workshop, by: str, persona_id: str, now: float) -> 
                     *(i.id for i in workshop.roadmap.values() if i.persona == persona_id),
                     *(c.id for c in workshop.scenarios.values() if c.persona == persona_id),
                     *(m.id for m in workshop.moments.values() if m.persona == persona_id),
+                    *(r.id for r in workshop.plan if r.persona == persona_id),
                 ],
             )
             return [entry]
@@ -220,6 +236,18 @@ def restore(workshop: Workshop, actor_id: str, role: str, item_id: str) -> list[
         objectives = list(workshop.objectives)
         objectives.insert(min(entry.index, len(objectives)), entry.objective)
         events.append(ObjectivesSet(objectives=objectives))
+        events += _relinked_rows(workshop, entry.named_by, objective=entry.objective.id)
+    elif entry.plan is not None:
+        if len(workshop.plan) >= MAX_PLAN_ROWS:
+            raise errors.LimitReached(f"An animation plan has at most {MAX_PLAN_ROWS} rows.")
+        row = msgspec.structs.replace(
+            entry.plan,
+            persona=entry.plan.persona if _persona_exists(workshop, entry.plan.persona) else "",
+            objective=entry.plan.objective
+            if any(o.id == entry.plan.objective for o in workshop.objectives)
+            else "",
+        )
+        events.append(PlanRowSaved(row=row, index=entry.index))
     return [*events, TrashTaken(items=[item_id])]
 
 
@@ -253,6 +281,7 @@ def _restore_persona(workshop: Workshop, entry: Trashed) -> list[Event]:
     events += [RoadmapItemSaved(item=item) for item in items.values()]
     events += [ScenarioSaved(scenario=scenario) for scenario in scenarios.values()]
     events += [MomentSaved(moment=moment) for moment in moments.values()]
+    events += _relinked_rows(workshop, entry.named_by, persona=entry.persona.id)
     events += [EmotionSaved(emotion=e) for e in entry.emotions if e.stage in stages]
     # Notes whose stage or lane went meanwhile stay in the trash, each on its own.
     left = [
@@ -283,6 +312,17 @@ def _restore_moment(workshop: Workshop, entry: Trashed) -> list[Event]:
             scenario = msgspec.structs.replace(scenario, key_moment=entry.id)
             events.append(ScenarioSaved(scenario=scenario))
     return events
+
+
+def _relinked_rows(workshop: Workshop, named_by: list[str], **link: str) -> list[Event]:
+    """Plan rows that named a restored persona or objective, naming it again (where they
+    name nothing else since)."""
+    ((field, value),) = link.items()
+    return [
+        PlanRowSaved(row=msgspec.structs.replace(row, **{field: value}))
+        for row in workshop.plan
+        if row.id in named_by and not getattr(row, field)
+    ]
 
 
 def relinked(workshop: Workshop, links: dict[str, list[Link]]) -> list[Event]:

@@ -45,6 +45,7 @@ def counts(workshop: Workshop) -> dict[str, int]:
         "roadmap": len(workshop.roadmap),
         "scenarios": len(workshop.scenarios),
         "objectives": len(workshop.objectives),
+        "plan": len(workshop.plan),
         "participants": sum(1 for p in workshop.participants.values() if p.role != "facilitator"),
     }
 

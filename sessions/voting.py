@@ -5,7 +5,7 @@ Invariants (checked here, against the state the commit's compare-and-set protect
 - a voter never holds more than ``round.budget`` dots in a round, nor more than
   ``round.per_item`` on one item;
 - dots are only cast or taken back while the round is ``open`` and its countdown has not run out;
-- a round's items are objectives or notes that existed when it started;
+- a round's items are objectives, notes or plan rows that existed when it started;
 - ``round.spent[voter] == sum(round.dots[voter].values())`` and ``round.voters`` counts the voters
   with at least one dot;
 - at most one round is open or paused at a time;
@@ -154,7 +154,9 @@ def start_round(workshop: Workshop, command: StartRound, now: float) -> list[Eve
     items = list(dict.fromkeys(command.items)) or [o.id for o in workshop.objectives]
     if not items:
         raise errors.InvalidCommand("Add objectives first, or choose the notes to vote on.")
-    known = {o.id for o in workshop.objectives} | set(workshop.notes)
+    known = (
+        {o.id for o in workshop.objectives} | set(workshop.notes) | {r.id for r in workshop.plan}
+    )
     unknown = [item for item in items if item not in known]
     if unknown:
         raise errors.NotFound(f"These items no longer exist: {', '.join(unknown)}.")
@@ -326,6 +328,9 @@ def _write_back(workshop: Workshop, result: list[Tally]) -> None:
     for objective in workshop.objectives:
         if objective.id in by_item:
             objective.votes = by_item[objective.id]
+    for row in workshop.plan:
+        if row.id in by_item:
+            row.votes = by_item[row.id]
     for item, dots in by_item.items():
         note = workshop.notes.get(item)
         if note is not None:

@@ -361,7 +361,7 @@ class Walk:
         ]
         everything = (
             makers + votes * 3 + self.agenda_makers() * 2 + self.group_makers()
-            + self.moment_makers()
+            + self.moment_makers() + self.plan_makers()
         )  # fmt: skip
         return rng.choice(everything + keeping * 2)()
 
@@ -448,6 +448,26 @@ class Walk:
             lambda: contract.ClearGroups(op_id="o") if rng.random() < 0.2 else None,
         ]  # fmt: skip
 
+    def plan_makers(self) -> list[Callable[[], Command | None]]:
+        """The animation plan's commands (issue 11): draft, add, edit, move, remove, vote."""
+        rng = self.rng
+        rows = [r.id for r in getattr(self.workshop, "plan", [])]
+        personas = [p.id for p in self.workshop.personas]
+        objectives = [o.id for o in self.workshop.objectives]
+        row = rng.choice(rows) if rows else None
+        return [
+            lambda: contract.DraftPlan(op_id="o"),
+            lambda: contract.AddPlanRow(op_id="o", title="Act", persona=rng.choice(["", *personas]),
+                                        channels=["email"], months=[rng.randint(1, 12)]),
+            lambda: contract.EditPlanRow(op_id="o", row=row, months=rng.sample(range(1, 13), 2),
+                                         objective=rng.choice(["", *objectives]),
+                                         content="Tips") if row else None,
+            lambda: contract.MovePlanRow(op_id="o", row=row,
+                                         index=rng.randrange(4)) if row else None,
+            lambda: contract.RemovePlanRow(op_id="o", row=row) if row else None,
+            lambda: contract.StartRound(op_id="o", items=rows[:3]) if rows else None,
+        ]  # fmt: skip
+
     def step(self) -> None:
         actor = self.rng.choice(self.people)
         if self.rng.random() < 0.02:
@@ -515,7 +535,8 @@ def cases(walks: int = 12, steps: int = 320) -> list[dict[str, Any]]:
 
 def _private_writing() -> list[dict[str, Any]]:
     """A scripted scene, so the reveal of private notes is always among the cases: private
-    writing on, Pat writes a note the others do not see, the facilitator reveals it."""
+    writing on, Pat writes a note the others do not see, the facilitator reveals it (then
+    moves a plan row, the rarest of the random walks' events)."""
     walk = Walk(0, "travel")
     pat = walk.people[1]
     first = walk.workshop.personas[0].id
@@ -523,6 +544,8 @@ def _private_writing() -> list[dict[str, Any]]:
     walk.play(FACILITATOR, SetPrivate(op_id="o", private=True))
     walk.play(pat, AddNote(op_id="o", persona=first, stage=stage, lane=lane, text="Secret"))
     walk.play(FACILITATOR, RevealNotes(op_id="o"))
+    rows = [r.id for r in walk.workshop.plan]  # and the demo's plan is reordered, once
+    walk.play(FACILITATOR, contract.MovePlanRow(op_id="o", row=rows[0], index=len(rows)))
     return walk.run(40)
 
 

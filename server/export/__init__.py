@@ -74,7 +74,7 @@ FORMATS: dict[str, Format] = {
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             "xlsx",
             xlsx.render,
-            description="workbook: a sheet per journey, notes, votes, roadmap, scenarios",
+            description="workbook: a sheet per journey, notes, votes, roadmap, scenarios, plan",
         ),
         Format(
             "csv",
@@ -82,7 +82,7 @@ FORMATS: dict[str, Format] = {
             "csv",
             csvfile.render,
             parts=lambda _: list(csvfile.TABLES),
-            description="the notes and the roadmap as CSV (UTF-8 with BOM)",
+            description="the notes, the roadmap and the animation plan as CSV (UTF-8 with BOM)",
         ),
         Format(
             "html",

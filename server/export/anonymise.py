@@ -6,8 +6,8 @@ Anonymised means:
 - each participant's name becomes a pseudonym ("Participant 3"; the facilitator keeps the
   role's name);
 - every mention of a participant's name in free text (notes, persona sheets, objectives, vote
-  rounds, roadmap items, scenarios) becomes that pseudonym: the whole name, and each of its
-  parts (first name, last name, each half of "Anne-Marie") of two letters or more, as a whole
+  rounds, roadmap items, scenarios, plan rows) becomes that pseudonym: the whole name, and each
+  of its parts (first name, last name, each half of "Anne-Marie") of two letters or more, as a whole
   word, in any case and with or without accents ("zoe" for "Zoé"). A part two people share
   becomes the role's name. Name particles ("de", "van", ...) are not names on their own;
 - the verbatims of every persona (customers' own words, which often carry names) are withheld.
@@ -98,6 +98,9 @@ def anonymised(workshop: Workshop, words: Words) -> Workshop:
             campaign.content = scrub(campaign.content)
     for moment in copy.moments.values():
         moment.title = scrub(moment.title)
+    for row in copy.plan:
+        for field in ("title", "segment", "content", "frequency", "trigger", "owner", "kpis"):
+            setattr(row, field, scrub(getattr(row, field)))
     return copy
 
 

@@ -1,4 +1,5 @@
-"""CSV of the notes or of the roadmap: UTF-8 with a BOM, so that Excel reads the accents.
+"""CSV of the notes, of the roadmap or of the animation plan: UTF-8 with a BOM, so that Excel
+reads the accents.
 
 In French the separator is ``;`` and decimals use a comma, as a French Excel expects; in English
 ``,`` and a dot. Every text cell is neutralised against formula injection.
@@ -15,12 +16,14 @@ from server.export.text import cell
 from server.export.words import Words
 from sessions.model import Workshop
 
-TABLES = ("notes", "roadmap")
+TABLES = ("notes", "roadmap", "plan")
 
 
 def render(workshop: Workshop, options: Options, part: str | None = None) -> bytes:
     words = Words(options.lang)
-    table = tables.roadmap(workshop, words) if part == "roadmap" else tables.notes(workshop, words)
+    table = {"roadmap": tables.roadmap, "plan": tables.plan}.get(part or "", tables.notes)(
+        workshop, words
+    )
     french = options.lang == "fr"
     out = io.StringIO(newline="")
     writer = csv.writer(out, delimiter=";" if french else ",", lineterminator="\r\n")

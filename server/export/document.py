@@ -6,7 +6,8 @@ Sections: a one-page synthesis (the top irritants by stage and channel, what the
 its indicators, the quick wins and must-haves, the two years at a glance, the scenarios to
 launch first), the personas, each persona's journey, the channel x stage heatmap, objectives and
 votes, the roadmap (table, matrix with the workshop's thresholds, timeline), the scenarios
-(stage -> key moment -> scenario, then each scenario's checklist).
+(stage -> key moment -> scenario, then each scenario's checklist), the annual animation plan
+(its actions, then the twelve months at a glance).
 
 Everything here is words and figures already formatted for the report's language (decimal
 comma, French spacing, plurals): the two drawings only lay them out.
@@ -143,6 +144,7 @@ def build(workshop: Workshop, options: Options) -> Report:
         _objectives(workshop, words),
         _roadmap(workshop, words),
         _scenarios(workshop, words),
+        _plan(workshop, words),
     ]
     for section in sections:
         section.outline = section.outline or [
@@ -737,3 +739,48 @@ def _priorities(workshop: Workshop, words: Words) -> list[Block]:
     ]
     blocks.append(Table(header, rows, [2.4, 5, 1.6, 2, 2, 2, 4], small=True))
     return blocks
+
+
+def _plan(workshop: Workshop, words: Words) -> Section:
+    """The actions (for whom, where, when, how often, for which objective), then a calendar:
+    a mark in each month an action runs, "on its trigger" across the year otherwise."""
+    section = Section("plan", words("plan.title"))
+    blocks = section.blocks
+    if not workshop.plan:
+        blocks.append(Para(words("plan.none"), muted=True))
+        return section
+    table = tables.plan(workshop, words)
+    blocks.append(Heading(words("plan.count", n=len(workshop.plan))))
+    rows = []
+    for row, values in zip(workshop.plan, table.rows, strict=True):
+        target = " · ".join(str(v) for v in values[1:3] if v)
+        when = str(values[4] or "") or row.trigger
+        rows.append(
+            [
+                Cell(row.title, bold=True),
+                Cell(target),
+                Cell(str(values[3] or "")),
+                Cell(when),
+                Cell(row.frequency),
+                Cell(str(values[8] or "")),
+            ]
+        )
+    header = [
+        words("plan.action"),
+        words("plan.target"),
+        words("plan.channels"),
+        words("plan.when"),
+        words("plan.frequency"),
+        words("plan.objective"),
+    ]
+    blocks.append(Table(header, rows, [4, 3, 3, 3, 2.4, 3]))
+    blocks.append(Heading(words("plan.calendar")))
+    calendar = []
+    for row in workshop.plan:
+        edge = palette.channel_edge(row.channels[0]) if row.channels else palette.MUTED
+        marks = [Cell("●", ink=edge) if m in row.months else Cell("") for m in range(1, 13)]
+        title = row.title if row.months else f"{row.title} ({words('plan.on.trigger')})"
+        calendar.append([Cell(title, bold=True), *marks])
+    months = [words(f"month.{m}") for m in range(1, 13)]
+    blocks.append(Table(["", *months], calendar, [5, *([1] * 12)], row_heads=True, small=True))
+    return section

@@ -248,3 +248,44 @@ def key_moments(workshop: Workshop, words: Words) -> Table:
             ]
         )
     return table
+
+
+def plan(workshop: Workshop, words: Words) -> Table:
+    """Every action of the animation plan, in the room's order."""
+    table = Table(
+        words("plan"),
+        [
+            words("plan.action"),
+            words("persona"),
+            words("plan.segment"),
+            words("plan.channels"),
+            words("plan.months"),
+            words("plan.trigger"),
+            words("plan.frequency"),
+            words("plan.content"),
+            words("plan.objective"),
+            words("kpis"),
+            words("owner"),
+            words("votes.col"),
+        ],
+    )
+    personas = persona_names(workshop)
+    objectives = {o.id: o.title for o in workshop.objectives}
+    for row in workshop.plan:
+        table.rows.append(
+            [
+                row.title,
+                personas.get(row.persona, ""),
+                row.segment,
+                ", ".join(words(f"channel.{c}") for c in row.channels),
+                ", ".join(words(f"month.{m}") for m in row.months),
+                row.trigger,
+                row.frequency,
+                row.content,
+                objectives.get(row.objective, ""),
+                row.kpis,
+                row.owner,
+                row.votes,
+            ]
+        )
+    return table

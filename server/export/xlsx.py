@@ -1,5 +1,5 @@
 """The Excel workbook (openpyxl): an overview, a sheet per persona's journey, then the notes,
-votes, roadmap and scenarios as filterable tables.
+votes, roadmap, scenarios and the animation plan as filterable tables.
 
 A journey sheet is the board's grid: stages as columns, lanes as rows, one note per cell filled
 with its channel's colour (a lane takes as many rows as its fullest cell), then the emotion
@@ -77,6 +77,8 @@ def render(workshop: Workshop, options: Options, part: str | None = None) -> byt
     ):
         _table(book.create_sheet(names.take(table.name)), table)
     _scenarios(book.create_sheet(names.take(words("scenarios"))), workshop, words)
+    plan = tables.plan(workshop, words)
+    _table(book.create_sheet(names.take(plan.name)), plan)
     for sheet in book.worksheets:
         _fit_rows(sheet)
         _print_setup(sheet)

@@ -30,6 +30,7 @@ from sessions.model import (
     Objective,
     Participant,
     Persona,
+    PlanRow,
     Scenario,
     Stage,
     Workshop,
@@ -95,6 +96,22 @@ class _Scenario(msgspec.Struct):
     """The facilitator's score of each priority, so that a new workshop shows a ranking."""
 
 
+class _PlanRow(msgspec.Struct):
+    title: _Text
+    persona: int | None = None
+    segment: _Text | None = None
+    channels: list[Channel] = []
+    content: _Text | None = None
+    frequency: _Text | None = None
+    months: list[int] = []
+    trigger: _Text | None = None
+    owner: _Text | None = None
+    objective: int | None = None
+    kpis: _Text | None = None
+    scenario: int | None = None
+    """The scenario it answers (by index), its source."""
+
+
 class _Note(msgspec.Struct):
     persona: int
     stage: int
@@ -116,6 +133,7 @@ class Template(msgspec.Struct):
     stage_objectives: list[MacroObjective | None] = []
     """The macro-objective of each stage, in stage order."""
     moments: list[_Moment] = []
+    plan: list[_PlanRow] = []
 
 
 NAMES: tuple[str, ...] = ("blank", "travel", "aarrr", "loop")
@@ -298,6 +316,30 @@ def build_from(
         )
     agenda = default_agenda(counter + 1)
     counter += len(agenda)
+    scenario_ids = list(scenarios)
+    plan: list[PlanRow] = []
+
+    def text(value: _Text | None) -> str:
+        return value.pick(lang) if value else ""
+
+    for row in template.plan:
+        plan.append(
+            PlanRow(
+                id=new_id("y"),
+                title=row.title.pick(lang),
+                persona=personas[row.persona].id if row.persona is not None else "",
+                segment=text(row.segment),
+                channels=list(row.channels),
+                content=text(row.content),
+                frequency=text(row.frequency),
+                months=sorted(set(row.months)),
+                trigger=text(row.trigger),
+                owner=text(row.owner),
+                objective=objectives[row.objective].id if row.objective is not None else "",
+                kpis=text(row.kpis),
+                sources=[scenario_ids[row.scenario]] if row.scenario is not None else [],
+            )
+        )
     return Workshop(
         id=workshop_id,
         title=title,
@@ -313,5 +355,6 @@ def build_from(
         objectives=objectives,
         scenarios=scenarios,
         moments=moments,
+        plan=plan,
         participants={participant.id: participant},
     )

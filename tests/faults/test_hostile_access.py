@@ -159,6 +159,9 @@ def _facilitator_commands() -> dict[str, dict[str, Any]]:
         "groups.set": {"grouped": True},
         "groups.clear": {},
         "group.present": {"group": "k1"},
+        "plan.move": {"row": "y1", "index": 1},
+        "plan.remove": {"row": "y1"},
+        "plan.draft": {},
     }
 
 

@@ -39,7 +39,7 @@ DANGEROUS_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 async def typed_everywhere(server: ServerProcess, texts: list[str]) -> tuple[BoardClient, str]:
     """A workshop where each text was typed into a note, a participant's name, a stage, a lane,
-    an objective, a persona's every field, a scenario and a roadmap item."""
+    an objective, a persona's every field, a scenario, a roadmap item and a plan row."""
     host, created = await facilitator(server, name=texts[0][:60])
     joined = await join(server.base, created["code"], texts[1][:60])
     pat = BoardClient(server.ws_url, created["workshop"], joined["token"])
@@ -51,6 +51,7 @@ async def typed_everywhere(server: ServerProcess, texts: list[str]) -> tuple[Boa
             {"type": "objective.add", "title": text[:80], "description": text, "kpis": text},
             {"type": "scenario.add", "title": text[:80]},
             {"type": "roadmap.add", "title": text[:80], "description": text},
+            {"type": "plan.add", "title": "Action", "content": text, "trigger": text[:200]},
         ]
         # Stages, lanes and personas are few (12, 10, 12): a share of the texts each.
         kind = ("stage.add", "lane.add", "persona.add")[i % 3]
@@ -85,6 +86,7 @@ def strings(workshop: Workshop) -> set[str]:
     found |= {s.title for s in workshop.scenarios.values()}
     items = workshop.roadmap.values()
     found |= {i.title for i in items} | {i.description for i in items}
+    found |= {r.content for r in workshop.plan} | {r.trigger for r in workshop.plan}
     return found
 
 

@@ -112,7 +112,7 @@ async def test_every_format_downloads_for_the_facilitator(app_server: _Served) -
         )
         xlsx = await http.get(f"{base}/xlsx", headers=_bearer(created["token"]))
         assert "Notes" in openpyxl.load_workbook(io.BytesIO(xlsx.content)).sheetnames
-        for name, count in (("svg", 2), ("png", 2), ("csv", 2)):
+        for name, count in (("svg", 2), ("png", 2), ("csv", 3)):
             answer = await http.get(f"{base}/{name}", headers=_bearer(created["token"]))
             assert answer.headers["content-type"] == "application/zip"
             with zipfile.ZipFile(io.BytesIO(answer.content)) as archive:
@@ -171,7 +171,7 @@ async def test_pack_holds_every_format_and_errors_speak_french(app_server: _Serv
             assert {n.rsplit(".", 1)[1] for n in names} == {
                 "json", "xlsx", "csv", "html", "pdf", "svg", "png"
             }  # fmt: skip
-            assert len(names) == 1 + 1 + 2 + 1 + 1 + 2 + 2
+            assert len(names) == 1 + 1 + 3 + 1 + 1 + 2 + 2
             report = archive.read("voyages-sportifs-2027.pdf")
         assert "Synthèse" in PdfReader(io.BytesIO(report)).pages[1].extract_text()
         joined = await join(app_server.base, created["code"], "Eve")

@@ -88,7 +88,7 @@ def test_every_format_is_written_and_opens(
         )  # fmt: skip
         assert result.returncode == 0, result.stderr
         files = sorted(folder.iterdir())
-        assert len(files) == (2 if name in ("csv", "svg", "png") else 1), files
+        assert len(files) == {"csv": 3, "svg": 2, "png": 2}.get(name, 1), files
         for path in files:
             raw = path.read_bytes()
             match name:

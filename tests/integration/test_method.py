@@ -391,6 +391,7 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
     second = seen.personas[1].id
     custom = next(lane.id for lane in seen.lanes if lane.kind == "custom")
     item, card = newest(seen.roadmap), newest(seen.scenarios)
+    row = seen.plan[-1].id
     first, stage = seen.personas[0].id, seen.stages[0].id
     opening = seen.agenda[0].id
     return [
@@ -420,15 +421,19 @@ def method_commands(host: BoardClient) -> list[dict[str, Any]]:
         {"type": "stage.objective", "stage": stage, "objective": "conversion"},
         {"type": "moment.remove", "moment": newest(seen.moments)},
         {"type": "scenario.remove", "scenario": card},
+        {"type": "plan.draft"},
+        {"type": "plan.move", "row": row, "index": 0},
+        {"type": "plan.remove", "row": row},
     ]
 
 
 async def test_participant_is_refused_every_facilitator_command_of_the_method(
     server: ServerProcess, second_server: ServerProcess, dump: Dump
 ) -> None:
-    """Each facilitator-only command of personas, emotions, lanes, facilitation, roadmap and
-    scenarios from a participant is refused with forbidden, the workshop's Redis keys stay byte
-    for byte the same; the facilitator's same commands are then accepted."""
+    """Each facilitator-only command of personas, emotions, lanes, facilitation, roadmap,
+    scenarios and the animation plan from a participant is refused with forbidden, the
+    workshop's Redis keys stay byte for byte the same; the facilitator's same commands are
+    then accepted."""
     host, created = await facilitator(server)
     pat = await participant(second_server, created, "Pat")
     await ok(host, {"type": "persona.add", "name": "Second"})
@@ -438,6 +443,7 @@ async def test_participant_is_refused_every_facilitator_command_of_the_method(
     await ok(pat, {"type": "roadmap.add", "title": "Item"})
     await ok(pat, {"type": "scenario.add", "title": "Card"})
     await ok(pat, {"type": "moment.add", "title": "Moment"})
+    await ok(pat, {"type": "plan.add", "title": "Action"})
     await settle(host, pat)
     commands = method_commands(host)
     facilitators = {tags(kind)[0] for kind in FACILITATOR_COMMANDS - _OLDER}

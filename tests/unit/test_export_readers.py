@@ -115,6 +115,7 @@ def test_pdf_outline_synthesis_and_headings(files: dict[str, Rendered]) -> None:
         assert titles == [
             "Synthèse", "Personas", "Parcours clients", "Canaux x étapes",
             "Objectifs et vote", "Feuille de route", "Scénarios de marketing automation",
+            "Plan d'animation annuel",
         ], name  # fmt: skip
         pages = [reader.get_destination_page_number(item) for item in top]
         assert pages[1] == pages[0] + 1, "the synthesis is one page"
@@ -162,7 +163,8 @@ def test_xlsx_prints_one_page_wide_in_libreoffice(files: dict[str, Rendered]) ->
             printed = [t for t in texts if _sheet_of(t).startswith(sheet.title)]
             assert printed, sheet.title
             row = 3 if sheet.title not in ("Notes", "Résultats des votes", "Feuille de route",
-                                           "Scénarios de marketing automation") else 1  # fmt: skip
+                                           "Scénarios de marketing automation",
+                                           "Plan d'animation") else 1  # fmt: skip
             first = max(str(sheet.cell(row, 1).value).split(), key=len)
             last = max(str(sheet.cell(row, sheet.max_column).value).split(), key=len)
             for text in printed:

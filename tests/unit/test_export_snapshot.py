@@ -185,7 +185,7 @@ def test_a_wrong_type_in_a_list_is_located_by_its_index() -> None:
                 d["workshop"]["rounds"][0].update(status="open"),
                 d["workshop"]["rounds"][0]["items"].append("o404"),
             ),
-            "names the objective or note 'o404'",
+            "names the objective, note or plan row 'o404'",
         ),
         (
             lambda d: next(iter(d["workshop"]["scenarios"].values()))["fields"].update(x="y"),

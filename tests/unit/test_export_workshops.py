@@ -23,6 +23,7 @@ from sessions.model import (
     Objective,
     Participant,
     Persona,
+    PlanRow,
     RoadmapItem,
     Scenario,
     Stage,
@@ -86,7 +87,10 @@ def filled(lang: str = "en", workshop_id: str = "demo01") -> Workshop:
             ("Turn travellers into ambassadors", "Reviews per trip; referrals"),
         )
     ]
+    previous = [o.id for o in w.objectives]
     w.objectives = objectives
+    for row in w.plan:  # the demo's plan serves the same three objectives, renamed
+        row.objective = objectives[previous.index(row.objective)].id if row.objective else ""
     dots = {
         people[0]: {objectives[0].id: 2, objectives[1].id: 1},
         people[1]: {objectives[0].id: 2, objectives[2].id: 1},
@@ -284,6 +288,24 @@ def workshops(draw: st.DrawFn) -> Workshop:
             fields={f: draw(_text) for f in chosen},
         )
         scenarios[scenario.id] = scenario
+    plan = [
+        PlanRow(
+            id=new("m"),
+            title=draw(_name),
+            persona=draw(st.sampled_from(["", *(p.id for p in personas)])),
+            segment=draw(_text),
+            channels=draw(st.lists(st.sampled_from(CHANNELS), max_size=3, unique=True)),
+            content=draw(_text),
+            frequency=draw(_text),
+            months=sorted(draw(st.sets(st.integers(1, 12), max_size=4))),
+            trigger=draw(_text),
+            owner=draw(_text),
+            objective=draw(st.sampled_from(["", *(o.id for o in objectives)])),
+            kpis=draw(_text),
+            votes=draw(st.none() | st.integers(0, 9)),
+        )
+        for _ in range(draw(st.integers(0, 3)))
+    ]
     return Workshop(
         id="rand" + draw(st.text(string.ascii_lowercase + string.digits, min_size=4, max_size=8)),
         title=draw(st.text(_any_char, min_size=1, max_size=60).filter(lambda s: s.strip())),
@@ -299,6 +321,7 @@ def workshops(draw: st.DrawFn) -> Workshop:
         rounds=rounds,
         roadmap=roadmap,
         scenarios=scenarios,
+        plan=plan,
         phase=draw(st.sampled_from(["journeys", "vote", "roadmap"])),
         timer_ends_at=draw(st.none() | st.floats(0, 2e9)),
         locked=draw(st.booleans()),

@@ -17,6 +17,7 @@ from sessions.protocol import (
     AddNote,
     AddObjective,
     AddPersona,
+    AddPlanRow,
     AddRoadmapItem,
     AddScenario,
     AdjustRoadmapItem,
@@ -24,10 +25,12 @@ from sessions.protocol import (
     ClassifyRoadmapItem,
     Command,
     DeleteNote,
+    DraftPlan,
     EditMoment,
     EditNote,
     EditObjective,
     EditPersona,
+    EditPlanRow,
     EditRoadmapItem,
     EditScenario,
     Entry,
@@ -43,6 +46,7 @@ from sessions.protocol import (
     RemoveMoment,
     RemoveObjective,
     RemovePersona,
+    RemovePlanRow,
     RemoveRoadmapItem,
     RemoveScenario,
     RemoveStage,
@@ -82,7 +86,8 @@ def board(workshop: Workshop) -> dict[str, Any]:
 
 
 class Room:
-    """A workshop with Ann and Bob, a solution note of Ann's, a roadmap item and a scenario."""
+    """A workshop with Ann and Bob, a solution note of Ann's, a roadmap item, a scenario, an
+    objective and a plan row for the first persona serving that objective."""
 
     def __init__(self) -> None:
         self.workshop = fresh("blank")
@@ -108,6 +113,10 @@ class Room:
         objective = play(w, FACILITATOR, AddObjective(op_id="o", title="Grow"))
         self.objective = objective[0].objectives[-1].id  # type: ignore[union-attr]
         play(w, FACILITATOR, AddPersona(op_id="p2", name="Lou"))
+        row = AddPlanRow(
+            op_id="m", title="Welcome", persona=self.cell["persona"], objective=self.objective
+        )
+        self.row = play(w, FACILITATOR, row)[0].row.id  # type: ignore[union-attr]
 
     def add(self, actor: Actor, text: str) -> str:
         events = play(self.workshop, actor, AddNote(op_id="n", **self.cell, text=text))
@@ -223,6 +232,14 @@ KINDS: dict[str, Make] = {
         FACILITATOR,
         RemoveObjective(op_id="x", objective=r.objective),
     ),
+    "plan.add": lambda r: (r.bob, AddPlanRow(op_id="x", title="Reminder", months=[3, 1])),
+    "plan.edit": lambda r: (r.bob, EditPlanRow(op_id="x", row=r.row, content="Tips")),
+    "plan.edit months": lambda r: (
+        r.ann,
+        EditPlanRow(op_id="x", row=r.row, months=[6, 7], channels=["email"]),
+    ),
+    "plan.remove": lambda r: (FACILITATOR, RemovePlanRow(op_id="x", row=r.row)),
+    "plan.draft": lambda r: (FACILITATOR, DraftPlan(op_id="x")),
 }
 
 

@@ -21,6 +21,7 @@ export const SECTION_OF = Object.freeze({
   vote: "vote",
   roadmap: "roadmap",
   scenarios: "scenarios",
+  plan: "plan",
   restitution: "agenda",
 });
 

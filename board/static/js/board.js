@@ -19,10 +19,11 @@ import { showExports } from "./exports.js";
 import { RoadmapView } from "./roadmap.js";
 import { ScenariosView } from "./scenarios.js";
 import { openMoments } from "./moments.js";
+import { PlanView } from "./plan.js";
 import { renderScreen } from "./screen.js";
 import { KeepingBar } from "./history.js";
 
-const SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios"];
+const SECTIONS = ["agenda", "personas", "journeys", "heatmap", "vote", "roadmap", "scenarios", "plan"];
 
 /** The sections as the navigation shows them: a glyph, and a short label for the phone's bar. */
 const NAV = [
@@ -33,6 +34,7 @@ const NAV = [
   ["vote", "🔴"],
   ["roadmap", "🧭"],
   ["scenarios", "✉️"],
+  ["plan", "📅"],
 ];
 
 /** @typedef {import("./state.js").Workshop} Workshop */
@@ -117,6 +119,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const voteRoot = h("div", { class: "section-vote" });
   const roadmapRoot = h("div", { class: "section-roadmap" });
   const scenariosRoot = h("div", { class: "section-scenarios" });
+  const planRoot = h("div", { class: "section-plan" });
   const screenRoot = h("div", { class: "screen" });
   /** @type {Record<string, HTMLElement>} */
   const roots = {
@@ -127,6 +130,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     vote: voteRoot,
     roadmap: roadmapRoot,
     scenarios: scenariosRoot,
+    plan: planRoot,
   };
   if (mode === "screen") main.replaceChildren(screenRoot);
   else main.replaceChildren(leadRow, nav, ...Object.values(roots));
@@ -142,6 +146,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   const curveView = new CurveView(curveRoot, { send });
   const roadmapView = new RoadmapView(roadmapRoot, { send });
   const scenariosView = new ScenariosView(scenariosRoot, { send });
+  const planView = new PlanView(planRoot, { send });
   const agendaView = new AgendaView(agendaBox, { send });
   const groupsView = new GroupsView(groupsBox, {
     send,
@@ -292,6 +297,9 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         if (changed) render();
         break;
       }
+      case Message.ACK:
+        if (planView.acked(message.op_id, message.seq)) render();
+        break;
       case Message.PRESENCE:
         online = message.online;
         showPresence(message.online);
@@ -445,6 +453,10 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     }
     if (section === "scenarios") {
       scenariosView.render(workshop, { facilitator, me: me?.id ?? "" });
+      return;
+    }
+    if (section === "plan") {
+      planView.render(workshop, { facilitator, seq });
       return;
     }
     const narrow = narrowQuery.matches;

@@ -73,6 +73,11 @@ export const Command = Object.freeze({
   MOMENT_EDIT: "moment.edit",
   MOMENT_REMOVE: "moment.remove",
   STAGE_OBJECTIVE: "stage.objective",
+  PLAN_ADD: "plan.add",
+  PLAN_EDIT: "plan.edit",
+  PLAN_MOVE: "plan.move",
+  PLAN_REMOVE: "plan.remove",
+  PLAN_DRAFT: "plan.draft",
   HISTORY_UNDO: "history.undo",
   HISTORY_REDO: "history.redo",
   TRASH_RESTORE: "trash.restore",
@@ -108,6 +113,9 @@ export const Event = Object.freeze({
   SCENARIO_DELETED: "scenario.deleted",
   MOMENT_SAVED: "moment.saved",
   MOMENT_DELETED: "moment.deleted",
+  PLAN_SAVED: "plan.saved",
+  PLAN_ORDERED: "plan.ordered",
+  PLAN_DELETED: "plan.deleted",
   HISTORY_PUSHED: "history.pushed",
   HISTORY_UNDONE: "history.undone",
   HISTORY_REDONE: "history.redone",
@@ -133,6 +141,9 @@ export const Limits = Object.freeze({
   TITLE_MAX: 80,
   WORKSHOP_TITLE_MAX: 120,
   FACT_MAX: 80,
+  SHEET_TEXT_MAX: 2000,
+  PLAN_FIELD_MAX: 200,
+  MAX_ROUND_ITEMS: 100,
 });
 
 export const CHANNELS = Object.freeze([

@@ -27,6 +27,36 @@ export function h(tag, attrs = {}, children = []) {
   return el;
 }
 
+/**
+ * Keep one element per item in ``list``, in the items' order: made once by ``make``, updated
+ * by ``fill`` at every render, removed when its item is gone (a card keeps its focus and what is
+ * typed in it). ``empty`` is shown while there is no item.
+ * @template {{id: string}} T
+ * @param {HTMLElement} list @param {Map<string, HTMLElement>} cards @param {T[]} items
+ * @param {(item: T) => HTMLElement} make @param {(card: HTMLElement, item: T, index: number) => void} fill
+ * @param {string} empty
+ */
+export function keyedCards(list, cards, items, make, fill, empty) {
+  if (!items.length && !list.querySelector(":scope > .hint")) list.replaceChildren(h("p", { class: "hint", text: empty }));
+  if (items.length) list.querySelector(":scope > .hint")?.remove();
+  items.forEach((item, index) => {
+    let card = cards.get(item.id);
+    if (!card) {
+      card = make(item);
+      cards.set(item.id, card);
+    }
+    if (list.children[index] !== card) list.insertBefore(card, list.children[index] ?? null);
+    fill(card, item, index);
+  });
+  const ids = new Set(items.map((i) => i.id));
+  for (const [id, card] of cards) {
+    if (!ids.has(id)) {
+      card.remove();
+      cards.delete(id);
+    }
+  }
+}
+
 /** Up to two initials of a display name. @param {string} name */
 export function initialsOf(name) {
   return name

@@ -26,6 +26,9 @@ import { Command, Event } from "./protocol.js";
  *            campaigns: Campaign[], scores: Record<string, Record<string, number>>}} Scenario
  * @typedef {{id: string, title: string, kind: string, persona: string, stage: string,
  *            note: string, objective: string | null}} KeyMoment
+ * @typedef {{id: string, title: string, persona: string, segment: string, channels: string[],
+ *            content: string, frequency: string, months: number[], trigger: string, owner: string,
+ *            objective: string, kpis: string, sources: string[], votes: number | null}} PlanRow
  * @typedef {{id: string, title: string, items: string[], budget: number, per_item: number,
  *            anonymous: boolean, hidden: boolean, facilitator_votes: boolean, seconds: number | null,
  *            status: string, ends_at: number | null, voters: number,
@@ -40,6 +43,7 @@ import { Command, Event } from "./protocol.js";
  *            timer_ends_at: number | null, private: boolean, follow: string | null,
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
  *            moments: Record<string, KeyMoment>,
+ *            plan: PlanRow[],
  *            rules: {strong: number, light: number, expected: number},
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
@@ -81,6 +85,7 @@ export function apply(workshop, event) {
       break;
     case Event.OBJECTIVES_SET:
       workshop.objectives = event.objectives;
+      forgetLinks(workshop);
       break;
     case Event.ROUND_STARTED:
       workshop.rounds = [...workshop.rounds.filter((r) => r.id !== event.round.id), event.round];
@@ -96,6 +101,8 @@ export function apply(workshop, event) {
           const objective = workshop.objectives.find((o) => o.id === tally.item);
           if (objective) objective.votes = tally.dots;
           if (workshop.notes[tally.item]) workshop.notes[tally.item].votes = tally.dots;
+          const row = (workshop.plan ?? []).find((r) => r.id === tally.item);
+          if (row) row.votes = tally.dots;
         }
       }
       break;
@@ -184,6 +191,21 @@ export function apply(workshop, event) {
     case Event.MOMENT_DELETED:
       delete workshop.moments?.[event.moment];
       break;
+    case Event.PLAN_SAVED: {
+      const plan = (workshop.plan ??= []);
+      const at = plan.findIndex((r) => r.id === event.row.id);
+      if (at >= 0) plan[at] = event.row;
+      else plan.splice(event.index ?? plan.length, 0, event.row);
+      break;
+    }
+    case Event.PLAN_ORDERED: {
+      const byId = new Map((workshop.plan ?? []).map((r) => [r.id, r]));
+      workshop.plan = event.order.map((/** @type {string} */ id) => byId.get(id)).filter(Boolean);
+      break;
+    }
+    case Event.PLAN_DELETED:
+      workshop.plan = (workshop.plan ?? []).filter((r) => r.id !== event.row);
+      break;
     case Event.DOTS_SET: {
       const round = workshop.rounds.find((r) => r.id === event.round);
       if (!round) break;
@@ -235,6 +257,11 @@ function forgetLinks(workshop) {
     if (moment.stage && !stages.has(moment.stage)) moment.stage = "";
   }
   for (const group of workshop.groups ?? []) if (group.persona && !personas.has(group.persona)) group.persona = "";
+  const objectives = new Set(workshop.objectives.map((o) => o.id));
+  for (const row of workshop.plan ?? []) {
+    if (row.persona && !personas.has(row.persona)) row.persona = "";
+    if (row.objective && !objectives.has(row.objective)) row.objective = "";
+  }
 }
 
 /** Number part of an id such as "n42". @param {string} id */
@@ -258,10 +285,12 @@ export function currentRound(workshop) {
   return live ?? workshop.rounds[workshop.rounds.length - 1] ?? null;
 }
 
-/** Title of a vote item (an objective or a note). @param {Workshop} workshop @param {string} id */
+/** Title of a vote item (an objective, a note or a plan row). @param {Workshop} workshop @param {string} id */
 export function itemTitle(workshop, id) {
   const objective = workshop.objectives.find((o) => o.id === id);
   if (objective) return objective.title;
+  const row = (workshop.plan ?? []).find((r) => r.id === id);
+  if (row) return row.title;
   return workshop.notes[id]?.text ?? "?";
 }
 

@@ -9,7 +9,7 @@ import { h } from "./render.js";
 
 /** @param {any} entry */
 function titleOf(entry) {
-  const item = entry.note ?? entry.persona ?? entry.roadmap ?? entry.scenario ?? entry.objective ?? entry.moment ?? {};
+  const item = entry.note ?? entry.persona ?? entry.roadmap ?? entry.scenario ?? entry.objective ?? entry.moment ?? entry.plan ?? {};
   return item.text ?? item.name ?? item.title ?? entry.id;
 }
 

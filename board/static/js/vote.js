@@ -96,7 +96,8 @@ export class VoteView {
     const list = h("ul", { class: "vote-items" });
     for (const item of round.items) {
       const name = itemTitle(workshop, item);
-      const objective = workshop.objectives.find((o) => o.id === item);
+      const row = (workshop.plan ?? []).find((r) => r.id === item);
+      const objective = workshop.objectives.find((o) => o.id === (row ? row.objective : item));
       const count = mine[item] ?? 0;
       const minus = h("button", { type: "button", class: "btn vote-btn", "data-key": `minus-${item}`, "aria-label": t("vote.remove", { item: name }), text: "−" });
       const plus = h("button", { type: "button", class: "btn vote-btn primary", "data-key": `plus-${item}`, "aria-label": t("vote.add", { item: name }), text: "+" });
@@ -314,6 +315,7 @@ export class VoteView {
         const lanes = new Set(workshop.lanes.filter((l) => l.kind === "solutions").map((l) => l.id));
         items = Object.values(workshop.notes).filter((n) => lanes.has(n.lane) && (!persona || n.persona === persona)).map((n) => n.id);
       }
+      if (on.value === "plan") items = (workshop.plan ?? []).slice(0, Limits.MAX_ROUND_ITEMS).map((r) => r.id);
       this.handlers.send({
         type: Command.ROUND_START,
         items,
@@ -413,6 +415,7 @@ function fillTargets(select, workshop) {
   const wanted = [["objectives", t("round.on.objectives")]];
   for (const persona of workshop.personas) wanted.push([`solutions:${persona.id}`, t("round.on.solutions", { persona: persona.name })]);
   if (workshop.personas.length > 1) wanted.push(["solutions:", t("round.on.allsolutions")]);
+  if ((workshop.plan ?? []).length) wanted.push(["plan", t("round.on.plan")]);
   const now = [...select.options].map((o) => `${o.value}|${o.textContent}`).join(",");
   if (now === wanted.map(([v, l]) => `${v}|${l}`).join(",")) return;
   const chosen = select.value;
