@@ -378,7 +378,9 @@ class AskHelp(Command, tag="group.help"):
 
 # -- roadmap and scenarios ----------------------------------------------------------------
 
-Criterion = Literal["impact", "cost", "delay", "complexity", "customer", "internal", "external"]
+Criterion = Literal[
+    "impact", "cost", "delay", "complexity", "customer", "internal", "external", "buzz", "underway"
+]
 RoadmapClass = Literal["quick_win", "must_have", "nice_to_have", "waow"]
 ScenarioField = Literal[
     "title",
@@ -452,11 +454,13 @@ class RemoveRoadmapItem(Command, tag="roadmap.remove"):
 
 
 class SetRules(Command, tag="rules.set"):
-    """Move the classification's thresholds."""
+    """Move the classification's thresholds (see ``sessions.model.ClassRules``)."""
 
     strong: Scale
     light: Scale
     expected: Scale
+    real: Scale = 3.0
+    buzz: Scale = 4.0
 
 
 class AddScenario(Command, tag="scenario.add"):

@@ -130,8 +130,8 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
     assert notes.max_row == len(_visible(w)) + 1
     assert notes.auto_filter.ref is not None
     roadmap = book["Roadmap"]
-    classes = [roadmap.cell(row=r, column=16).value for r in range(2, roadmap.max_row + 1)]
-    assert classes == ["Waow", "Must have", "Waow", "Nice to have", "Waow", None]
+    classes = [roadmap.cell(row=r, column=18).value for r in range(2, roadmap.max_row + 1)]
+    assert classes == ["Nice to have", "Must have", "Nice to have", None, "Waow", None]
     assert lea._charts, "the emotion curve is drawn as a chart"
 
 

@@ -119,6 +119,7 @@ export const Limits = Object.freeze({
   NAME_MAX: 60,
   TITLE_MAX: 80,
   WORKSHOP_TITLE_MAX: 120,
+  SHEET_TEXT_MAX: 2000,
 });
 
 export const CHANNELS = Object.freeze([

@@ -32,7 +32,7 @@ import { Command, Event } from "./protocol.js";
  *            objectives: Objective[], rounds: VoteRound[], phase: string,
  *            timer_ends_at: number | null, private: boolean, follow: string | null,
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
- *            rules: {strong: number, light: number, expected: number},
+ *            rules: {strong: number, light: number, expected: number, real: number, buzz: number},
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean,
  *            emotions: Record<string, {persona: string, stage: string,
