@@ -41,8 +41,13 @@ class Command(msgspec.Struct, kw_only=True):
     op_id: OpId
 
 
+SolutionTag = Literal["customer", "internal", "external"]
+NoteTags = Annotated[list[SolutionTag], Meta(max_length=3)]
+
+
 class AddNote(Command, tag="note.add"):
-    """A note in one cell of a persona's grid (hidden from others in private writing)."""
+    """A note in one cell of a persona's grid (hidden from others in private writing), with
+    the tags ticked in the new-note dialog."""
 
     persona: ItemId
     stage: ItemId
@@ -50,6 +55,7 @@ class AddNote(Command, tag="note.add"):
     text: NoteText = ""
     channel: Channel = "web"
     index: Index | None = None
+    tags: NoteTags = []
 
 
 class EditNote(Command, tag="note.edit"):
@@ -184,7 +190,6 @@ PersonaField = Literal[
     "insight",
     "promise",
 ]
-SolutionTag = Literal["customer", "internal", "external"]
 
 
 class AddPersona(Command, tag="persona.add"):
@@ -255,7 +260,7 @@ class RemoveLane(Command, tag="lane.remove"):
 
 class TagNote(Command, tag="note.tag"):
     note: ItemId
-    tags: Annotated[list[SolutionTag], Meta(max_length=3)]
+    tags: NoteTags
 
 
 # -- facilitation -------------------------------------------------------------------------

@@ -238,6 +238,19 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   });
   const exportButton = /** @type {HTMLButtonElement} */ (document.getElementById("export-btn"));
   exportButton.addEventListener("click", () => showExports(workshopId, access.token, toast));
+  const renameWorkshopButton = /** @type {HTMLButtonElement} */ (document.getElementById("rename-workshop-btn"));
+  renameWorkshopButton.addEventListener("click", async () => {
+    if (!workshop) return;
+    const title = await askText(t("workshop.rename"), t("workshop.rename.label"), workshop.title, Limits.WORKSHOP_TITLE_MAX);
+    if (title && title !== workshop.title) send({ type: Command.WORKSHOP_RENAME, title });
+  });
+  const renameMeButton = /** @type {HTMLButtonElement} */ (document.getElementById("rename-me-btn"));
+  renameMeButton.addEventListener("click", async () => {
+    const mine = me && workshop?.participants[me.id];
+    if (!mine) return;
+    const name = await askText(t("me.rename"), t("me.rename.label"), mine.name, Limits.NAME_MAX);
+    if (name && name !== mine.name) send({ type: Command.PARTICIPANT_RENAME, name });
+  });
   const shareButton = /** @type {HTMLButtonElement} */ (document.getElementById("share-btn"));
   shareButton.addEventListener("click", () => {
     if (!code) return;
@@ -266,6 +279,8 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         saveAccess(workshopId, { title: workshop.title });
         shareButton.hidden = me?.role !== "facilitator";
         exportButton.hidden = me?.role !== "facilitator";
+        renameWorkshopButton.hidden = me?.role !== "facilitator" || mode === "screen";
+        renameMeButton.hidden = !me || mode === "screen";
         render();
         document.documentElement.dataset.phase = "board";
         document.documentElement.dataset.role = me?.role ?? "";
@@ -521,6 +536,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       lane: result.draft.lane,
       text: result.draft.text,
       channel: result.draft.channel,
+      tags: result.draft.tags,
     });
   }
 
@@ -617,9 +633,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {string} action @param {string} id */
   async function laneAction(action, id) {
-    const lane = workshop?.lanes.find((l) => l.id === id);
+    const index = workshop?.lanes.findIndex((l) => l.id === id) ?? -1;
+    const lane = workshop?.lanes[index];
     if (!workshop || !lane) return;
-    if (action === "rename") {
+    if (action === "up" || action === "down") {
+      connection.send({ type: Command.LANE_MOVE, lane: id, index: index + (action === "up" ? -1 : 1) });
+    } else if (action === "rename") {
       const title = await askText(t("lane.rename"), t("lane.title"), lane.title, Limits.TITLE_MAX);
       if (title && title !== lane.title) connection.send({ type: Command.LANE_RENAME, lane: id, title });
     } else if (action === "remove") {

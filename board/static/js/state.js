@@ -276,7 +276,7 @@ export function withPending(workshop, waiting, me) {
         own()[id] = {
           id, persona: command.persona, stage: command.stage, lane: command.lane,
           text: command.text ?? "", channel: command.channel ?? "web", pos: Number.MAX_SAFE_INTEGER,
-          author: me, version: 0, tags: [], hidden: false, votes: null,
+          author: me, version: 0, tags: [...(command.tags ?? [])].sort(), hidden: false, votes: null,
         };
         break;
       }
