@@ -10,7 +10,7 @@ from typing import Any
 import httpx
 
 from sessions import roadmap, summary
-from sessions.model import Workshop
+from sessions.model import ClassRules, Workshop
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
     AddObjective,
@@ -322,6 +322,12 @@ async def test_roadmap_and_scenarios_through_two_processes(
     assert await refused(host, {"type": "rules.set", "strong": 0, "light": 1, "expected": 3}) == (
         "invalid"
     )
+    gap = {"type": "rules.set", "strong": 3, "light": 1, "expected": 3, "real": 4, "buzz": 4}
+    assert await refused(host, gap) == "invalid"
+    await ok(pat, {"type": "roadmap.score", "item": item, "criterion": "underway", "value": 4})
+    kept = await same_boards(host, pat)
+    assert kept.rules == ClassRules(strong=5, light=1.5, expected=3)
+    assert kept.roadmap[item].scores["underway"] == {me(pat): 4}
 
     await ok(pat, {"type": "scenario.add", "title": "Abandoned cart", "moment": "commercial"})
     card = newest(board(pat).scenarios)
