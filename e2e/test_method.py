@@ -180,6 +180,14 @@ async def test_edit_controls_work_by_keyboard_and_at_360_px(
         await thumb.locator("dialog[open] button[type=submit]").tap()
         await page.locator("#presence summary").click()
         await expect(page.locator("#presence .people")).to_contain_text("Inès B.")
+        await thumb.locator("#menu-btn").tap()
+        await thumb.locator("#lang-btn").tap()
+        await expect(thumb.locator("#class-help [data-class=quick_win]")).to_contain_text(
+            "effort de 2,5 ou moins"
+        )
+        await expect(thumb.locator("#rename-me-btn")).to_have_text("Changer mon nom")
+        found = await serious_violations(thumb)
+        assert not found, describe(found)
         found = await serious_violations(page)
         assert not found, describe(found)
     finally:

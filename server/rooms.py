@@ -32,6 +32,7 @@ from sessions.protocol import (
     Event,
     GoToStep,
     Online,
+    ParticipantSaved,
     Presence,
     SetPhase,
     encoder,
@@ -220,6 +221,9 @@ class Room:
         if entry.seq != self.seq + 1:
             return False
         apply_all(self.workshop, entry.events)
+        here = {m.participant for m in self.members.values()}
+        if any(isinstance(e, ParticipantSaved) and e.participant.id in here for e in entry.events):
+            self.presence_changed()  # a renamed person is shown by their new name at once
         self.seq = entry.seq
         self.ring.append((entry.seq, raw))
         self._outgoing.append((entry, raw))
