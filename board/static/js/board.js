@@ -244,13 +244,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     const title = await askText(t("workshop.rename"), t("workshop.rename.label"), workshop.title, Limits.WORKSHOP_TITLE_MAX);
     if (title && title !== workshop.title) send({ type: Command.WORKSHOP_RENAME, title });
   });
-  const renameMeButton = /** @type {HTMLButtonElement} */ (document.getElementById("rename-me-btn"));
-  renameMeButton.addEventListener("click", async () => {
+  async function renameMe() {
     const mine = me && workshop?.participants[me.id];
     if (!mine) return;
     const name = await askText(t("me.rename"), t("me.rename.label"), mine.name, Limits.NAME_MAX);
     if (name && name !== mine.name) send({ type: Command.PARTICIPANT_RENAME, name });
-  });
+  }
   const shareButton = /** @type {HTMLButtonElement} */ (document.getElementById("share-btn"));
   shareButton.addEventListener("click", () => {
     if (!code) return;
@@ -280,7 +279,6 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         shareButton.hidden = me?.role !== "facilitator";
         exportButton.hidden = me?.role !== "facilitator";
         renameWorkshopButton.hidden = me?.role !== "facilitator" || mode === "screen";
-        renameMeButton.hidden = !me || mode === "screen";
         render();
         document.documentElement.dataset.phase = "board";
         document.documentElement.dataset.role = me?.role ?? "";
@@ -504,18 +502,24 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   /** @param {{id: string, name: string, role: string}[]} online */
   function showPresence(online) {
     const box = /** @type {HTMLElement} */ (document.getElementById("presence"));
-    const list = h("ul", { class: "people" });
+    const list = h("ul", { class: "people-list" });
     for (const person of online) {
       const tags = [person.id === me?.id ? t("presence.you") : "", person.role === "facilitator" ? t("role.facilitator") : ""].filter(Boolean);
       list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initialsOf(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
     }
+    // Your own name is changed from the list of who is here (a presence arrives when it has).
+    const rename = h("button", { type: "button", class: "btn small", id: "rename-me-btn", text: t("me.rename") });
+    rename.addEventListener("click", renameMe);
+    rename.hidden = mode === "screen" || !me;
     const details = h("details", { class: "presence-box popover" }, [
       h("summary", { "aria-label": `${t("presence.label")}: ${tn("presence.count", online.length)}`, text: tn("presence.count", online.length) }),
-      list,
+      h("div", { class: "people" }, [list, rename]),
     ]);
     const wasOpen = box.querySelector("details")?.open;
+    const hadFocus = document.activeElement?.id === "rename-me-btn";
     if (wasOpen) details.open = true;
     box.replaceChildren(details);
+    if (hadFocus) rename.focus();
   }
 
   /** @param {string} stage @param {string} lane */
