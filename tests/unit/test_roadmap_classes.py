@@ -163,12 +163,18 @@ def test_rules_set_refuses_a_real_impact_above_the_strong_one() -> None:
 
 
 def test_older_workshops_load_with_the_default_new_lines() -> None:
-    """A stored workshop from before the real-impact and buzz lines (and before the new
-    criteria) decodes with their defaults, and its items keep their scores."""
+    """A workshop stored or exported before the real-impact and buzz lines decodes with their
+    defaults (from the store's JSON and through a snapshot import), and its items keep their
+    scores and classes."""
     workshop = fresh()
-    item_from(workshop, FACILITATOR, "Wallet")
+    made = item_from(workshop, FACILITATOR, "Wallet").id
+    workshop.roadmap[made].scores = {"impact": {"p1": 4}, "cost": {"p1": 2}}
     raw = msgspec.json.decode(msgspec.json.encode(workshop))
     raw["rules"] = {"strong": 3.5, "light": 2.0, "expected": 4.5}
     older = msgspec.convert(raw, Workshop)
     assert older.rules == ClassRules(strong=3.5, light=2.0, expected=4.5, real=3.0, buzz=4.0)
-    assert snapshot.check(older) == []
+    document = msgspec.json.decode(snapshot.dump(workshop, "2026-11-01T00:00:00Z"))
+    document["workshop"]["rules"] = raw["rules"]
+    imported = snapshot.read(msgspec.json.encode(document))
+    assert imported.rules == older.rules
+    assert summary.roadmap_class(imported.roadmap[made], imported.rules) == "quick_win"

@@ -80,6 +80,7 @@ export class RoadmapView {
     });
     this.items = h("div", { class: "items" });
     this.classHelp = h("details", { class: "card class-help", id: "class-help" });
+    this.cover = h("p", { class: "hint warn", id: "class-cover", role: "status", hidden: "" });
     this.matrix = h("section", { class: "card matrix-card", "aria-labelledby": "matrix-title" });
     this.timeline = h("section", { class: "card timeline-card", "aria-labelledby": "timeline-title" });
     this.rules = h("section", { class: "card rules-card", "aria-labelledby": "rules-title" });
@@ -93,6 +94,7 @@ export class RoadmapView {
         form,
       ]),
       this.classHelp,
+      this.cover,
       this.items,
     ]);
     const right = h("div", { class: "roadmap-side" }, [this.matrix, this.timeline]);
@@ -401,10 +403,17 @@ export class RoadmapView {
   /** The four classes in the method's words, with this workshop's lines. @param {Workshop} workshop */
   renderClassHelp(workshop) {
     const box = /** @type {HTMLElement} */ (this.classHelp);
-    const key = JSON.stringify([workshop.rules, document.documentElement.lang]);
+    // The method plans waows once the must-haves are covered: say so while some are not planned.
+    const items = Object.values(workshop.roadmap);
+    const waows = items.filter((i) => roadmapClass(i, workshop.rules) === "waow").length;
+    const open = items.filter((i) => roadmapClass(i, workshop.rules) === "must_have" && i.quarter === null).length;
+    const key = JSON.stringify([workshop.rules, document.documentElement.lang, waows && open]);
     if (box.dataset.key === key) return;
     box.dataset.key = key;
     const lines = Object.fromEntries(Object.entries(workshop.rules).map(([name, value]) => [name, formatNumber(value)]));
+    const cover = /** @type {HTMLElement} */ (this.cover);
+    cover.textContent = waows && open ? tn("roadmap.classes.cover", open) : "";
+    cover.hidden = !(waows && open);
     box.replaceChildren(
       h("summary", { text: t("roadmap.classes") }),
       h("ul", { class: "class-rules" }, [
