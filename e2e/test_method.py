@@ -209,7 +209,7 @@ async def test_french_screens(app_server: ServerProcess, desktop: BrowserContext
     board = BoardPage(page)
     await board.ready()
     await expect(page.locator("th.stage").first).to_contain_text("Je cherche un voyage")
-    await expect(page.locator("th.lane").first).to_have_text("Enchantements")
+    await expect(page.locator("th.lane > span:first-child").first).to_have_text("Enchantements")
     await expect(page.locator("a[data-section=vote]")).to_have_text("Vote")
     await expect(page.locator(".curve h2")).to_contain_text("Courbe d'émotion")
     found = await serious_violations(page)

@@ -230,11 +230,14 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   });
   const keepingBar = mode === "screen" ? null : new KeepingBar({ send, workshop: () => workshop, me: () => me, workshopId, token: access.token, toast });
   if (keepingBar) leadRow.append(keepingBar.root); // undo sits on the board's first line, never over it
+  /** @type {{id: string, name: string, role: string}[] | null} */
+  let shownOnline = null;
   connection.start();
   narrowQuery.addEventListener("change", render);
   onLangChange(() => {
     view.structureKey = "";
     render();
+    if (shownOnline) showPresence(shownOnline); // the list is in words too
   });
   const exportButton = /** @type {HTMLButtonElement} */ (document.getElementById("export-btn"));
   exportButton.addEventListener("click", () => showExports(workshopId, access.token, toast));
@@ -501,6 +504,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {{id: string, name: string, role: string}[]} online */
   function showPresence(online) {
+    shownOnline = online;
     const box = /** @type {HTMLElement} */ (document.getElementById("presence"));
     const list = h("ul", { class: "people-list" });
     for (const person of online) {
