@@ -91,6 +91,99 @@ async def test_lock_makes_the_board_read_only_for_participants(
     await expect(facilitator.note("Unlocked again")).to_be_visible()
 
 
+async def test_edit_controls_work_by_keyboard_and_at_360_px(
+    app_server: ServerProcess, desktop: BrowserContext, browser: Browser
+) -> None:
+    """The workshop's title, the lanes' order, tags of a new note, an objective's description
+    and KPIs, a roadmap item's description and one's own name are edited from the board,
+    by keyboard on a laptop and by thumb on a 360 px phone; the class rules are explained."""
+    small = await browser.new_context(
+        viewport={"width": 360, "height": 740}, is_mobile=True, has_touch=True, locale="en-US"
+    )
+    try:
+        facilitator, participant, _code = await travel(app_server, desktop, small)
+        page, thumb = facilitator.page, participant.page
+        dialog = page.locator("dialog[open]")
+
+        await page.click("#rename-workshop-btn")
+        await dialog.locator("input").fill("Dive trips 2027")
+        await page.keyboard.press("Enter")
+        await expect(thumb.locator("#workshop-title")).to_have_text("Dive trips 2027")
+
+        await page.click("#add-lane")
+        await dialog.locator("input").fill("Lived experience")
+        await page.keyboard.press("Enter")
+        lived = page.locator("th.lane", has_text="Lived experience")
+        up = lived.locator("[data-lane-action=up]")
+        await up.focus()
+        for row in (3, 2, 1, 0):  # to the top, the focus staying on the lane's button
+            await page.keyboard.press("Enter")
+            await expect(page.locator("th.lane").nth(row)).to_contain_text("Lived experience")
+        await expect(
+            page.locator("th.lane").first.locator("[data-lane-action=up]")
+        ).to_be_disabled()
+        focused = await page.evaluate("document.activeElement.dataset.laneAction")
+        assert focused == "down"
+        await expect(thumb.locator("th.lane").first).to_contain_text("Lived experience")
+
+        solutions = thumb.locator("tr[data-lane-kind=solutions] td.cell").first
+        await solutions.locator(".add-note").tap()
+        await thumb.locator("dialog[open] textarea").fill("Voucher wallet in the app")
+        await thumb.locator("#tag-customer").check()
+        await thumb.locator("dialog[open] button[type=submit]").tap()
+        added = facilitator.note("Voucher wallet in the app")
+        await expect(added.locator(".tag-customer")).to_have_count(1)
+        await expect(participant.note("Voucher wallet in the app").locator(".tag")).to_have_count(1)
+
+        await page.click("a[data-section=vote]")
+        await page.locator("#objective-list [data-key^=edit-]").first.click()
+        await dialog.locator("textarea").nth(0).fill("Fewer calls before departure")
+        await dialog.locator("textarea").nth(1).fill("Calls per booking")
+        await dialog.locator("button[type=submit]").click()
+        first = page.locator("#objective-list .objective").first
+        await expect(first).to_contain_text("Fewer calls before departure")
+        await expect(first).to_contain_text("Calls per booking")
+
+        await page.click("a[data-section=roadmap]")
+        await page.fill("#item-title", "Trip app")
+        await page.keyboard.press("Enter")
+        await page.locator("article.item textarea[data-role=description]").fill("One app")
+        await page.keyboard.press("Tab")
+        await thumb.locator("a[data-section=roadmap]").tap()
+        shown = thumb.locator("article.item textarea[data-role=description]")
+        await expect(shown).to_have_value("One app")
+        await thumb.locator("#class-help summary").tap()
+        await expect(thumb.locator("#class-help [data-class=must_have]")).to_contain_text(
+            "expected by customers or internally at 4"
+        )
+        found = await serious_violations(thumb)
+        assert not found, describe(found)
+        # A phone widens its layout viewport to fit what overflows: it must stay at 360.
+        width = "[window.innerWidth, document.documentElement.scrollWidth]"
+        assert await thumb.evaluate(width) == [360, 360]
+
+        await thumb.locator("#menu-btn").tap()
+        await thumb.locator("#presence summary").tap()
+        await thumb.locator("#rename-me-btn").tap()
+        await thumb.locator("dialog[open] input").fill("Inès B.")
+        await thumb.locator("dialog[open] button[type=submit]").tap()
+        await page.locator("#presence summary").click()
+        await expect(page.locator("#presence .people")).to_contain_text("Inès B.")
+        await thumb.locator("#menu-btn").tap()
+        await thumb.locator("#lang-btn").tap()
+        await expect(thumb.locator("#class-help [data-class=quick_win]")).to_contain_text(
+            "effort de 2,5 ou moins"
+        )
+        await expect(thumb.locator("#presence summary")).to_contain_text("en ligne")
+        await page.set_viewport_size({"width": 1024, "height": 900})  # the header still fits
+        assert await page.evaluate("document.documentElement.scrollWidth") == 1024
+        for viewer in (thumb, page):
+            found = await serious_violations(viewer)
+            assert not found, describe(found)
+    finally:
+        await small.close()
+
+
 async def test_french_screens(app_server: ServerProcess, desktop: BrowserContext) -> None:
     """The switch turns the whole board to French, template content included when created so."""
     page = await desktop.new_page()
@@ -104,7 +197,7 @@ async def test_french_screens(app_server: ServerProcess, desktop: BrowserContext
     board = BoardPage(page)
     await board.ready()
     await expect(page.locator("th.stage").first).to_contain_text("Je cherche un voyage")
-    await expect(page.locator("th.lane").first).to_have_text("Enchantements")
+    await expect(page.locator("th.lane > span:first-child").first).to_have_text("Enchantements")
     await expect(page.locator("a[data-section=vote]")).to_have_text("Vote")
     await expect(page.locator(".curve h2")).to_contain_text("Courbe d'émotion")
     found = await serious_violations(page)

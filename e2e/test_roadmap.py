@@ -44,10 +44,18 @@ async def test_solutions_become_scored_classified_planned_items(
 
     items = page.locator(".item")
     await expect(items.nth(0).locator(".class-badge")).to_have_text("Quick win")
-    await expect(items.nth(1).locator(".class-badge")).to_have_text("Waow")
+    # Strong impact but costly and long: a nice to have in the method, not a waow.
+    await expect(items.nth(1).locator(".class-badge")).to_have_text("Nice to have")
     await expect(page.locator(".matrix .dot.quick_win")).to_have_count(1)
-    await expect(page.locator(".matrix .dot.waow")).to_have_count(1)
+    await expect(page.locator(".matrix .dot.nice_to_have")).to_have_count(1)
+    await phone_badge.locator("[data-criterion=buzz]").select_option("5")
+    await expect(items.nth(1).locator(".class-badge")).to_have_text("Waow")
+    # Expected internally: a must have, which the method plans before any waow.
+    await phone_wallet.locator("[data-criterion=internal]").select_option("5")
+    await expect(items.nth(0).locator(".class-badge")).to_have_text("Must have")
+    await expect(page.locator("#class-cover")).to_contain_text("1 must have is not planned")
     await items.nth(0).locator("[data-role=quarter]").select_option("2")
+    await expect(page.locator("#class-cover")).to_be_hidden()
     await expect(page.locator("td[data-quarter='2'] .item-chip")).to_contain_text(WALLET)
     await expect(phone_page.locator(".item").first.locator("[data-role=quarter]")).to_have_value(
         "2"

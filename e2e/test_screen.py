@@ -350,7 +350,7 @@ async def test_the_roadmap_step_shows_the_matrix_with_its_items(
         await scene(page, "roadmap")
         await expect(page.locator(".screen-matrix .dot")).to_have_count(2)
         await expect(page.locator(".screen-matrix .dot.quick_win")).to_have_count(1)
-        await expect(page.locator(".screen-matrix .dot.waow")).to_have_count(1)
+        await expect(page.locator(".screen-matrix .dot.nice_to_have")).to_have_count(1)
         legend = page.locator(".screen-legend-item")
         await expect(legend).to_have_count(3)
         await expect(legend.nth(0)).to_contain_text("One wallet for every travel document")

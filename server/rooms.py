@@ -33,6 +33,7 @@ from sessions.protocol import (
     GoToStep,
     GroupsSet,
     Online,
+    ParticipantSaved,
     Presence,
     SetPhase,
     encoder,
@@ -225,6 +226,9 @@ class Room:
         apply_all(self.workshop, entry.events)
         if walls:
             self._resync_moved_walls(before)
+        here = {m.participant for m in self.members.values()}
+        if any(isinstance(e, ParticipantSaved) and e.participant.id in here for e in entry.events):
+            self.presence_changed()  # a renamed person is shown by their new name at once
         self.seq = entry.seq
         self.ring.append((entry.seq, raw))
         self._outgoing.append((entry, raw))

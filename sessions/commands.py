@@ -44,8 +44,13 @@ class Command(msgspec.Struct, kw_only=True):
     op_id: OpId
 
 
+SolutionTag = Literal["customer", "internal", "external"]
+NoteTags = Annotated[list[SolutionTag], Meta(max_length=3)]
+
+
 class AddNote(Command, tag="note.add"):
-    """A note in one cell of a persona's grid (hidden from others in private writing)."""
+    """A note in one cell of a persona's grid (hidden from others in private writing), with
+    the tags ticked in the new-note dialog."""
 
     persona: ItemId
     stage: ItemId
@@ -53,6 +58,7 @@ class AddNote(Command, tag="note.add"):
     text: NoteText = ""
     channel: Channel = "web"
     index: Index | None = None
+    tags: NoteTags = []
 
 
 class EditNote(Command, tag="note.edit"):
@@ -197,7 +203,6 @@ PersonaField = Literal[
     "sources",
     "photo",
 ]
-SolutionTag = Literal["customer", "internal", "external"]
 
 
 class AddPersona(Command, tag="persona.add"):
@@ -275,7 +280,7 @@ class RemoveLane(Command, tag="lane.remove"):
 
 class TagNote(Command, tag="note.tag"):
     note: ItemId
-    tags: Annotated[list[SolutionTag], Meta(max_length=3)]
+    tags: NoteTags
 
 
 class TargetNote(Command, tag="note.target"):
@@ -414,7 +419,9 @@ class AskHelp(Command, tag="group.help"):
 
 # -- roadmap and scenarios ----------------------------------------------------------------
 
-Criterion = Literal["impact", "cost", "delay", "complexity", "customer", "internal", "external"]
+Criterion = Literal[
+    "impact", "cost", "delay", "complexity", "customer", "internal", "external", "buzz", "underway"
+]
 RoadmapClass = Literal["quick_win", "must_have", "nice_to_have", "waow"]
 ScenarioField = Literal[
     "title",
@@ -489,11 +496,13 @@ class RemoveRoadmapItem(Command, tag="roadmap.remove"):
 
 
 class SetRules(Command, tag="rules.set"):
-    """Move the classification's thresholds."""
+    """Move the classification's thresholds (see ``sessions.model.ClassRules``)."""
 
     strong: Scale
     light: Scale
     expected: Scale
+    real: Scale = 3.0
+    buzz: Scale = 4.0
 
 
 class AddScenario(Command, tag="scenario.add"):

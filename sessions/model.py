@@ -248,10 +248,12 @@ CRITERIA: tuple[str, ...] = (
     "customer",
     "internal",
     "external",
+    "buzz",
+    "underway",
 )
 """Qualification criteria of a roadmap item, each scored 1 (low) to 5 (high): business impact,
 cost, delay, technical complexity, expected by customers, expected internally, needs external
-resources."""
+resources, will make a buzz, already under way (1 not started .. 5 well under way)."""
 
 
 class ClassRules(msgspec.Struct, frozen=True, kw_only=True, gc=False):
@@ -263,7 +265,11 @@ class ClassRules(msgspec.Struct, frozen=True, kw_only=True, gc=False):
     light: float = 2.5
     """Effort at or below this is light (fast and cheap to deliver)."""
     expected: float = 4.0
-    """Customer expectation at or above this makes a must have."""
+    """Customer or internal expectation at or above this makes a must have."""
+    real: float = 3.0
+    """Impact at or above this is a real impact (a nice to have at least); below, no class."""
+    buzz: float = 4.0
+    """A buzz score at or above this makes a waow."""
 
 
 class RoadmapItem(msgspec.Struct, kw_only=True, gc=False):

@@ -157,7 +157,15 @@ def remove_item(workshop: Workshop, command: RemoveRoadmapItem) -> list[Event]:
 
 
 def set_rules(workshop: Workshop, command: SetRules) -> list[Event]:
-    rules = ClassRules(strong=command.strong, light=command.light, expected=command.expected)
+    if command.real > command.strong:
+        raise errors.InvalidCommand("A real impact cannot start above a strong impact.")
+    rules = ClassRules(
+        strong=command.strong,
+        light=command.light,
+        expected=command.expected,
+        real=command.real,
+        buzz=command.buzz,
+    )
     return [] if rules == workshop.rules else [RulesSet(rules=rules)]
 
 

@@ -20,17 +20,22 @@ The target journey (:func:`target_solutions`, :func:`answered_irritants`)
 Roadmap classes (:func:`roadmap_class`)
     Each criterion of an item is summed up by the median of its scores (1 low .. 5 high); the
     item's *effort* is the mean of the medians of cost, delay and complexity that were scored.
-    Rules, first match wins, with the default :class:`Thresholds`:
+    The classes are the method's four (the Stratello road map); the rules, first match wins,
+    with the default :class:`Thresholds` (each line can be moved by the facilitator):
 
     1. an ``override`` set by the facilitator (one of ``ROADMAP_CLASSES``) is the class;
-    2. **must have**: expected by customers, ``customer >= 4``: the market standard, done soon
-       whatever it costs;
-    3. without a scored ``impact`` and effort there is no class yet (``None``);
-    4. **quick win**: strong impact and light effort, ``impact >= 4`` and ``effort <= 2.5``;
-    5. **waow**: strong impact and heavy effort, ``impact >= 4`` and ``effort > 2.5``: the
-       projects that make a buzz, once the must-haves are covered;
-    6. **nice to have**: everything else: a real but smaller impact, not a priority, something
-       that can still set the brand apart.
+    2. **must have**: strongly expected by customers *or* internally, ``customer >= 4`` or
+       ``internal >= 4``: the market standard, to do soon whatever its impact or cost;
+    3. **quick win**: strong impact and light effort (fast and cheap to deliver),
+       ``impact >= 4`` and ``effort <= 2.5``: shows early that the experience is changing;
+    4. **waow**: the room expects a buzz, ``buzz >= 4``; it is planned once the must-haves are
+       covered (a planning advice shown beside the classes, not a condition of the class);
+    5. **nice to have**: a real impact, ``impact >= 3``, that is not a quick win (costly and/or
+       long, or a smaller impact): not a priority, but it can set the brand apart;
+    6. otherwise no class (``None``): impact or effort not scored yet, or an impact too weak
+       for any of the four, which the facilitator may still class by hand.
+
+    ``underway`` (already under way) and ``external`` qualify an item without moving its class.
 
 Vote results (:func:`ranked`)
     Dots per item summed over participants, items in decreasing order of dots, ties kept in the
@@ -176,16 +181,17 @@ def roadmap_class(item: RoadmapItem, thresholds: Thresholds = DEFAULT_THRESHOLDS
     """The item's class by the rules of the module docstring, or None when it cannot be told."""
     if item.override in ROADMAP_CLASSES:
         return item.override
-    customer = criteria(item).get("customer")
-    if customer is not None and customer >= thresholds.expected:
+    found = criteria(item)
+    if max(found.get("customer", 0.0), found.get("internal", 0.0)) >= thresholds.expected:
         return "must_have"
     placed = position(item)
-    if placed is None:
-        return None
-    heavy, impact = placed
-    if impact >= thresholds.strong:
-        return "quick_win" if heavy <= thresholds.light else "waow"
-    return "nice_to_have"
+    if placed is not None and placed[1] >= thresholds.strong and placed[0] <= thresholds.light:
+        return "quick_win"
+    if found.get("buzz", 0.0) >= thresholds.buzz:
+        return "waow"
+    if placed is not None and placed[1] >= thresholds.real:
+        return "nice_to_have"
+    return None
 
 
 def ranked(vote: VoteRound, voters: Collection[str] | None = None) -> list[Tally]:

@@ -567,7 +567,10 @@ def _roadmap(workshop: Workshop, words: Words) -> Section:
     blocks.append(Heading(words("matrix")))
     blocks.append(
         Para(
-            words("thresholds", strong=words.number(rules.strong), light=words.number(rules.light)),
+            words(
+                "thresholds",
+                **{name: words.number(getattr(rules, name)) for name in rules.__struct_fields__},
+            ),
             muted=True,
             small=True,
         )

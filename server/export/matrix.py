@@ -3,7 +3,8 @@
 Effort runs left (light) to right (heavy), impact bottom (weak) to top (strong), both 1 to 5
 with half a point of room on each side (so that no dot sits on the frame); dashed lines mark
 the workshop's own classification thresholds (``Workshop.rules``, which the facilitator can
-move). Items at the same
+move): the quick-win corner, and the real-impact line below which an item has no class. A waow
+is told by its buzz score, not by its place, so it has no zone. Items at the same
 place are spread around it so that every number stays readable. The numbers are the items'
 order in ``numbered`` (the order of the roadmap), which the reports list beside the chart.
 """
@@ -48,15 +49,18 @@ def scene(workshop: Workshop, words: Words) -> Scene:
         items.append(Label(LEFT - 8, y + 4, [str(value)], 11, colour=palette.MUTED, anchor="end"))
     thresholds = workshop.rules
     x_cut, y_cut = at(thresholds.light, thresholds.strong)
-    items.append(Line([(x_cut, TOP), (x_cut, TOP + PLOT_H)], palette.MUTED, dashed=True))
-    items.append(Line([(LEFT, y_cut), (LEFT + PLOT_W, y_cut)], palette.MUTED, dashed=True))
+    y_real = at(thresholds.light, thresholds.real)[1]
+    items.append(Line([(x_cut, TOP), (x_cut, y_cut)], palette.MUTED, dashed=True))
+    items.append(Line([(LEFT, y_cut), (x_cut, y_cut)], palette.MUTED, dashed=True))
+    items.append(Line([(LEFT, y_real), (LEFT + PLOT_W, y_real)], palette.MUTED, dashed=True))
     for kind, x, y in (
         ("quick_win", LEFT + 6, TOP + 16),
-        ("waow", x_cut + 6, TOP + 16),
-        ("nice_to_have", LEFT + 6, TOP + PLOT_H - 8),
+        ("nice_to_have", x_cut + 6, TOP + 16),
     ):
         colour = palette.CLASS_COLOURS[kind]
         items.append(Label(x, y, [words(f"class.{kind}")], 11, bold=True, colour=colour))
+    weak = words("class.weak")
+    items.append(Label(LEFT + 6, TOP + PLOT_H - 8, [weak], 11, bold=True, colour=palette.MUTED))
     effort_label = f"{words('effort')} →"
     impact_label = f"↑ {words('criterion.impact')}"
     items.append(Label(LEFT + PLOT_W / 2 - 30, HEIGHT - 14, [effort_label], 12, bold=True))

@@ -75,7 +75,10 @@ _EN: dict[str, str] = {
     "items.count": "{n} {n|item|items}",
     "pack": "Restitution pack",
     "page": "Page {n}",
-    "thresholds": "Thresholds: strong impact from {strong}, light effort up to {light}.",
+    "thresholds": (
+        "Thresholds: strong impact from {strong}, light effort up to {light}, expected from"
+        " {expected}, real impact from {real}, buzz from {buzz}."
+    ),
     "at.stage": "at {stage}",
     "error.format": "Unknown export format: choose one of {known}.",
     "error.lang": "The language must be en or fr.",
@@ -215,6 +218,7 @@ _EN: dict[str, str] = {
     "class.must_have": "Must have",
     "class.nice_to_have": "Nice to have",
     "class.waow": "Waow",
+    "class.weak": "Weak impact",
     "criterion.impact": "Business impact",
     "criterion.cost": "Cost",
     "criterion.delay": "Delay",
@@ -222,6 +226,8 @@ _EN: dict[str, str] = {
     "criterion.customer": "Expected by customers",
     "criterion.internal": "Expected internally",
     "criterion.external": "Needs external resources",
+    "criterion.buzz": "Will make a buzz",
+    "criterion.underway": "Already under way",
     "field.tagline": "Tagline",
     "field.age": "Age",
     "field.family": "Family situation",
@@ -328,7 +334,10 @@ _FR: dict[str, str] = {
     "items.count": "{n} {n|chantier|chantiers}",
     "pack": "Dossier de restitution",
     "page": "Page {n}",
-    "thresholds": "Seuils : impact fort dès {strong}, effort léger jusqu'à {light}.",
+    "thresholds": (
+        "Seuils : impact fort dès {strong}, effort léger jusqu'à {light}, attendu dès"
+        " {expected}, impact réel dès {real}, buzz dès {buzz}."
+    ),
     "at.stage": "à l'étape {stage}",
     "error.format": "Format d'export inconnu : choisissez parmi {known}.",
     "error.lang": "La langue doit être en ou fr.",
@@ -468,6 +477,7 @@ _FR: dict[str, str] = {
     "class.must_have": "Must have",
     "class.nice_to_have": "Nice to have",
     "class.waow": "Waow",
+    "class.weak": "Impact faible",
     "criterion.impact": "Impact business",
     "criterion.cost": "Coût",
     "criterion.delay": "Délai",
@@ -475,6 +485,8 @@ _FR: dict[str, str] = {
     "criterion.customer": "Attendu par les clients",
     "criterion.internal": "Attendu en interne",
     "criterion.external": "Ressources externes",
+    "criterion.buzz": "Fera le buzz",
+    "criterion.underway": "Déjà embarqué",
     "field.tagline": "Accroche",
     "field.age": "Âge",
     "field.family": "Situation familiale",

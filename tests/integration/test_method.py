@@ -4,13 +4,13 @@ private writing, the roadmap and scenarios, saving as a template, and facilitato
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import httpx
 
 from sessions import roadmap, summary
-from sessions.model import Workshop
+from sessions.model import ClassRules, Workshop
 from sessions.protocol import (
     FACILITATOR_COMMANDS,
     AddObjective,
@@ -158,7 +158,8 @@ async def test_personas_emotions_lanes_and_tags_through_two_processes(
 
 async def test_phase_timer_lock_and_follow_through_the_server(server: ServerProcess) -> None:
     """The facilitator's phase, countdown, lock and follow-me reach everyone; a locked board
-    refuses participants' content but not their rename; follow clears with its persona."""
+    refuses participants' content but not their rename, which the others' presence list shows
+    at once; follow clears with its persona."""
     host, created = await facilitator(server)
     pat = await participant(server, created, "Pat")
 
@@ -171,7 +172,19 @@ async def test_phase_timer_lock_and_follow_through_the_server(server: ServerProc
     await ok(host, {"type": "board.lock", "locked": True})
     assert await refused(pat, add_note(pat)) == "locked"
     assert await refused(pat, {"type": "roadmap.add", "title": "Item"}) == "locked"
+
+    def online(name: str) -> Callable[[BoardClient], bool]:
+        def shown(client: BoardClient) -> bool:
+            return any(
+                m["type"] == "presence" and name in {o["name"] for o in m["online"]}
+                for m in client.messages
+            )
+
+        return shown
+
+    await host.wait_for(online("Pat"))
     await ok(pat, {"type": "participant.rename", "name": "Patricia"})
+    await host.wait_for(online("Patricia"), timeout=5)  # sent on the rename, not at a heartbeat
     await ok(host, add_note(host, "the facilitator still writes"))
     await ok(host, {"type": "board.lock", "locked": False})
     await ok(pat, add_note(pat, "open again"))
@@ -322,6 +335,12 @@ async def test_roadmap_and_scenarios_through_two_processes(
     assert await refused(host, {"type": "rules.set", "strong": 0, "light": 1, "expected": 3}) == (
         "invalid"
     )
+    gap = {"type": "rules.set", "strong": 3, "light": 1, "expected": 3, "real": 4, "buzz": 4}
+    assert await refused(host, gap) == "invalid"
+    await ok(pat, {"type": "roadmap.score", "item": item, "criterion": "underway", "value": 4})
+    kept = await same_boards(host, pat)
+    assert kept.rules == ClassRules(strong=5, light=1.5, expected=3)
+    assert kept.roadmap[item].scores["underway"] == {me(pat): 4}
 
     await ok(pat, {"type": "scenario.add", "title": "Abandoned cart", "moment": "commercial"})
     card = newest(board(pat).scenarios)

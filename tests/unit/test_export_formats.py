@@ -130,8 +130,10 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
     assert notes.max_row == len(_visible(w)) + 1
     assert notes.auto_filter.ref is not None
     roadmap = book["Roadmap"]
-    classes = [roadmap.cell(row=r, column=16).value for r in range(2, roadmap.max_row + 1)]
-    assert classes == ["Waow", "Must have", "Waow", "Nice to have", "Waow", None]
+    header = [cell.value for cell in roadmap[1]]
+    assert "Already under way" in header and "Will make a buzz" in header
+    classes = [roadmap.cell(row=r, column=18).value for r in range(2, roadmap.max_row + 1)]
+    assert classes == ["Nice to have", "Must have", "Nice to have", None, "Waow", None]
     assert lea._charts, "the emotion curve is drawn as a chart"
 
 
@@ -203,16 +205,19 @@ def test_pdf_holds_every_persona_and_every_note() -> None:
 
 
 def test_reports_show_answered_irritants_tags_authors_and_objectives() -> None:
-    """The PDF and the HTML show, for each item, the irritants it answers and its notes'
-    solution tags; each note's author; every objective with its description, vote or not."""
+    """The PDF and the HTML show, for each item, the irritants it answers, its notes' solution
+    tags and scored criteria (already under way too); each note's author; every objective with
+    its description, vote or not."""
     w = filled("en")
     w.rounds = []
     w.objectives[0].description = "So that nobody books the wrong level"
     item = next(i for i in w.roadmap.values() if i.answers)
+    item.scores["underway"] = {"p1": 4}
     answered = w.notes[item.answers[0]].text
     for raw in (_pdf_text(_render(w, "pdf")), _render(w, "html").decode()):
         text = _squash(raw.replace("&#x27;", "'"))
         assert _squash(answered) in text and _squash("customer expectation") in text
+        assert _squash("Already under way 4") in text
         assert _squash("So that nobody books the wrong level") in text
         assert "Claire" in text and "Novoteyet." in text
 

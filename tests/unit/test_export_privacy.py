@@ -167,7 +167,7 @@ def test_french_documents_use_french_typography() -> None:
     for text in (pdf, page):
         assert "(s)" not in text
         assert "2 personas, 5 étapes, 26 notes, 5 participants" in text
-        assert f"Seuils{NNBSP}: impact fort dès 4, effort léger jusqu'à 2,5." in text
+        assert f"Seuils{NNBSP}: impact fort dès 4, effort léger jusqu'à 2,5, attendu dès 4" in text
     assert re.search(r"[+-]\d,\d", pdf) and not re.search(r"(?<![\d.])[+-]\d\.\d(?!\d)", pdf)
     assert "A1 T1" in pdf and f"Vote en cours{NNBSP}:" in page
     rows = list(csv.reader(io.StringIO(texts["voyages-sportifs-2027-roadmap.csv"]), delimiter=";"))

@@ -15,6 +15,7 @@ from sessions.protocol import (
     MAX_PERSONAS,
     NAME_MAX,
     AddLane,
+    AddNote,
     AddPersona,
     Command,
     EditPersona,
@@ -467,6 +468,24 @@ def test_note_tag_sets_sorted_unique_tags_and_bumps_the_version() -> None:
     assert decide(workshop, pat, same) == []
     play(workshop, pat, TagNote(op_id="t", note=solution.id, tags=[]))
     assert workshop.notes[solution.id].tags == [] and workshop.notes[solution.id].version == 3
+
+
+def test_note_add_keeps_the_tags_ticked_in_the_new_note_dialog() -> None:
+    """A note added with tags has them at once (sorted, once each); without, it has none, as
+    older clients send it."""
+    workshop, pat, _ = room()
+    cell = {
+        "persona": workshop.personas[0].id,
+        "stage": workshop.stages[0].id,
+        "lane": lane_of(workshop, "solutions"),
+    }
+    events = play(
+        workshop, pat, AddNote(op_id="a", text="a wallet", tags=["internal", "customer"], **cell)
+    )
+    assert isinstance(events[0], NoteSaved) and events[0].note.tags == ["customer", "internal"]
+    frame = {"type": "note.add", "op_id": "b", "text": "plain", **cell}
+    plain = play(workshop, pat, client_decoder.decode(json.dumps(frame)))
+    assert isinstance(plain[0], NoteSaved) and plain[0].note.tags == []
 
 
 def test_note_tag_of_a_missing_note_is_not_found_and_unknown_tags_never_decode() -> None:

@@ -64,7 +64,7 @@ from sessions.protocol import (
 from sessions.rules import Actor, apply_all, decide
 from tests.unit.ballots import NOW, play, refused
 from tests.unit.method import note, persona, room
-from tests.unit.workshops import FACILITATOR, enter, fresh
+from tests.unit.workshops import FACILITATOR, enter
 
 
 def item_from(workshop: Workshop, actor: Actor, title: str = "", *notes: str) -> RoadmapItem:
@@ -331,68 +331,7 @@ def test_rules_set_moves_the_thresholds_of_this_workshop() -> None:
     assert not decodes({"type": "rules.set", "strong": 6, "light": 3, "expected": 4})
 
 
-# -- classes at their boundaries ------------------------------------------------------------
-
-
-def classed(scores: dict[str, list[int]], rules: ClassRules | None = None) -> str | None:
-    """The class of an item scored through commands (one participant per score), under the
-    workshop's thresholds after ``rules.set`` when ``rules`` is given."""
-    workshop = fresh()
-    people = [enter(workshop, f"P{i}") for i in range(4)]
-    made = item_from(workshop, FACILITATOR, "Item").id
-    for criterion, values in scores.items():
-        for actor, value in zip(people, values, strict=False):
-            play(workshop, actor, score(made, criterion, value))
-    if rules is not None:
-        command = SetRules(
-            op_id="r", strong=rules.strong, light=rules.light, expected=rules.expected
-        )
-        play(workshop, FACILITATOR, command)
-    return summary.roadmap_class(workshop.roadmap[made], workshop.rules)
-
-
-@pytest.mark.parametrize(
-    ("scores", "expected"),
-    [
-        ({}, None),
-        ({"impact": [5]}, None),
-        ({"cost": [1], "delay": [1]}, None),
-        ({"customer": [3, 4], "impact": [5]}, None),
-        ({"customer": [4]}, "must_have"),
-        ({"customer": [3, 5], "impact": [1], "cost": [5]}, "must_have"),
-        ({"customer": [3, 4], "impact": [1], "cost": [5]}, "nice_to_have"),
-        ({"impact": [4], "cost": [2], "delay": [3]}, "quick_win"),
-        ({"impact": [3, 5], "cost": [2, 3], "complexity": [2, 3]}, "quick_win"),
-        ({"impact": [4], "cost": [3], "delay": [2], "complexity": [3]}, "waow"),
-        ({"impact": [5], "cost": [2, 3, 3]}, "waow"),
-        ({"impact": [3, 4], "cost": [1]}, "nice_to_have"),
-        ({"impact": [1], "cost": [5]}, "nice_to_have"),
-    ],
-)
-def test_classes_at_the_default_thresholds(
-    scores: dict[str, list[int]], expected: str | None
-) -> None:
-    """Must have from customer 4, quick win at impact 4 and effort 2.5 exactly, waow just past,
-    nice to have below impact 4, and no class while impact or effort is unscored."""
-    assert classed(scores) == expected
-
-
-@pytest.mark.parametrize(
-    ("scores", "expected"),
-    [
-        ({"customer": [4], "impact": [3], "cost": [3]}, "quick_win"),
-        ({"customer": [5], "impact": [1], "cost": [1]}, "must_have"),
-        ({"impact": [3], "cost": [3]}, "quick_win"),
-        ({"impact": [3], "cost": [3], "delay": [4]}, "waow"),
-        ({"impact": [2, 3], "cost": [1]}, "nice_to_have"),
-    ],
-)
-def test_classes_at_thresholds_moved_by_rules_set(
-    scores: dict[str, list[int]], expected: str | None
-) -> None:
-    """With strong 3, light 3 and expected 5, the classes change at exactly those values."""
-    moved = ClassRules(strong=3, light=3, expected=5)
-    assert classed(scores, moved) == expected
+# -- classes at their boundaries: see tests/unit/test_roadmap_classes.py -------------------
 
 
 # -- scenarios ------------------------------------------------------------------------------

@@ -65,11 +65,12 @@ def test_roadmap_classes_follow_the_documented_rules() -> None:
     """Override, then must have, quick win, waow, nice to have, else no class."""
     assert summary.roadmap_class(_item("waow", customer=5)) == "waow"
     assert summary.roadmap_class(_item(customer=4)) == "must_have"
-    assert summary.roadmap_class(_item(customer=4, impact=1, cost=5)) == "must_have"
+    assert summary.roadmap_class(_item(internal=4, impact=1, cost=5)) == "must_have"
     assert summary.roadmap_class(_item(impact=4, cost=2, delay=3)) == "quick_win"
-    assert summary.roadmap_class(_item(impact=5, cost=2, delay=4)) == "waow"
+    assert summary.roadmap_class(_item(impact=5, cost=2, delay=4)) == "nice_to_have"
+    assert summary.roadmap_class(_item(impact=2, cost=5, buzz=4)) == "waow"
     assert summary.roadmap_class(_item(impact=3, cost=1)) == "nice_to_have"
-    assert summary.roadmap_class(_item(impact=2, cost=5, customer=3)) == "nice_to_have"
+    assert summary.roadmap_class(_item(impact=2, cost=5, customer=3)) is None
     assert summary.roadmap_class(_item(impact=5)) is None
     assert summary.roadmap_class(_item()) is None
     assert summary.roadmap_class(_item("bogus", impact=5, cost=1)) == "quick_win"

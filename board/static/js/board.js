@@ -247,14 +247,29 @@ export function startBoard(main, workshopId, toast, mode = "board") {
   });
   const keepingBar = mode === "screen" ? null : new KeepingBar({ send, workshop: () => workshop, me: () => me, workshopId, token: access.token, toast });
   if (keepingBar) leadRow.append(keepingBar.root); // undo sits on the board's first line, never over it
+  /** @type {{id: string, name: string, role: string}[] | null} */
+  let shownOnline = null;
   connection.start();
   narrowQuery.addEventListener("change", render);
   onLangChange(() => {
     view.structureKey = "";
     render();
+    if (shownOnline) showPresence(shownOnline); // the list is in words too
   });
   const exportButton = /** @type {HTMLButtonElement} */ (document.getElementById("export-btn"));
   exportButton.addEventListener("click", () => showExports(workshopId, access.token, toast));
+  const renameWorkshopButton = /** @type {HTMLButtonElement} */ (document.getElementById("rename-workshop-btn"));
+  renameWorkshopButton.addEventListener("click", async () => {
+    if (!workshop) return;
+    const title = await askText(t("workshop.rename"), t("workshop.rename.label"), workshop.title, Limits.WORKSHOP_TITLE_MAX);
+    if (title && title !== workshop.title) send({ type: Command.WORKSHOP_RENAME, title });
+  });
+  async function renameMe() {
+    const mine = me && workshop?.participants[me.id];
+    if (!mine) return;
+    const name = await askText(t("me.rename"), t("me.rename.label"), mine.name, Limits.NAME_MAX);
+    if (name && name !== mine.name) send({ type: Command.PARTICIPANT_RENAME, name });
+  }
   const shareButton = /** @type {HTMLButtonElement} */ (document.getElementById("share-btn"));
   shareButton.addEventListener("click", () => {
     if (!code) return;
@@ -283,6 +298,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
         saveAccess(workshopId, { title: workshop.title });
         shareButton.hidden = me?.role !== "facilitator";
         exportButton.hidden = me?.role !== "facilitator";
+        renameWorkshopButton.hidden = me?.role !== "facilitator" || mode === "screen";
         render();
         document.documentElement.dataset.phase = "board";
         document.documentElement.dataset.role = me?.role ?? "";
@@ -527,19 +543,26 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {{id: string, name: string, role: string}[]} online */
   function showPresence(online) {
+    shownOnline = online;
     const box = /** @type {HTMLElement} */ (document.getElementById("presence"));
-    const list = h("ul", { class: "people" });
+    const list = h("ul", { class: "people-list" });
     for (const person of online) {
       const tags = [person.id === me?.id ? t("presence.you") : "", person.role === "facilitator" ? t("role.facilitator") : ""].filter(Boolean);
       list.append(h("li", {}, [h("span", { class: "avatar", "aria-hidden": "true", text: initialsOf(person.name) }), person.name, tags.length ? ` (${tags.join(", ")})` : ""]));
     }
+    // Your own name is changed from the list of who is here (a presence arrives when it has).
+    const rename = h("button", { type: "button", class: "btn small", id: "rename-me-btn", text: t("me.rename") });
+    rename.addEventListener("click", renameMe);
+    rename.hidden = mode === "screen" || !me;
     const details = h("details", { class: "presence-box popover" }, [
       h("summary", { "aria-label": `${t("presence.label")}: ${tn("presence.count", online.length)}`, text: tn("presence.count", online.length) }),
-      list,
+      h("div", { class: "people" }, [list, rename]),
     ]);
     const wasOpen = box.querySelector("details")?.open;
+    const hadFocus = document.activeElement?.id === "rename-me-btn";
     if (wasOpen) details.open = true;
     box.replaceChildren(details);
+    if (hadFocus) rename.focus();
   }
 
   /** The key moments of a stage, a note chosen for the next one. @param {string} stage @param {string} [note] */
@@ -568,6 +591,7 @@ export function startBoard(main, workshopId, toast, mode = "board") {
       lane: result.draft.lane,
       text: result.draft.text,
       channel: result.draft.channel,
+      tags: result.draft.tags,
     });
   }
 
@@ -675,9 +699,12 @@ export function startBoard(main, workshopId, toast, mode = "board") {
 
   /** @param {string} action @param {string} id */
   async function laneAction(action, id) {
-    const lane = workshop?.lanes.find((l) => l.id === id);
+    const index = workshop?.lanes.findIndex((l) => l.id === id) ?? -1;
+    const lane = workshop?.lanes[index];
     if (!workshop || !lane) return;
-    if (action === "rename") {
+    if (action === "up" || action === "down") {
+      connection.send({ type: Command.LANE_MOVE, lane: id, index: index + (action === "up" ? -1 : 1) });
+    } else if (action === "rename") {
       const title = await askText(t("lane.rename"), t("lane.title"), lane.title, Limits.TITLE_MAX);
       if (title && title !== lane.title) connection.send({ type: Command.LANE_RENAME, lane: id, title });
     } else if (action === "remove") {

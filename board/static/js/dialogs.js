@@ -174,19 +174,37 @@ export async function editNote({ title, draft, workshop, canDelete }) {
  * @returns {Promise<string | null>}
  */
 export async function askText(title, label, value, max) {
-  /** @type {string | null} */
+  const answer = await askFields(title, [{ name: "text", label, value, max, required: true }]);
+  return answer ? answer.text : null;
+}
+
+/**
+ * A form of a few text fields; the first is focused. Resolves to the values (trimmed where
+ * single-line), or null when cancelled.
+ * @param {string} title
+ * @param {{name: string, label: string, value: string, max: number, required?: boolean, rows?: number}[]} fields
+ * @returns {Promise<Record<string, string> | null>}
+ */
+export async function askFields(title, fields) {
+  /** @type {Record<string, string> | null} */
   let answer = null;
   await modal(title, (form, close) => {
-    const input = h("input", { type: "text", maxlength: String(max), required: "" });
-    input.value = value;
-    form.append(field(label, input));
+    const controls = fields.map((spec) => {
+      const control = spec.rows
+        ? h("textarea", { rows: String(spec.rows), maxlength: String(spec.max), "data-name": spec.name })
+        : h("input", { type: "text", maxlength: String(spec.max), "data-name": spec.name });
+      if (spec.required) control.setAttribute("required", "");
+      control.value = spec.value;
+      form.append(field(spec.label, control));
+      return /** @type {[typeof spec, HTMLInputElement | HTMLTextAreaElement]} */ ([spec, control]);
+    });
     const cancel = h("button", { type: "button", class: "btn ghost", text: t("note.cancel") });
     cancel.addEventListener("click", () => close());
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      const cleaned = input.value.trim();
-      if (!cleaned) return;
-      answer = cleaned;
+      const values = Object.fromEntries(controls.map(([spec, control]) => [spec.name, spec.rows ? control.value : control.value.trim()]));
+      if (controls.some(([spec]) => spec.required && !values[spec.name])) return;
+      answer = values;
       close("ok");
     });
     form.append(
@@ -196,7 +214,7 @@ export async function askText(title, label, value, max) {
         h("button", { type: "submit", class: "btn primary", text: t("note.save") }),
       ]),
     );
-    queueMicrotask(() => input.select());
+    queueMicrotask(() => controls[0][1].select());
   });
   return answer;
 }

@@ -148,8 +148,12 @@ export class BoardView {
       this.buildTabs(workshop, view.persona);
       this.mode.replaceChildren(this.handlers.switcher(view.target));
       this.buildStageNav(workshop, view);
+      // A stage or lane tool that moved its column or row keeps the focus (keyboard users).
+      const tool = /** @type {HTMLElement | null} */ (document.activeElement)?.closest?.("[data-action], [data-lane-action]");
+      const toolOf = tool?.closest("[data-stage], [data-lane-id]");
       this.buildGrid(workshop, visible, view);
       this.buildLegend();
+      if (tool && toolOf) this.refocusTool(/** @type {HTMLElement} */ (tool), /** @type {HTMLElement} */ (toolOf));
     }
     this.placeNotes(workshop, view);
     this.markMoments(workshop, view.persona);
@@ -167,6 +171,15 @@ export class BoardView {
       button.textContent = found.length ? `★ ${found.length}` : "☆";
       button.classList.toggle("marked", found.length > 0);
     }
+  }
+
+  /** @param {HTMLElement} tool @param {HTMLElement} owner */
+  refocusTool(tool, owner) {
+    const where = owner.dataset.laneId ? `th[data-lane-id="${CSS.escape(owner.dataset.laneId)}"]` : `th[data-stage="${CSS.escape(owner.dataset.stage ?? "")}"]`;
+    const attr = tool.dataset.laneAction ? "data-lane-action" : "data-action";
+    const buttons = [...this.scroller.querySelectorAll(`${where} [${attr}]`)].map((b) => /** @type {HTMLButtonElement} */ (b));
+    const same = buttons.find((b) => b.getAttribute(attr) === tool.getAttribute(attr));
+    (same && !same.disabled ? same : buttons.find((b) => !b.disabled))?.focus();
   }
 
   /** @param {Workshop} workshop @param {string} current */
@@ -267,11 +280,16 @@ export class BoardView {
     this.cells.clear();
     for (const lane of workshop.lanes) {
       const row = h("tr", { "data-lane-kind": lane.kind });
-      const laneHead = h("th", { scope: "row", class: `lane lane-${lane.kind}` }, [h("span", { text: laneName(lane.kind, lane.title) })]);
-      if (view.facilitator && lane.kind === "custom") {
+      const laneHead = h("th", { scope: "row", class: `lane lane-${lane.kind}`, "data-lane-id": lane.id }, [h("span", { text: laneName(lane.kind, lane.title) })]);
+      if (view.facilitator) {
+        // Any lane can move (a "lived experience" lane often goes first); only added ones are renamed or removed.
         const tools = h("span", { class: "lane-tools" });
-        for (const [action, icon, label] of [["rename", "✎", t("lane.rename")], ["remove", "✕", t("lane.remove")]]) {
+        const at = workshop.lanes.indexOf(lane);
+        const actions = [["up", "▲", t("lane.up")], ["down", "▼", t("lane.down")]];
+        if (lane.kind === "custom") actions.push(["rename", "✎", t("lane.rename")], ["remove", "✕", t("lane.remove")]);
+        for (const [action, icon, label] of actions) {
           const button = h("button", { type: "button", class: "btn icon small", "aria-label": `${label}: ${laneName(lane.kind, lane.title)}`, title: label, "data-lane-action": action, text: icon });
+          button.disabled = (action === "up" && at === 0) || (action === "down" && at === workshop.lanes.length - 1);
           button.addEventListener("click", () => this.handlers.onLane(action, lane.id));
           tools.append(button);
         }

@@ -1,59 +1,18 @@
 // @ts-check
 // The roadmap: solutions become work items, scored by everyone (also from phones), classed by
-// the rules of sessions/summary.py (mirrored here), placed on an impact x effort matrix and on a
+// the rules of sessions/summary.py (mirrored in classes.js), placed on an impact x effort matrix and on a
 // two-year timeline. Every control has a keyboard and thumb path; dragging is a shortcut.
 import { confirmAction } from "./dialogs.js";
 import { bindField, syncField } from "./fields.js";
 import { formatNumber, t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
+import { CLASSES, CRITERIA, median, position, roadmapClass } from "./classes.js";
 import { channelName, h } from "./render.js";
 
-export const CRITERIA = ["impact", "cost", "delay", "complexity", "customer", "internal", "external"];
-const CLASSES = ["quick_win", "must_have", "nice_to_have", "waow"];
-const EFFORT = ["cost", "delay", "complexity"];
 const SVG = "http://www.w3.org/2000/svg";
 
 /** @typedef {import("./state.js").Workshop} Workshop */
 /** @typedef {import("./state.js").RoadmapItem} Item */
-
-/** @param {number[]} values */
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
-/** Median of each scored criterion. @param {Item} item @returns {Record<string, number>} */
-export function criteria(item) {
-  /** @type {Record<string, number>} */
-  const found = {};
-  for (const [criterion, scores] of Object.entries(item.scores)) {
-    const values = Object.values(scores);
-    if (values.length) found[criterion] = median(values);
-  }
-  return found;
-}
-
-/** @param {Item} item @returns {[number, number] | null} [effort, impact] */
-export function position(item) {
-  const found = criteria(item);
-  const parts = EFFORT.filter((c) => c in found).map((c) => found[c]);
-  const effort = item.effort ?? (parts.length ? parts.reduce((a, b) => a + b, 0) / parts.length : null);
-  const impact = item.impact ?? found.impact ?? null;
-  return effort === null || impact === null ? null : [effort, impact];
-}
-
-/** @param {Item} item @param {{strong: number, light: number, expected: number}} rules */
-export function roadmapClass(item, rules) {
-  if (item.override && CLASSES.includes(item.override)) return item.override;
-  const customer = criteria(item).customer;
-  if (customer !== undefined && customer >= rules.expected) return "must_have";
-  const placed = position(item);
-  if (!placed) return null;
-  const [effort, impact] = placed;
-  if (impact >= rules.strong) return effort <= rules.light ? "quick_win" : "waow";
-  return "nice_to_have";
-}
 
 /** @param {number} quarter */
 function quarterName(quarter) {
@@ -93,6 +52,7 @@ export class RoadmapView {
     this.renderItems(workshop, ctx);
     this.renderMatrix(workshop, ctx);
     this.renderTimeline(workshop);
+    this.renderClassHelp(workshop);
     if (ctx.facilitator) this.renderRules(workshop);
   }
 
@@ -119,6 +79,8 @@ export class RoadmapView {
       title.value = "";
     });
     this.items = h("div", { class: "items" });
+    this.classHelp = h("details", { class: "card class-help", id: "class-help" });
+    this.cover = h("p", { class: "hint warn", id: "class-cover", role: "status", hidden: "" });
     this.matrix = h("section", { class: "card matrix-card", "aria-labelledby": "matrix-title" });
     this.timeline = h("section", { class: "card timeline-card", "aria-labelledby": "timeline-title" });
     this.rules = h("section", { class: "card rules-card", "aria-labelledby": "rules-title" });
@@ -131,6 +93,8 @@ export class RoadmapView {
         h("h3", { text: t("roadmap.new") }),
         form,
       ]),
+      this.classHelp,
+      this.cover,
       this.items,
     ]);
     const right = h("div", { class: "roadmap-side" }, [this.matrix, this.timeline]);
@@ -198,6 +162,8 @@ export class RoadmapView {
   card(id, ctx) {
     const title = h("input", { type: "text", class: "item-title", "data-role": "title", maxlength: String(Limits.TITLE_MAX), "aria-label": t("roadmap.newTitle") });
     bindField(title, (value) => value.trim() && this.handlers.send({ type: Command.ROADMAP_EDIT, item: id, title: value.trim() }));
+    const description = h("textarea", { id: `description-${id}`, "data-role": "description", rows: "2", maxlength: String(Limits.SHEET_TEXT_MAX) });
+    bindField(description, (value) => this.handlers.send({ type: Command.ROADMAP_EDIT, item: id, description: value }));
     const owner = h("input", { type: "text", id: `owner-${id}`, "data-role": "owner", maxlength: String(Limits.NAME_MAX) });
     bindField(owner, (value) => this.handlers.send({ type: Command.ROADMAP_EDIT, item: id, owner: value }));
     const quarter = h("select", { id: `quarter-${id}`, "data-role": "quarter" });
@@ -219,6 +185,7 @@ export class RoadmapView {
     const card = h("article", { class: "card item", "data-item": id }, [
       h("header", { class: "item-head" }, [h("span", { class: "item-number", "aria-hidden": "true" }), title, h("span", { class: "class-badge", "data-role": "class" })]),
       h("p", { class: "hint", "data-role": "source" }),
+      h("div", { class: "field" }, [h("label", { for: description.id, text: t("roadmap.description") }), description]),
       scores,
       h("div", { class: "row two" }, [
         h("div", { class: "field" }, [h("label", { for: owner.id, text: t("roadmap.owner") }), owner]),
@@ -252,13 +219,14 @@ export class RoadmapView {
     /** @type {HTMLElement} */ (card.querySelector(".item-number")).textContent = String(number);
     syncField(part("title"), item.title);
     syncField(part("owner"), item.owner);
+    syncField(part("description"), item.description);
     syncField(part("quarter"), item.quarter === null ? "" : String(item.quarter));
     const override = part("override");
     if (override) syncField(override, item.override ?? "");
     const klass = roadmapClass(item, workshop.rules);
     const badge = part("class");
     badge.className = `class-badge ${klass ?? "none"}`;
-    badge.textContent = klass ? `${t(/** @type {any} */ (`class.${klass}`))}${item.override ? " ✋" : ""}` : t("roadmap.class.none");
+    badge.textContent = klass ? `${t(/** @type {any} */ (`class.${klass}`))}${item.override ? " ✋" : ""}` : t(position(item) ? "roadmap.class.low" : "roadmap.class.none");
     badge.title = item.override ? t("roadmap.override") : t("roadmap.class.auto");
     const personas = new Map(workshop.personas.map((p) => [p.id, p.name]));
     const stages = new Map(workshop.stages.map((s) => [s.id, s.title]));
@@ -298,10 +266,11 @@ export class RoadmapView {
     chart.setAttribute("aria-label", `${t("roadmap.matrix")}. ${described}`);
     const sx = x(workshop.rules.light);
     const sy = y(workshop.rules.strong);
+    const ry = y(workshop.rules.real);
     chart.append(
       svg("rect", { x: String(pad), y: String(pad), width: String(size - 2 * pad), height: String(size - 2 * pad), class: "frame" }),
       svg("rect", { x: String(pad), y: String(pad), width: String(sx - pad), height: String(sy - pad), class: "zone quick" }),
-      svg("rect", { x: String(sx), y: String(pad), width: String(size - pad - sx), height: String(sy - pad), class: "zone waow" }),
+      svg("rect", { x: String(pad), y: String(ry), width: String(size - 2 * pad), height: String(size - pad - ry), class: "zone weak" }),
     );
     const label = (/** @type {string} */ text, /** @type {number} */ lx, /** @type {number} */ ly, /** @type {string} */ cls) => {
       const el = svg("text", { x: String(lx), y: String(ly), class: cls });
@@ -310,8 +279,8 @@ export class RoadmapView {
     };
     chart.append(
       label(t("class.quick_win"), pad + 6, pad + 16, "zone-label"),
-      label(t("class.waow"), sx + 6, pad + 16, "zone-label"),
-      label(t("class.nice_to_have"), pad + 6, size - pad - 8, "zone-label"),
+      label(t("class.nice_to_have"), sx + 6, pad + 16, "zone-label"),
+      label(t("roadmap.class.weak"), pad + 6, size - pad - 8, "zone-label"),
       label(`${t("roadmap.effort")} →`, size / 2, size - 8, "axis-label"),
       label(`${t("roadmap.impact")} →`, 10, size / 2, "axis-label vertical"),
     );
@@ -431,6 +400,30 @@ export class RoadmapView {
     });
   }
 
+  /** The four classes in the method's words, with this workshop's lines. @param {Workshop} workshop */
+  renderClassHelp(workshop) {
+    const box = /** @type {HTMLElement} */ (this.classHelp);
+    // The method plans waows once the must-haves are covered: say so while some are not planned.
+    const items = Object.values(workshop.roadmap);
+    const waows = items.filter((i) => roadmapClass(i, workshop.rules) === "waow").length;
+    const open = items.filter((i) => roadmapClass(i, workshop.rules) === "must_have" && i.quarter === null).length;
+    const key = JSON.stringify([workshop.rules, document.documentElement.lang, waows && open]);
+    if (box.dataset.key === key) return;
+    box.dataset.key = key;
+    const lines = Object.fromEntries(Object.entries(workshop.rules).map(([name, value]) => [name, formatNumber(value)]));
+    const cover = /** @type {HTMLElement} */ (this.cover);
+    cover.textContent = waows && open ? tn("roadmap.classes.cover", open) : "";
+    cover.hidden = !(waows && open);
+    box.replaceChildren(
+      h("summary", { text: t("roadmap.classes") }),
+      h("ul", { class: "class-rules" }, [
+        ...CLASSES.map((klass) => h("li", { class: `class-rule ${klass}`, "data-class": klass, text: t(/** @type {any} */ (`roadmap.classes.${klass}`), lines) })),
+        h("li", { class: "class-rule none", text: t("roadmap.classes.none", lines) }),
+      ]),
+      h("p", { class: "hint", text: t("roadmap.classes.effort") }),
+    );
+  }
+
   /** @param {Workshop} workshop */
   renderRules(workshop) {
     const box = /** @type {HTMLElement} */ (this.rules);
@@ -442,15 +435,23 @@ export class RoadmapView {
     const strong = number("rule-strong", workshop.rules.strong);
     const light = number("rule-light", workshop.rules.light);
     const expected = number("rule-expected", workshop.rules.expected);
+    const real = number("rule-real", workshop.rules.real);
+    const buzz = number("rule-buzz", workshop.rules.buzz);
+    const problem = h("p", { class: "hint error", role: "alert", id: "rules-problem" });
+    const fields = /** @type {[HTMLInputElement, string][]} */ ([[strong, "strong"], [light, "light"], [expected, "expected"], [real, "real"], [buzz, "buzz"]]);
     const form = h("form", {}, [
-      h("div", { class: "field" }, [h("label", { for: strong.id, text: t("roadmap.rules.strong") }), strong]),
-      h("div", { class: "field" }, [h("label", { for: light.id, text: t("roadmap.rules.light") }), light]),
-      h("div", { class: "field" }, [h("label", { for: expected.id, text: t("roadmap.rules.expected") }), expected]),
+      ...fields.map(([input, name]) => h("div", { class: "field" }, [h("label", { for: input.id, text: t(/** @type {any} */ (`roadmap.rules.${name}`)) }), input])),
+      problem,
       h("button", { type: "submit", class: "btn", text: t("roadmap.rules.save") }),
     ]);
     form.addEventListener("submit", (event) => {
       event.preventDefault();
-      this.handlers.send({ type: Command.RULES_SET, strong: Number(strong.value), light: Number(light.value), expected: Number(expected.value) });
+      if (Number(real.value) > Number(strong.value)) {
+        problem.textContent = t("roadmap.rules.order");
+        return;
+      }
+      problem.textContent = "";
+      this.handlers.send({ type: Command.RULES_SET, ...Object.fromEntries(fields.map(([input, name]) => [name, Number(input.value)])) });
     });
     box.replaceChildren(
       h("h3", { id: "rules-title", text: t("roadmap.rules") }),

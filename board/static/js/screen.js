@@ -7,7 +7,7 @@
 import { currentLang, formatNumber, t, tn } from "./i18n.js";
 import { groupName } from "./groups.js";
 import { h } from "./render.js";
-import { position, roadmapClass } from "./roadmap.js";
+import { position, roadmapClass } from "./classes.js";
 import { currentRound, currentStep, itemTitle, neighbourStep } from "./state.js";
 
 /** @typedef {import("./state.js").Workshop} Workshop */
@@ -389,16 +389,17 @@ function roadmapScene(workshop, step) {
   const chart = svg("svg", { viewBox: `0 0 ${size} ${size}`, class: "screen-matrix", role: "img", "aria-labelledby": "matrix-title" });
   const sx = x(workshop.rules.light);
   const sy = y(workshop.rules.strong);
+  const ry = y(workshop.rules.real);
   const inner = size - 2 * pad;
   chart.append(
     svg("rect", { x: String(pad), y: String(pad), width: String(inner), height: String(inner), class: "frame", rx: "12" }),
     svg("rect", { x: String(pad), y: String(pad), width: String(sx - pad), height: String(sy - pad), class: "zone quick" }),
-    svg("rect", { x: String(sx), y: String(pad), width: String(size - pad - sx), height: String(sy - pad), class: "zone waow" }),
-    svg("rect", { x: String(pad), y: String(sy), width: String(inner), height: String(size - pad - sy), class: "zone nice" }),
+    svg("rect", { x: String(sx), y: String(pad), width: String(size - pad - sx), height: String(ry - pad), class: "zone nice" }),
+    svg("rect", { x: String(pad), y: String(sy), width: String(sx - pad), height: String(ry - sy), class: "zone nice" }),
     // The top zones are named above the frame, where no dot can cover their name.
     svg("text", { x: String(pad + 6), y: String(pad - 20), class: "zone-label quick" }, t("class.quick_win")),
-    svg("text", { x: String(sx + 6), y: String(pad - 20), class: "zone-label waow" }, t("class.waow")),
-    svg("text", { x: String(pad + 18), y: String(size - pad - 22), class: "zone-label" }, t("class.nice_to_have")),
+    svg("text", { x: String(sx + 6), y: String(pad - 20), class: "zone-label nice" }, t("class.nice_to_have")),
+    svg("text", { x: String(pad + 18), y: String(size - pad - 22), class: "zone-label" }, t("roadmap.class.weak")),
     svg("text", { x: String(size / 2), y: String(size - 22), class: "axis-label" }, `${t("roadmap.effort")} →`),
     svg("text", { x: "40", y: String(size / 2), class: "axis-label", transform: `rotate(-90 40 ${size / 2})` }, `${t("roadmap.impact")} →`),
   );

@@ -44,7 +44,7 @@ import { Command, Event } from "./protocol.js";
  *            roadmap: Record<string, RoadmapItem>, scenarios: Record<string, Scenario>,
  *            moments: Record<string, KeyMoment>,
  *            plan: PlanRow[],
- *            rules: {strong: number, light: number, expected: number},
+ *            rules: {strong: number, light: number, expected: number, real: number, buzz: number},
  *            agenda: Step[], step: string | null, done: string[],
  *            groups: Group[], grouped: boolean, group_pick: boolean, group_walls: boolean,
  *            presenting: string,
@@ -333,7 +333,7 @@ export function withPending(workshop, waiting, me) {
         own()[id] = {
           id, persona: command.persona, stage: command.stage, lane: command.lane,
           text: command.text ?? "", channel: command.channel ?? "web", pos: Number.MAX_SAFE_INTEGER,
-          author: me, version: 0, tags: [], hidden: false, votes: null, target: false,
+          author: me, version: 0, tags: [...(command.tags ?? [])].sort(), hidden: false, votes: null, target: false,
         };
         break;
       }

@@ -2,7 +2,7 @@
 // The objectives and dot-voting section: thumb-sized voting for everyone, and the facilitator's
 // controls (objectives, rounds, participation, proxies). Forms are built once; the lists below
 // them are rebuilt on every change, keeping focus on the same control.
-import { askText, confirmAction } from "./dialogs.js";
+import { askFields, askText, confirmAction } from "./dialogs.js";
 import { formatNumber, t, tn } from "./i18n.js";
 import { Command, Limits } from "./protocol.js";
 import { h } from "./render.js";
@@ -259,8 +259,14 @@ export class VoteView {
     for (const objective of workshop.objectives) {
       const edit = h("button", { type: "button", class: "btn icon small", "data-key": `edit-${objective.id}`, "aria-label": `${t("objectives.edit")}: ${objective.title}`, text: "✎" });
       edit.addEventListener("click", async () => {
-        const value = await askText(t("objectives.edit"), t("objectives.name"), objective.title, Limits.TITLE_MAX);
-        if (value && value !== objective.title) this.handlers.send({ type: Command.OBJECTIVE_EDIT, objective: objective.id, title: value });
+        const values = await askFields(t("objectives.edit"), [
+          { name: "title", label: t("objectives.name"), value: objective.title, max: Limits.TITLE_MAX, required: true },
+          { name: "description", label: t("objectives.description"), value: objective.description, max: Limits.NOTE_TEXT_MAX, rows: 3 },
+          { name: "kpis", label: t("objectives.kpis"), value: objective.kpis, max: Limits.NOTE_TEXT_MAX, rows: 2 },
+        ]);
+        if (!values) return;
+        const changed = Object.fromEntries(Object.entries(values).filter(([name, value]) => value !== objective[/** @type {"title" | "description" | "kpis"} */ (name)]));
+        if (Object.keys(changed).length) this.handlers.send({ type: Command.OBJECTIVE_EDIT, objective: objective.id, ...changed });
       });
       const remove = h("button", { type: "button", class: "btn icon small", "data-key": `remove-${objective.id}`, "aria-label": `${t("objectives.remove")}: ${objective.title}`, text: "✕" });
       remove.addEventListener("click", async () => {
@@ -269,6 +275,7 @@ export class VoteView {
         }
       });
       const text = h("span", { class: "objective-text" }, [h("strong", { text: objective.title })]);
+      if (objective.description) text.append(h("span", { class: "vote-item-sub objective-description", text: objective.description }));
       if (objective.kpis) text.append(h("span", { class: "vote-item-sub", text: objective.kpis }));
       list.append(h("li", { class: "objective" }, [text, edit, remove]));
     }
