@@ -19,7 +19,7 @@ from bench.loadgen import Phase
 from bench.scenarios import SCENARIOS, Ctx, Size, _with_parcours, _with_relay
 
 QUICK = ("room", "rooms", "reconnect", "split")
-FULL = ("room", "rooms", "idle", "reconnect", "stalled", "split", "writes")
+FULL = ("room", "rooms", "idle", "reconnect", "stalled", "split", "writes", "groups")
 
 
 def _say(text: str) -> None:
@@ -49,6 +49,27 @@ def _integrity(scenarios: list[dict[str, Any]]) -> dict[str, int]:
             for key in total:
                 total[key] += run["integrity"][key]
     return total
+
+
+def _health(scenarios: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Per run: changes acknowledged, left unacknowledged, errors, phones down, closes (a phone
+    whose frame handler fails is closed: only these counts show it, integrity does not)."""
+    out: dict[str, dict[str, Any]] = {}
+    for scenario in scenarios:
+        for key, run in scenario.get("runs", {}).items():
+            done = [p for p in run["phases"] if not p.get("skipped")]
+            closes: dict[str, int] = {}
+            for phase in done:
+                for code, n in phase.get("closes", {}).items():
+                    closes[code] = closes.get(code, 0) + n
+            out[f"{scenario['name']}: {key}"] = {
+                "acked": sum(p.get("acked", 0) for p in done),
+                "unacked": run["integrity"]["unacked"],
+                "errors": run["integrity"]["errors"],
+                "phones_down_at_end": run["integrity"]["phones_down_at_end"],
+                "closes": closes,
+            }
+    return out
 
 
 def _custom(ctx: Ctx, ns: argparse.Namespace) -> dict[str, Any]:
@@ -183,7 +204,11 @@ def main(argv: list[str] | None = None) -> int:
     if ns.out:
         Path(ns.out).write_text(
             json.dumps(
-                {"integrity": integrity, "rows": [r for s in done for r in s.get("rows", [])]},
+                {
+                    "integrity": integrity,
+                    "health": _health(done),
+                    "rows": [r for s in done for r in s.get("rows", [])],
+                },
                 default=str,
             )
         )

@@ -17,6 +17,7 @@ from typing import Any
 
 import msgspec
 
+from bench.clients import AT_SERVER, LISTENER, TEAM, TEAM_LAST, TEAM_N
 from bench.loadgen import ClientSpec, Phase, Plan, RoomSpec
 from bench.procs import ROOT
 from bench.stats import summary
@@ -36,6 +37,8 @@ class Load:
     notes_per_client: int = 3
     stall_rcvbuf: int = 0
     asyncio_loop: bool = False
+    teams: dict[str, str] = field(default_factory=dict)
+    """Token -> the persona that phone writes on (``LISTENER``: it only listens)."""
 
 
 def _plans(load: Load) -> list[Plan]:
@@ -44,14 +47,15 @@ def _plans(load: Load) -> list[Plan]:
         specs = []
         for r, (workshop, tokens) in enumerate(load.rooms):
             mine = [
-                ClientSpec(token=t, server=i % len(load.ports))
+                ClientSpec(token=t, server=i % len(load.ports), team=load.teams.get(t, ""))
                 for i, t in enumerate(tokens)
                 if (i if len(load.rooms) < load.workers else r) % load.workers == w
             ]
             if not mine:
                 continue
             weight = load.weights[r] if load.weights else 1.0
-            share = len(mine) / len(tokens)
+            writers = sum(1 for t in tokens if load.teams.get(t) != LISTENER)
+            share = sum(1 for c in mine if c.team != LISTENER) / max(1, writers)
             specs.append(
                 RoomSpec(
                     index=r,
@@ -144,8 +148,10 @@ def merge(load: Load, results: list[dict[str, Any]]) -> dict[str, Any]:
                 seen[0], seen[1], seen[3], seen[6], seen[7] = rec[0], rec[1], rec[3], rec[6], rec[7]
             seen[4] += rec[4]
             seen[5] = max(seen[5], rec[5])
-            for s in range(nservers):
-                seen[8 + s] = max(seen[8 + s], rec[8 + s])
+            seen[TEAM_N] += rec[TEAM_N]
+            seen[TEAM_LAST] = max(seen[TEAM_LAST], rec[TEAM_LAST])
+            for s in range(AT_SERVER, AT_SERVER + nservers):
+                seen[s] = max(seen[s], rec[s])
     phases = []
     for index, phase in enumerate(load.phases):
         parts = [r["phases"][index] for r in results]
@@ -160,11 +166,17 @@ def _phase(
     phase: Phase, index: int, parts: list[dict[str, Any]], ops: dict[str, list[Any]], nservers: int
 ) -> dict[str, Any]:
     expect: dict[int, int] = {}
+    teams: dict[str, int] = {}
     for part in parts:
         for room, n in part["expect"].items():
             expect[int(room)] = expect.get(int(room), 0) + n
+        for room, n in part.get("listeners", {}).items():
+            teams[f"{room}:{LISTENER}"] = teams.get(f"{room}:{LISTENER}", 0) + n
+        for team, n in part.get("expect_team", {}).items():
+            teams[team] = teams.get(team, 0) + n
     mine = [rec for rec in ops.values() if rec[1] == index and rec[0]]
     full, local, remote, acks, incomplete = [], [], [], [], 0
+    team, team_incomplete = [], 0
     window_end = max(p["after"]["t"] for p in parts)
     in_window = 0
     for rec in mine:
@@ -174,12 +186,18 @@ def _phase(
         if rec[4] >= expect.get(rec[2], 1 << 30):
             full.append(rec[5] - rec[0])
             if nservers > 1:
-                here = rec[8 + rec[3]]
-                there = max(rec[8 + s] for s in range(nservers) if s != rec[3])
+                here = rec[AT_SERVER + rec[3]]
+                there = max(rec[AT_SERVER + s] for s in range(nservers) if s != rec[3])
                 local.append(here - rec[0])
                 remote.append(there - rec[0])
         else:
             incomplete += 1
+        if rec[TEAM] and (rec[4] or not rec[6]):  # acknowledged, never delivered: a no-op
+            need = teams.get(f"{rec[2]}:{rec[TEAM]}", 0) + teams.get(f"{rec[2]}:{LISTENER}", 0)
+            if rec[TEAM_N] >= need:
+                team.append(rec[TEAM_LAST] - rec[0])
+            else:
+                team_incomplete += 1
     window = max(p["after"]["t"] - p["before"]["t"] for p in parts) or 1.0
     frames = sum(p["after"]["frames"] - p["before"]["frames"] for p in parts)
     deliveries = sum(p["after"]["deliveries"] - p["before"]["deliveries"] for p in parts)
@@ -206,6 +224,9 @@ def _phase(
         "events_per_s": deliveries / window,
         "latency": summary(full),
         "ack": summary(acks),
+        "team": summary(team),
+        "team_incomplete": team_incomplete,
+        "team_sizes": {k: n for k, n in teams.items() if not k.endswith(f":{LISTENER}")},
         "gen_cpu": gen_cpu / window,
         "gen_workers": len(parts),
         "cpu": cpu,

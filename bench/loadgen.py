@@ -4,11 +4,16 @@ It opens every phone of its plan, prints ``READY``, waits for ``GO <t0>`` on std
 the machine's monotonic clock, which every process shares), then runs the phases on a fixed
 schedule so that several workers stay in step. For every change it sends it keeps one record::
 
-    [t_send, tag, room, server, receivers, t_last, t_ack, t_due, t_last_on_server_0, ...]
+    [t_send, tag, room, server, receivers, t_last, t_ack, t_due,
+     team, team_receivers, team_last, t_last_on_server_0, ...]
 
 ``tag`` is the phase index (or index + 1000 during the phase's warm-up); ``receivers`` and
-``t_last`` grow as its phones receive the event. Phones of another worker add their own counts in
-that worker's records; the coordinator (``bench.run``) merges them by op id.
+``t_last`` grow as its phones receive the event. ``team`` is the persona the sender writes on
+when its room works in groups ("" otherwise; it travels in the op id, after a colon, so the
+phones of another worker know it too): ``team_receivers`` and ``team_last`` count only the
+phones of that persona's groups and the room's listeners (the facilitator). Phones of another
+worker add their own counts in that worker's records; the coordinator (``bench.drive``) merges
+them by op id.
 """
 
 from __future__ import annotations
@@ -27,7 +32,7 @@ from typing import Any, Literal
 import msgspec
 import psutil
 
-from bench.clients import Phone
+from bench.clients import LISTENER, Phone
 
 Tag = int
 STALL_TAG_OFFSET = 1000
@@ -38,6 +43,8 @@ DEFAULT_MIX = {"add": 0.35, "move": 0.3, "edit": 0.3, "delete": 0.05}
 class ClientSpec(msgspec.Struct, array_like=True):
     token: str
     server: int = 0
+    team: str = ""
+    """The persona this phone writes on ("" anywhere, ``LISTENER``: it never writes)."""
 
 
 class RoomSpec(msgspec.Struct, kw_only=True):
@@ -123,7 +130,7 @@ class Worker:
         self.rooms = [Room(spec) for spec in plan.rooms]
         for room, spec in zip(self.rooms, plan.rooms, strict=True):
             room.phones = [
-                Phone(self, room, i, c.token, c.server) for i, c in enumerate(spec.clients)
+                Phone(self, room, i, c.token, c.server, c.team) for i, c in enumerate(spec.clients)
             ]
         self.watch = {name: psutil.Process(pid) for name, pid in plan.watch.items()}
         for phase in plan.phases:
@@ -140,7 +147,10 @@ class Worker:
 
     def foreign(self, op_id: str, room: int) -> list[Any]:
         """The record of a change another worker (or the server itself) made."""
-        return [0.0, self.tag, room, -1, 0, 0.0, 0.0, 0.0] + [0.0] * len(self.plan.ports)
+        team = op_id.partition(":")[2]
+        return [0.0, self.tag, room, -1, 0, 0.0, 0.0, 0.0, team, 0, 0.0] + [0.0] * len(
+            self.plan.ports
+        )
 
     @property
     def phones(self) -> list[Phone]:
@@ -217,9 +227,10 @@ class Worker:
             while due <= now and due < end:
                 phone = rng.choice(senders)
                 if phone.live and room.cells is not None:
-                    op_id = f"{worker}.{next(self._ids)}"
+                    team = phone.team
+                    op_id = f"{worker}.{next(self._ids)}" + (f":{team}" if team else "")
                     tag = index if due >= measure_from else index + STALL_TAG_OFFSET
-                    rec = [0.0, tag, room.index, phone.server, 0, 0.0, 0.0, due, *pad]
+                    rec = [0.0, tag, room.index, phone.server, 0, 0.0, 0.0, due, team, 0, 0.0, *pad]
                     ops[op_id] = rec
                     rec[0] = sent = time.perf_counter()
                     if phone.change(op_id, rng, mix) is None:
@@ -252,10 +263,15 @@ class Worker:
         end = measure_from + phase.duration
         lags: list[float] = []
         expect: dict[int, int] = {}
+        teams: Counter[str] = Counter()
+        listeners: dict[int, int] = {}
         loops = []
         for room in self.rooms:
-            senders = [p for p in room.phones if p.live and p.stalled_phase != index]
-            expect[room.index] = len(senders)
+            receivers = [p for p in room.phones if p.live and p.stalled_phase != index]
+            senders = [p for p in receivers if p.team != LISTENER]
+            expect[room.index] = len(receivers)
+            listeners[room.index] = len(receivers) - len(senders)
+            teams.update(f"{room.index}:{p.team}" for p in senders if p.team)
             rate = phase.rate * room.weight * room.share
             loops.append(
                 self._send_loop(room, senders, rate, start, end, measure_from, index, lags)
@@ -277,6 +293,8 @@ class Worker:
             "before": before,
             "after": after,
             "expect": expect,
+            "expect_team": dict(teams),
+            "listeners": listeners,
             "stalled": len(stalled),
             "lag_p50": _percentile(lags, 0.5),
             "lag_p99": _percentile(lags, 0.99),
@@ -299,7 +317,7 @@ class Worker:
         back_at = drop_at + phase.gap
         loops = []
         for room in self.rooms:
-            senders = [p for p in room.phones if p.live]
+            senders = [p for p in room.phones if p.live and p.team != LISTENER]
             rate = phase.rate * room.weight * room.share
             loops.append(self._send_loop(room, senders, rate, start, drop_at, drop_at, index, lags))
             if room.phones:

@@ -30,6 +30,12 @@ class Size:
     idle_room: int = 300
     seconds: float = 10.0
     writes: tuple[int, ...] = (2000, 5000, 10000, 15000)
+    groups: int = 30
+    group_size: int = 10
+    group_personas: int = 10
+    group_period: float = 5.0
+    """Seconds between two changes of one phone, on average, in ``groups``."""
+    group_seconds: float = 20.0
 
     @classmethod
     def pick(cls, quick: bool) -> Size:
@@ -45,7 +51,22 @@ class Size:
             idle=200,
             seconds=2.0,
             writes=(500,),
+            groups=3,
+            group_size=3,
+            group_personas=2,
+            group_period=0.5,
+            group_seconds=2.0,
         )
+
+
+@dataclass
+class Grouping:
+    """How a room works: ``groups`` groups over ``personas`` personas, group work on or off."""
+
+    groups: int
+    personas: int
+    grouped: bool
+    walls: bool = False
 
 
 @dataclass
@@ -110,13 +131,23 @@ def _with_parcours(
     servers: int = 1,
     weights: list[float] | None = None,
     stall_rcvbuf: int = 0,
+    grouping: Grouping | None = None,
 ) -> dict[str, Any]:
     redis = ctx.redis()
     started: list[procs.Proc] = []
     try:
         for i in range(servers):
             started.append(ctx.parcours(redis, f"parcours-{i + 1}" if servers > 1 else "parcours"))
-        made, took = provision.parcours_rooms(started[0].port, rooms, per_room)  # type: ignore[attr-defined]
+        port: int = started[0].port  # type: ignore[attr-defined]
+        teams: dict[str, str] = {}
+        if grouping is None:
+            made, took = provision.parcours_rooms(port, rooms, per_room)
+        else:
+            g = grouping
+            room, teams, took = provision.parcours_groups(
+                port, per_room, g.groups, g.personas, g.grouped, g.walls
+            )
+            made = [room]
         watch = {p.name: p.pid for p in started} | {"redis": redis.pid}
         ports = [p.port for p in started]  # type: ignore[attr-defined]
         result = ctx.drive(
@@ -127,6 +158,7 @@ def _with_parcours(
                 watch=watch,
                 weights=weights,
                 stall_rcvbuf=stall_rcvbuf,
+                teams=teams,
             )
         )
         result["provision_seconds"] = took
@@ -753,6 +785,109 @@ def writes(ctx: Ctx) -> dict[str, Any]:
     return {"name": "writes", "rows": rows, "runs": runs}
 
 
+def group_work(ctx: Ctx) -> dict[str, Any]:
+    """One room split into groups, each phone writing on its group's persona at one change per
+    ``size.group_period`` s: change-to-group latency and server CPU, in groups, in groups behind
+    walls, and the same phones and traffic in one room without groups (run twice: its noise)."""
+    s = ctx.size
+    phones = s.groups * s.group_size
+    rate = phones / s.group_period
+    phases = [Phase(name=f"{rate:g}/s", rate=rate, warmup=5.0, duration=s.group_seconds)]
+    variants = {
+        "one room": Grouping(s.groups, s.group_personas, grouped=False),
+        "groups": Grouping(s.groups, s.group_personas, grouped=True),
+        "groups behind walls": Grouping(s.groups, s.group_personas, grouped=True, walls=True),
+    }
+    if not s.quick:
+        variants["one room, again"] = variants["one room"]
+    runs = {
+        key: _with_parcours(ctx, 1, phones, phases, grouping=grouping)
+        for key, grouping in variants.items()
+    }
+    got = {key: result["phases"][0] for key, result in runs.items()}
+    base = got["one room"]
+    sizes = sorted(got["groups"]["team_sizes"].values())
+    shared = -(-s.groups // s.group_personas)
+    name = (
+        f"{phones} phones, {s.groups} groups of {s.group_size} on {s.group_personas} personas, "
+        f"{rate:g}/s"
+    )
+    group = (
+        f"change-to-group (the {sizes[0]}-{sizes[-1]} phones of its persona, up to {shared} "
+        "groups, + facilitator)"
+        if sizes
+        else "change-to-group"
+    )
+    rows = [
+        row(
+            name,
+            "one room: change-to-all p99",
+            base["latency"]["p99"],
+            "one room, again",
+            got.get("one room, again", {}).get("latency", {}).get("p99"),
+            "ms",
+        ),
+    ]
+    for key in ("groups", "groups behind walls"):
+        ours = got[key]
+        compare = [  # figure, ours, the baseline's name and value, unit
+            (
+                f"{group} p99",
+                ours["team"]["p99"],
+                "one room: change-to-all",
+                base["latency"]["p99"],
+            ),
+            (
+                f"{group} p50",
+                ours["team"]["p50"],
+                "one room: change-to-all",
+                base["latency"]["p50"],
+            ),
+            (
+                "change-to-group p99",
+                ours["team"]["p99"],
+                "one room: the same phones",
+                base["team"]["p99"],
+            ),
+            ("change-to-all p99", ours["latency"]["p99"], "one room", base["latency"]["p99"]),
+            ("ack p99", ours["ack"]["p99"], "one room", base["ack"]["p99"]),
+            ("server CPU per change", _per_change(ours), "one room", _per_change(base)),
+        ]
+        rows += [row(name, f"{key}: {f}", o, b, v, "ms") for f, o, b, v in compare]
+        rows.append(row(name, f"{key}: server CPU", _cpu(ours), "one room", _cpu(base), "cores"))
+        missed = ours["team_incomplete"]
+        rows.append(
+            row(
+                name,
+                f"{key}: changes not seen by their whole group",
+                missed,
+                "",
+                None,
+                "",
+                "0",
+                missed == 0,
+            )
+        )
+    refused = sum(r["integrity"]["errors"].get("error:forbidden", 0) for r in runs.values())
+    rows.append(row(name, "changes refused (forbidden)", refused, "", None, "", "0", refused == 0))
+    worst = [  # the generator's own cost and lag, and the machine's other load, worst run
+        ("generator CPU, worst run", max(p["gen_cpu"] for p in got.values()), "cores"),
+        ("generator send lag p99, worst run", max(p["lag_p99"] for p in got.values()) * 1e3, "ms"),
+        (
+            "other processes' CPU, worst run (noise)",
+            max(p["others_cpu"] for p in got.values()),
+            "cores",
+        ),
+    ]
+    rows += [row(name, f, v, "", None, u) for f, v, u in worst]
+    return {"name": "groups", "rows": rows, "runs": runs}
+
+
+def _per_change(phase: dict[str, Any]) -> float:
+    """Server CPU (ms) spent per change acknowledged in the window."""
+    return _cpu(phase) / phase["changes_per_s"] * 1000 if phase["changes_per_s"] else 0.0
+
+
 def dot_storm(ctx: Ctx) -> dict[str, Any]:
     """Hook: 300 phones casting their dots within one second (needs the vote commands)."""
     raise NotImplementedError(
@@ -769,5 +904,6 @@ SCENARIOS: dict[str, Callable[[Ctx], dict[str, Any]]] = {
     "stalled": stalled,
     "split": split,
     "writes": writes,
+    "groups": group_work,
     "dotstorm": dot_storm,
 }
