@@ -110,7 +110,8 @@ def test_xlsx_has_a_grid_per_persona_and_every_table() -> None:
     book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx")))
     names = [p.name for p in w.personas]
     assert book.sheetnames == ["Overview", *names, "Notes", "Vote results", "Roadmap",
-                               "Key moments", "Marketing-automation scenarios"]  # fmt: skip
+                               "Key moments", "Marketing-automation scenarios",
+                               "Animation plan"]  # fmt: skip
     lea = book[names[0]]
     assert [lea.cell(row=3, column=c).value for c in range(2, 7)] == [s.title for s in w.stages]
     found = {}
@@ -238,7 +239,7 @@ def test_reports_and_workbook_list_key_moments_priorities_and_campaigns() -> Non
             for wanted in (quote, campaign, first, moment):
                 assert _squash(wanted) in text, (lang, wanted)
         book = openpyxl.load_workbook(io.BytesIO(_render(w, "xlsx", lang=lang)))
-        sheet = book.worksheets[-2]
+        sheet = book.worksheets[-3]  # key moments, then the scenarios and the animation plan
         assert quote in [c.value for c in sheet["A"]]
 
 
