@@ -34,10 +34,14 @@ async def test_outbox_entries_older_than_the_window_are_dropped_and_reported(
         await page.click("#open-board")
         board = BoardPage(page)
         await board.ready()
-        workshop = page.url.rstrip("/").split("/")[-1]
+        workshop = page.url.split("#")[0].rstrip("/").split("/")[-1]
         server.kill()
         await expect(page.locator("html")).to_have_attribute("data-connection", "offline")
         await board.add_note(0, 0, "Written offline")
+        # The outbox reaches localStorage a moment after the note shows: wait for it there.
+        await page.wait_for_function(
+            "key => localStorage.getItem(key)", arg=f"parcours:outbox:{workshop}"
+        )
         await page.evaluate(_REWRITE, [workshop, 8])
         url = page.url
         await page.close()  # its socket would send the in-memory outbox, not the rewritten one

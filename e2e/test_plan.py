@@ -27,15 +27,13 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
     rows = page.locator("article.plan-row")
     await expect(rows).to_have_count(5)
     await page.click("#plan-draft")
-    await expect(rows).to_have_count(13)
-    await expect(page.locator("#plan-status")).to_have_text("8 actions proposed from the board.")
+    await expect(rows).to_have_count(18)
+    await expect(page.locator("#plan-status")).to_have_text("13 actions proposed from the board.")
     await page.click("#plan-draft")
     await expect(page.locator("#plan-status")).to_contain_text("Nothing new")
-    await expect(rows).to_have_count(13)
+    await expect(rows).to_have_count(18)
     drafted = rows.nth(5)
-    await expect(drafted.locator(".plan-title")).to_have_value(
-        "An AI assistant that suggests trips matching my level"
-    )
+    await expect(drafted.locator(".plan-title")).to_have_value("Quote follow-up")
 
     phone = await browser.new_context(locale="en-US", **PHONE)  # type: ignore[arg-type]
     participant = await BoardPage.join(phone, app_server.base, created["code"], "Zoé")
@@ -55,7 +53,7 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
     await mobile.click("[data-mode=calendar]")
     calendar = mobile.locator("#plan-calendar")
     await expect(calendar).to_be_visible()
-    line = calendar.locator("tr", has_text="An AI assistant")
+    line = calendar.locator("tr", has_text="Quote follow-up")
     await expect(line.locator("td.plan-cal-on")).to_have_count(2)
     await expect(calendar.locator("tr", has_text="Trip preparation sequence")).to_contain_text(
         "On its trigger"
@@ -70,7 +68,7 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
         await calendar.screenshot(path=f"{os.environ['PARCOURS_SHOTS']}/plan-calendar.png")
         await page.screenshot(path=f"{os.environ['PARCOURS_SHOTS']}/plan-desktop.png")
     await page.click("[data-mode=calendar]")
-    await expect(page.locator("#plan-calendar tbody tr")).to_have_count(13)
+    await expect(page.locator("#plan-calendar tbody tr")).to_have_count(18)
     await page.click("#lang-btn")  # in French: the same calendar, in French words
     await expect(page.locator("#plan-calendar thead th").nth(1)).to_have_text("janv.")
     await expect(page.locator("#plan-draft")).to_have_text("Brouillon depuis le tableau")
@@ -78,6 +76,6 @@ async def test_the_plan_is_drafted_edited_on_a_phone_and_shown_as_a_calendar(
     assert not found, describe(found)
     await page.click("#plan-vote")  # the room votes on the plan's actions, on the ballot
     await expect(page.locator("html")).to_have_attribute("data-section", "vote")
-    await expect(page.locator(".vote-item")).to_have_count(13)
-    await expect(mobile.locator(".vote-item")).to_have_count(13)
+    await expect(page.locator(".vote-item")).to_have_count(18)
+    await expect(mobile.locator(".vote-item")).to_have_count(18)
     await phone.close()
