@@ -458,6 +458,11 @@ class Room:
             return
         try:
             found = await self.store.presence(self.id, time.time())
+        except RedisError as exc:
+            # Volatile, and sent again at the next heartbeat: a slot migration or a failover
+            # that outlasts the client's retries is worth a line, not a traceback.
+            log.warning("presence read failed for workshop %s: %r", self.id, exc)
+            return
         except Exception:
             log.warning("presence read failed for workshop %s", self.id, exc_info=True)
             return
