@@ -175,8 +175,12 @@ async def test_edit_controls_work_by_keyboard_and_at_360_px(
             "effort de 2,5 ou moins"
         )
         await expect(thumb.locator("#presence summary")).to_contain_text("en ligne")
-        await page.set_viewport_size({"width": 1024, "height": 900})  # the header still fits
-        assert await page.evaluate("document.documentElement.scrollWidth") == 1024
+        for width in (1024, 800, 721):  # the header and the eight sections still fit
+            await page.set_viewport_size({"width": width, "height": 900})
+            for section in ("journeys", "roadmap"):
+                await page.evaluate(f"location.hash = '{section}'")
+                await expect(page.locator("html")).to_have_attribute("data-section", section)
+                assert await page.evaluate("document.documentElement.scrollWidth") == width
         for viewer in (thumb, page):
             found = await serious_violations(viewer)
             assert not found, describe(found)
