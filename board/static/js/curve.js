@@ -202,9 +202,9 @@ export class CurveView {
       if (ctx.facilitator) {
         const fixedId = `fix-${stage.id}`;
         const fixed = h("select", { id: fixedId, "data-stage": stage.id, class: "fixed-select" });
-        fixed.append(h("option", { value: "", text: `${t("curve.fixed")}: ${t("curve.median")}` }));
+        fixed.append(h("option", { value: "", text: t("curve.fixed.value", { value: t("curve.median") }) }));
         for (const v of VALUES) {
-          const option = h("option", { value: String(v), text: `${t("curve.fixed")}: ${v > 0 ? "+" : ""}${v}` });
+          const option = h("option", { value: String(v), text: t("curve.fixed.value", { value: `${v > 0 ? "+" : ""}${v}` }) });
           option.selected = (target ? emotion?.target_fixed : emotion?.fixed) === v;
           fixed.append(option);
         }
