@@ -433,6 +433,13 @@ async def test_every_scene_fits_a_projector_and_passes_axe(
         await check_fits_and_axe(page, f"roadmap {lang}")
         await page.screenshot(path=str(SHOTS / f"presenter-roadmap-{lang}.png"))
 
+        await the_room.command(the_room.facilitator, {"type": "plan.draft"})
+        await the_room.go("plan")
+        await scene(page, "plan")
+        await expect(page.locator(".screen-plan .plan-table tbody tr").first).to_be_visible()
+        await check_fits_and_axe(page, f"plan {lang}")
+        await page.screenshot(path=str(SHOTS / f"presenter-plan-{lang}.png"))
+
 
 LONG = "Every traveller finds the right trip, the right date and the right price at once"[:80]
 

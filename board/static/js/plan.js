@@ -236,31 +236,7 @@ export class PlanView {
   /** The 12 months as columns, a row per action: a mark in each month it runs, or a bar across
    * the year for what runs on its trigger. @param {Workshop} workshop @param {PlanRow[]} rows */
   table(workshop, rows) {
-    if (!rows.length) return h("p", { class: "hint", text: t("plan.empty") });
-    const head = h("tr", {}, [h("th", { scope: "col", text: t("plan.field.title") }), ...MONTHS.map((m) => h("th", { scope: "col", abbr: monthName(m, "long"), text: monthName(m) }))]);
-    const body = rows.map((row) => {
-      const channels = row.channels.map(channelName).join(", ");
-      const name = h("th", { scope: "row" }, [h("span", { class: "plan-cal-title", text: row.title }), h("span", { class: "plan-cal-sub", text: [targetOf(workshop, row), channels].filter(Boolean).join(" · ") })]);
-      const edge = row.channels[0] ? `var(--ch-${row.channels[0]}-edge)` : "var(--muted)";
-      if (!row.months.length) {
-        const bar = h("td", { colspan: "12", class: "plan-cal-trigger" }, [h("span", { class: "plan-bar", text: row.trigger ? t("plan.on.trigger", { trigger: row.trigger }) : t("plan.no.month") })]);
-        bar.style.setProperty("--edge", edge);
-        return h("tr", {}, [name, bar]);
-      }
-      const months = new Set(row.months);
-      return h("tr", {}, [
-        name,
-        ...MONTHS.map((m) => {
-          const cell = h("td", { class: months.has(m) ? "plan-cal-on" : "" });
-          if (months.has(m)) {
-            cell.style.setProperty("--edge", edge);
-            cell.append(h("span", { class: "plan-dot", "aria-hidden": "true" }), h("span", { class: "sr-only", text: t("plan.runs", { month: monthName(m, "long") }) }));
-          }
-          return cell;
-        }),
-      ]);
-    });
-    return h("table", { class: "plan-table" }, [h("caption", { class: "sr-only", text: t("plan.calendar") }), h("thead", {}, [head]), h("tbody", {}, body)]);
+    return calendarTable(workshop, rows);
   }
 
   addForm() {
@@ -277,4 +253,34 @@ export class PlanView {
     });
     return form;
   }
+}
+
+/** The 12 months as columns, a row per action: a mark in each month it runs, or a bar across
+ * the year for what runs on its trigger. @param {Workshop} workshop @param {PlanRow[]} rows */
+export function calendarTable(workshop, rows) {
+  if (!rows.length) return h("p", { class: "hint", text: t("plan.empty") });
+  const head = h("tr", {}, [h("th", { scope: "col", text: t("plan.field.title") }), ...MONTHS.map((m) => h("th", { scope: "col", abbr: monthName(m, "long"), text: monthName(m) }))]);
+  const body = rows.map((row) => {
+    const channels = row.channels.map(channelName).join(", ");
+    const name = h("th", { scope: "row" }, [h("span", { class: "plan-cal-title", text: row.title }), h("span", { class: "plan-cal-sub", text: [targetOf(workshop, row), channels].filter(Boolean).join(" · ") })]);
+    const edge = row.channels[0] ? `var(--ch-${row.channels[0]}-edge)` : "var(--muted)";
+    if (!row.months.length) {
+      const bar = h("td", { colspan: "12", class: "plan-cal-trigger" }, [h("span", { class: "plan-bar", text: row.trigger ? t("plan.on.trigger", { trigger: row.trigger }) : t("plan.no.month") })]);
+      bar.style.setProperty("--edge", edge);
+      return h("tr", {}, [name, bar]);
+    }
+    const months = new Set(row.months);
+    return h("tr", {}, [
+      name,
+      ...MONTHS.map((m) => {
+        const cell = h("td", { class: months.has(m) ? "plan-cal-on" : "" });
+        if (months.has(m)) {
+          cell.style.setProperty("--edge", edge);
+          cell.append(h("span", { class: "plan-dot", "aria-hidden": "true" }), h("span", { class: "sr-only", text: t("plan.runs", { month: monthName(m, "long") }) }));
+        }
+        return cell;
+      }),
+    ]);
+  });
+  return h("table", { class: "plan-table" }, [h("caption", { class: "sr-only", text: t("plan.calendar") }), h("thead", {}, [head]), h("tbody", {}, body)]);
 }

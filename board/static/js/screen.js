@@ -6,6 +6,7 @@
 // that the reveal's animation plays once and the bars of progress glide instead of jumping.
 import { currentLang, formatNumber, t, tn } from "./i18n.js";
 import { groupName } from "./groups.js";
+import { calendarTable } from "./plan.js";
 import { h } from "./render.js";
 import { position, roadmapClass } from "./classes.js";
 import { currentRound, currentStep, itemTitle, neighbourStep } from "./state.js";
@@ -16,7 +17,7 @@ import { currentRound, currentStep, itemTitle, neighbourStep } from "./state.js"
 /** @typedef {{id: string, name: string, role: string}} Person */
 /** @typedef {{code: string | null, online: Person[]}} ScreenContext */
 /**
- * @typedef {{kind: "join" | "step" | "vote" | "results" | "roadmap" | "tour", step: Step | null,
+ * @typedef {{kind: "join" | "step" | "vote" | "results" | "roadmap" | "tour" | "plan", step: Step | null,
  *            round: VoteRound | null}} Scene
  */
 
@@ -59,6 +60,7 @@ export function renderScreen(root, workshop, ctx) {
     scene.kind === "results" ? [scene.round?.result, workshop.objectives] : null,
     scene.kind === "roadmap" ? roadmapKey(workshop) : null,
     scene.kind === "tour" ? tourKey(workshop) : null,
+    scene.kind === "plan" ? [workshop.plan, workshop.personas.map((p) => [p.id, p.name])] : null,
   ]);
   if (key !== built.key) {
     built.key = key;
@@ -93,6 +95,7 @@ export function pickScene(workshop) {
   if (workshop.presenting || step?.kind === "tour") return { kind: "tour", step, round: null };
   if (!step) return { kind: "join", step, round: null };
   if (step.kind === "roadmap") return { kind: "roadmap", step, round: null };
+  if (step.kind === "plan") return { kind: "plan", step, round: null };
   return { kind: "step", step, round: null };
 }
 
@@ -137,6 +140,7 @@ function build(scene, workshop, ctx) {
   else if (scene.kind === "vote") body = voteScene(workshop, /** @type {VoteRound} */ (scene.round), scene.step);
   else if (scene.kind === "results") body = resultsScene(workshop, /** @type {VoteRound} */ (scene.round), scene.step);
   else if (scene.kind === "tour") body = tourScene(workshop);
+  else if (scene.kind === "plan") body = planScene(workshop, /** @type {Step} */ (scene.step));
   else body = roadmapScene(workshop, /** @type {Step} */ (scene.step));
   return [top, h("div", { class: "screen-body" }, [body, joinStrip(ctx)])];
 }
@@ -315,6 +319,24 @@ function groupWinners(workshop, groups) {
       h("span", { class: "screen-group-voters", text: tn("presenter.voters", g.voters) }),
     ]);
   }));
+}
+
+/** Plan rows shown on the projector: more would not be read from the back of the room. */
+const PLAN_ROWS = 9;
+
+/**
+ * The animation plan step: the year at a glance, the plan's calendar in the projector's theme.
+ * @param {Workshop} workshop @param {Step} step
+ */
+function planScene(workshop, step) {
+  const rows = workshop.plan ?? [];
+  const shown = rows.slice(0, PLAN_ROWS);
+  return h("section", { class: "screen-plan", "aria-labelledby": "plan-title" }, [
+    h("p", { class: "screen-kicker", text: `${t("step.current")} · ${tn("presenter.actions", rows.length)}` }),
+    h("h2", { class: "screen-step-title clamp", id: "plan-title", text: stepName(step) }),
+    rows.length ? calendarTable(workshop, shown) : h("p", { class: "screen-help", text: t("presenter.plan.none") }),
+    rows.length > shown.length ? h("p", { class: "screen-more", text: tn("presenter.more", rows.length - shown.length) }) : h("span"),
+  ]);
 }
 
 /** Notes shown per lane in the tour: more would not be read from the back of the room. */
