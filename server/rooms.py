@@ -259,18 +259,28 @@ class Room:
         # a private note), so a storm of N ballots costs O(N) encodings, not O(N^2).
         insiders = [views.insiders(entry, self.workshop) or set() for entry, _ in out]
         special = set().union(*insiders)
+        # Behind walls most insiders are there for their group only: one frame per audience
+        # (what a viewer may not see), not one per person; who sees an entry their own way
+        # (its author, a voter) still gets a frame of their own.
+        walls = groups.walls(self.workshop) if special else {}
+        own: set[str] = set()
+        if walls:
+            own = set().union(*(views.personal(entry, self.workshop) or set() for entry, _ in out))
         public = [
             raw if not named else self._encode(entry, raw, views.PUBLIC)
             for (entry, raw), named in zip(out, insiders, strict=True)
         ]
         first = out[0][0].seq
-        frames: dict[tuple[str, int], str] = {}
+        frames: dict[tuple[object, int], str] = {}
         for member in list(self.members.values()):
             start = max(0, member.after + 1 - first)
             if start >= len(out):
                 continue
             viewer = member.participant if member.participant in special else views.PUBLIC
-            key = (viewer, start)
+            audience: object = viewer
+            if walls and viewer != views.PUBLIC and viewer not in own:
+                audience = frozenset(p for p, who in walls.items() if viewer not in who)
+            key = (audience, start)
             frame = frames.get(key)
             if frame is None:
                 raws = public[start:]

@@ -69,8 +69,19 @@ def _facilitators(workshop: Workshop) -> set[str]:
 
 def insiders(entry: Entry, workshop: Workshop) -> set[str] | None:
     """Viewers who see more of ``entry`` than the public, or None when everyone sees it whole."""
+    return _insiders(entry, workshop, groups.walls(workshop))
+
+
+def personal(entry: Entry, workshop: Workshop) -> set[str] | None:
+    """The insiders who see ``entry`` in a way of their own (its author, a voter, whose history
+    it is, the facilitators of a private note); None when there are none. Every other viewer
+    sees what anyone with the same walls (:func:`sessions.groups.hidden_from`) sees, so one
+    rendering serves each audience."""
+    return _insiders(entry, workshop, {})
+
+
+def _insiders(entry: Entry, workshop: Workshop, walls: dict[str, set[str]]) -> set[str] | None:
     special: set[str] | None = None
-    walls = groups.walls(workshop)
     for event in entry.events:
         if walls:
             for persona in _personas(event):

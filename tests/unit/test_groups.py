@@ -356,6 +356,7 @@ def test_a_replica_behind_walls_equals_a_fresh_snapshot(moves: list[tuple[str, i
             continue
         apply_all(workshop, events)
         sent = Entry(seq=seq, op_id=f"o{seq}", actor=by.id, events=events)
+        _one_rendering_per_audience(sent, workshop, [*viewers, FACILITATOR.id])
         for viewer, replica in viewers.items():
             if groups.hidden_from(workshop, viewer) != before[viewer]:
                 viewers[viewer] = clone(views.redact_workshop(workshop, viewer))
@@ -366,6 +367,18 @@ def test_a_replica_behind_walls_equals_a_fresh_snapshot(moves: list[tuple[str, i
             apply_all(replica, seen.events)
             fresh_view = views.redact_workshop(workshop, viewer)
             assert _board(replica) == _board(fresh_view), (viewer, move)
+
+
+def _one_rendering_per_audience(sent: Entry, workshop: Workshop, everyone: list[str]) -> None:
+    """What the server shares (``Room._flush``): viewers who are not personal insiders and have
+    the same walls see the same entry."""
+    own = views.personal(sent, workshop) or set()
+    seen: dict[frozenset[str], Entry] = {}
+    for viewer in everyone:
+        if viewer in own or viewer == views.PUBLIC:
+            continue
+        shown = views.redact(sent, workshop, viewer)
+        assert seen.setdefault(groups.hidden_from(workshop, viewer), shown) == shown, viewer
 
 
 def _board(workshop: Workshop) -> tuple[object, ...]:
