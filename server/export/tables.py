@@ -133,6 +133,17 @@ def item_label(workshop: Workshop, item_id: str) -> str:
     return note.text if note else item_id
 
 
+def _per_group(vote: VoteRound, item: str, words: Words) -> str:
+    """A round counted per group: each group's dots on ``item`` ("Group 1: 3 · Blues: 1"); a
+    group an anonymous round withholds shows a dash."""
+    parts = []
+    for found in vote.groups or []:
+        name = found.name or words("group.default", n=found.number)
+        dots = next((t.dots for t in found.result if t.item == item), 0)
+        parts.append(f"{name}: {'—' if found.withheld else dots}")
+    return " · ".join(parts)
+
+
 def votes(workshop: Workshop, words: Words) -> Table:
     """Every round's ranked result (rounds still hidden show their status only)."""
     table = Table(
@@ -146,24 +157,27 @@ def votes(workshop: Workshop, words: Words) -> Table:
             words("kpis"),
         ],
     )
+    by_group = any(vote.groups for vote in workshop.rounds)  # a column only when it says something
+    if by_group:
+        table.header.append(words("votes.by_group"))
     kpis = {o.id: o.kpis for o in workshop.objectives}
     for index, vote in enumerate(workshop.rounds, start=1):
         title = round_title(vote, index, words)
         status = words(f"status.{vote.status}")
         if not summary.shown(vote):
-            table.rows.append([title, status, None, words("votes.hidden"), None, ""])
+            hidden: list[Value] = [title, status, None, words("votes.hidden"), None, ""]
+            table.rows.append([*hidden, ""] if by_group else hidden)
             continue
         for tally in summary.result(vote):
-            table.rows.append(
-                [
-                    title,
-                    status,
-                    tally.rank,
-                    item_label(workshop, tally.item),
-                    tally.dots,
-                    kpis.get(tally.item, ""),
-                ]
-            )
+            row: list[Value] = [
+                title,
+                status,
+                tally.rank,
+                item_label(workshop, tally.item),
+                tally.dots,
+                kpis.get(tally.item, ""),
+            ]
+            table.rows.append([*row, _per_group(vote, tally.item, words)] if by_group else row)
     return table
 
 

@@ -479,3 +479,24 @@ def test_the_tour_is_a_step_the_facilitator_adds() -> None:
     workshop = fresh("travel")
     assert "tour" not in [s.kind for s in workshop.agenda]
     assert "tour" in STEP_KINDS
+
+
+def test_the_workbook_lists_each_groups_dots_beside_the_rooms() -> None:
+    """The exported vote table gains a "Per group" column only when a round was counted per
+    group: each group's dots on the item, a withheld group as a dash."""
+    from server.export import tables
+    from server.export.words import Words
+
+    workshop, actors, vote = _group_vote(6)
+    a = items(workshop, vote)[0]
+    first = workshop.groups[0]
+    for actor in actors:
+        if actor.id in first.members:
+            play(workshop, actor, cast(vote, a))
+    play(workshop, FACILITATOR, EditGroup(op_id="n", group=first.id, name="Blues"))
+    play(workshop, FACILITATOR, set_round(vote, "reveal"))
+    table = tables.votes(workshop, Words("en"))
+    assert table.header[-1] == "Per group"
+    assert table.rows[0][-1] == "Blues: 3 · Group 2: 0"
+    plain = with_objectives(2)
+    assert "Per group" not in tables.votes(plain, Words("en")).header
