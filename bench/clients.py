@@ -61,7 +61,8 @@ class _NoteHead(msgspec.Struct):
 
 class _Saved(msgspec.Struct):
     type: str
-    note: _NoteHead | str
+    note: _NoteHead | str | None = None
+    """Absent from the other events of an entry (an add also records its sender's history)."""
 
 
 _decode = msgspec.json.Decoder(_Message).decode

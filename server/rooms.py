@@ -54,6 +54,27 @@ class RoomGone(Exception):
     """The workshop vanished from Redis (deleted, or Redis lost its data)."""
 
 
+class Admission:
+    """How much work waits in this process, and the bounds past which a socket's command is
+    refused at once (``rate``: the browser sends it again a little later) instead of queued.
+
+    Bounded by work waiting, not by time: ``waiting`` counts commands submitted and not yet
+    answered, in every room of the process; a room's own queue is bounded too, so one busy
+    room cannot take the whole process's share. A refused command was never decided: it
+    changed nothing, and its op id may be sent again."""
+
+    __slots__ = ("process_queue", "refused", "room_queue", "waiting")
+
+    def __init__(self, room_queue: int = 256, process_queue: int = 1024) -> None:
+        self.room_queue = room_queue
+        self.process_queue = process_queue
+        self.waiting = 0
+        self.refused = 0
+
+    def release(self, _: object) -> None:
+        self.waiting -= 1
+
+
 @dataclass(slots=True, eq=False)
 class Member:
     conn: str
@@ -90,6 +111,7 @@ class Room:
     _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
     _flush_at: asyncio.Handle | None = None
     _public: dict[int, tuple[set[str], str]] = field(default_factory=dict)
+    admission: Admission = field(default_factory=Admission)
 
     @property
     def busy(self) -> bool:
@@ -97,9 +119,19 @@ class Room:
 
     # -- commands -------------------------------------------------------------------------
 
+    def admits(self) -> bool:
+        """Whether a socket's next command may queue here (see :class:`Admission`)."""
+        bounds = self.admission
+        if len(self._pending) < bounds.room_queue and bounds.waiting < bounds.process_queue:
+            return True
+        bounds.refused += 1
+        return False
+
     def submit(self, actor: Actor, command: Command) -> asyncio.Future[int]:
         """Queue a command; the future gives its seq, or raises the DomainError refusing it."""
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.admission.waiting += 1
+        done.add_done_callback(self.admission.release)
         self._pending.append(_Pending(actor, command, done))
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._work(), name=f"room-{self.id}")

@@ -94,6 +94,12 @@ def _error(code: str, message: str, op_id: str | None = None) -> str:
     return encoder.encode(Error(code=code, message=message, op_id=op_id)).decode()
 
 
+def _busy(op_id: str) -> str:
+    return _error(
+        "rate", "The board is busy: this change was not saved yet and will be sent again.", op_id
+    )
+
+
 async def endpoint(ws: WebSocket) -> None:
     ctx: Context = ws.app.state.ctx
     if not origin_allowed(ctx, ws):
@@ -262,6 +268,9 @@ async def _read(
             mailbox.put(
                 _error("rate", "Too many changes at once: slow down a little.", _op_id_of(text))
             )
+            continue
+        if not room.admits() and (op_id := _op_id_of(text)) is not None:
+            mailbox.put(_busy(op_id))  # never decided: it changed nothing, and may come again
             continue
         try:
             command = client_decoder.decode(text)
