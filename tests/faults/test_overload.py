@@ -8,6 +8,8 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpx
+
 from tests.client import facilitator
 from tests.faults.cluster import Cluster
 from tests.faults.rawws import RawSocket
@@ -103,6 +105,10 @@ async def test_a_flooded_room_refuses_at_once_and_loses_nothing(cluster: Cluster
 
     check, _ = await facilitator(server)  # the process is up and takes new sockets
     await check.close()
+    async with httpx.AsyncClient(base_url=server.base) as http:
+        health = (await http.get("/healthz")).json()
+    assert health["refused"] >= 1
+    assert health["waiting"] == 0, "every commit that waited is counted out again"
     after = await host.call({"type": "note.add", **host.cell(), "text": "after"})
     assert after["type"] == "ack", after
     assert after["seq"] == start + len(ops) + 1, "each command applied exactly once"
