@@ -62,6 +62,36 @@ async def _send_all(
     return found
 
 
+async def _resend_until_saved(
+    server: ServerProcess, workshop: str, token: str, answers: dict[str, dict[str, object]]
+) -> dict[str, object]:
+    """What the browser does: send the refused ones again until each is saved; their seqs."""
+    codes = {m.get("code") for m in answers.values() if m["type"] == "error"}
+    assert codes <= {"rate"}, codes
+    seqs = {op: m["seq"] for op, m in answers.items() if m["type"] == "ack"}
+    assert len(set(seqs.values())) == len(seqs), "each acked command has its own seq"
+    refused = [op for op, m in answers.items() if m["type"] == "error"]
+    for _ in range(100):
+        if not refused:
+            break
+        again = await _send_all(server, workshop, token, refused)
+        for op, message in again.items():
+            if message["type"] == "ack":
+                seqs[op] = message["seq"]
+            else:
+                assert message.get("code") == "rate", message
+        refused = [op for op, m in again.items() if m["type"] == "error"]
+    assert not refused
+    return seqs
+
+
+async def _counted_out(server: ServerProcess) -> None:
+    async with httpx.AsyncClient(base_url=server.base) as http:
+        health = (await http.get("/healthz")).json()
+    assert health["refused"] >= 1
+    assert health["waiting"] == 0, "every commit that waited is counted out again"
+
+
 async def test_a_flooded_room_refuses_at_once_and_loses_nothing(cluster: Cluster) -> None:
     """Past the room's bound commands get `rate`; resent, each is applied exactly once."""
     [server] = await cluster.serve(1, "--room-queue", str(ROOM_QUEUE))
@@ -76,27 +106,10 @@ async def test_a_flooded_room_refuses_at_once_and_loses_nothing(cluster: Cluster
     answer = await other.call({"type": "note.add", **other.cell(), "text": "calm"})
     assert answer["type"] == "ack", answer
     answers = await flood
-
     assert set(answers) == set(ops), "every command is answered"
-    codes = {m.get("code") for m in answers.values() if m["type"] == "error"}
-    assert codes <= {"rate"}, codes
-    refused = [op for op, m in answers.items() if m["type"] == "error"]
-    assert refused, "a flood far past the bound is refused in part"
-    seqs = {op: m["seq"] for op, m in answers.items() if m["type"] == "ack"}
-    assert len(set(seqs.values())) == len(seqs), "each acked command has its own seq"
+    assert any(m["type"] == "error" for m in answers.values()), "a flood past the bound: refusals"
+    seqs = await _resend_until_saved(server, workshop, token, answers)
 
-    # What the browser does: send the refused ones again, until each is saved.
-    for _ in range(100):
-        if not refused:
-            break
-        again = await _send_all(server, workshop, token, refused)
-        for op, message in again.items():
-            if message["type"] == "ack":
-                seqs[op] = message["seq"]
-            else:
-                assert message.get("code") == "rate", message
-        refused = [op for op, m in again.items() if m["type"] == "error"]
-    assert not refused
     # A resend of a saved command is answered with its first seq and applied no second time.
     resent = await _send_all(server, workshop, token, ops[:EACH])
     for op, message in resent.items():
@@ -105,13 +118,29 @@ async def test_a_flooded_room_refuses_at_once_and_loses_nothing(cluster: Cluster
 
     check, _ = await facilitator(server)  # the process is up and takes new sockets
     await check.close()
-    async with httpx.AsyncClient(base_url=server.base) as http:
-        health = (await http.get("/healthz")).json()
-    assert health["refused"] >= 1
-    assert health["waiting"] == 0, "every commit that waited is counted out again"
+    await _counted_out(server)
     after = await host.call({"type": "note.add", **host.cell(), "text": "after"})
     assert after["type"] == "ack", after
     assert after["seq"] == start + len(ops) + 1, "each command applied exactly once"
     assert sorted(seqs.values()) == list(range(start + 1, start + len(ops) + 1))
     await host.close()
     await other.close()
+
+
+async def test_rooms_flooded_together_share_the_process_bound(cluster: Cluster) -> None:
+    """Past the process's bound of commits waiting, every room refuses; nothing is lost."""
+    [server] = await cluster.serve(1, "--process-queue", "2")
+    rooms = [await facilitator(server) for _ in range(3)]
+    ops = [f"many-{i}" for i in range(4 * EACH)]
+    floods = [_send_all(server, created["workshop"], created["token"], ops) for _, created in rooms]
+    answers = await asyncio.gather(*floods)
+    assert any(m["type"] == "error" for found in answers for m in found.values())
+    for (host, created), found in zip(rooms, answers, strict=True):
+        assert set(found) == set(ops), "every command is answered"
+        start = host.welcome["seq"] if host.welcome else 0
+        seqs = await _resend_until_saved(server, created["workshop"], created["token"], found)
+        assert sorted(seqs.values()) == list(range(start + 1, start + len(ops) + 1))
+        after = await host.call({"type": "participant.rename", "name": "Host"})
+        assert after["seq"] == start + len(ops) + 1, "each command applied exactly once"
+        await host.close()
+    await _counted_out(server)
