@@ -188,4 +188,12 @@ async def health(request: Request) -> Response:
         await ctx.store.ping()
     except Exception:
         return problem("unavailable", "Redis does not answer.", 503)
-    return _json({"ok": True, "rooms": len(ctx.hub.rooms)})
+    admission = ctx.hub.admission
+    return _json(
+        {
+            "ok": True,
+            "rooms": len(ctx.hub.rooms),
+            "waiting": admission.waiting,  # commits waiting (see server/rooms.py Admission)
+            "refused": admission.refused,  # commands refused as `rate` since the start
+        }
+    )

@@ -19,6 +19,7 @@ from board import STATIC
 from server import api, exports_api, keeping_api, photos_api, redisconn, reference, ws
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
+from server.rooms import Admission
 from server.settings import Settings
 from server.store import Store
 
@@ -92,7 +93,8 @@ def create_app(settings: Settings) -> Starlette:
             wait_timeout_ms=settings.redis_wait_timeout_ms,
             target=target,
         )
-        hub = Hub(store, client, sharded=sharded, target=target)
+        admission = Admission(settings.room_queue, settings.process_queue)
+        hub = Hub(store, client, sharded=sharded, target=target, admission=admission)
         log.info(
             "Redis %s, %s pub/sub%s",
             "Cluster" if target.cluster else "server",

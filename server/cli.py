@@ -32,6 +32,8 @@ def _serve(args: argparse.Namespace) -> int:
         allowed_origins=tuple(args.allow_origin) if args.allow_origin else None,
         log_level=args.log_level,
         max_connections_per_ip=args.max_connections_per_ip,
+        room_queue=args.room_queue,
+        process_queue=args.process_queue,
         retention_days=args.retention_days,
         pubsub=args.pubsub,
         redis_wait_replicas=args.redis_wait_replicas,
@@ -168,6 +170,16 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument("--log-level", default="info")
     serve.add_argument(
         "--max-connections-per-ip", type=int, help="sockets one address may hold (default 400)"
+    )
+    serve.add_argument(
+        "--room-queue",
+        type=int,
+        help="commands a room may hold waiting; past it they are refused with rate (1024)",
+    )
+    serve.add_argument(
+        "--process-queue",
+        type=int,
+        help="commits the process may hold waiting, over all rooms (256)",
     )
     serve.add_argument(
         "--retention-days",

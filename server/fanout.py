@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 
 from server import redisconn
 from server.background import spawn
-from server.rooms import Room
+from server.rooms import Admission, Room
 from server.store import Store, channel
 
 log = logging.getLogger("parcours.fanout")
@@ -91,8 +91,10 @@ class Hub:
         *,
         sharded: bool = False,
         target: redisconn.Target | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.store = store
+        self.admission = admission or Admission()
         self.target = target or redisconn.Target(url="", cluster=False)
         self._redis = client
         self.cluster = isinstance(client, RedisCluster)
@@ -157,6 +159,7 @@ class Hub:
             epoch=loaded.epoch,
             snap=loaded.snap,
             idle_since=time.monotonic(),
+            admission=self.admission,
         )
         self.rooms[workshop_id] = room
         self._by_channel[name.encode()] = room

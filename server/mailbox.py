@@ -16,8 +16,12 @@ class Mailbox:
     and the room never slows down for it.
     """
 
+    __slots__ = ("_frames", "_size", "_waiter", "close_code", "close_reason", "closed")
+
     def __init__(self, size: int = QUEUE_FRAMES) -> None:
-        self._frames: deque[str] = deque()
+        # No queue while there is nothing to send: an idle socket holds none (a deque is
+        # 760 bytes; ten thousand idle sockets are most of what a process holds).
+        self._frames: deque[str] | None = None
         self._size = size
         self._waiter: asyncio.Future[None] | None = None
         self.closed = False
@@ -27,7 +31,9 @@ class Mailbox:
     def put(self, frame: str) -> None:
         if self.closed:
             return
-        if len(self._frames) >= self._size:
+        if self._frames is None:
+            self._frames = deque()
+        elif len(self._frames) >= self._size:
             self.close(1013, "too slow: reconnect and resume")
             return
         self._frames.append(frame)
@@ -37,15 +43,17 @@ class Mailbox:
         if not self.closed:
             self.closed = True
             self.close_code, self.close_reason = code, reason
-            self._frames.clear()
+            self._frames = None
             self._wake()
 
     async def get(self) -> str | None:
         """The next frame, or None once the mailbox is closed."""
         while not self._frames and not self.closed:
+            self._frames = None
             self._waiter = asyncio.get_running_loop().create_future()
             await self._waiter
-        if self.closed:
+            self._waiter = None
+        if self.closed or not self._frames:
             return None
         return self._frames.popleft()
 

@@ -54,6 +54,26 @@ class RoomGone(Exception):
     """The workshop vanished from Redis (deleted, or Redis lost its data)."""
 
 
+class Admission:
+    """How much work waits in this process, and the bounds past which a socket's command is
+    refused at once (``rate``: the browser sends it again a little later) instead of queued.
+
+    Bounded by work waiting, not by time. A commit costs about the same whether it carries one
+    command or a batch of them, so the process counts commits waiting: each room counts the
+    batch it is committing plus its queue in batches of ``BATCH``. A room's queue is bounded in
+    commands too, so one busy room cannot take the whole process's share, and a burst of a
+    thousand votes in one room still passes. A refused command was never decided: it changed
+    nothing, and its op id may be sent again."""
+
+    __slots__ = ("process_queue", "refused", "room_queue", "waiting")
+
+    def __init__(self, room_queue: int = 1024, process_queue: int = 256) -> None:
+        self.room_queue = room_queue
+        self.process_queue = process_queue
+        self.waiting = 0
+        self.refused = 0
+
+
 @dataclass(slots=True, eq=False)
 class Member:
     conn: str
@@ -90,6 +110,10 @@ class Room:
     _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
     _flush_at: asyncio.Handle | None = None
     _public: dict[int, tuple[set[str], str]] = field(default_factory=dict)
+    admission: Admission = field(default_factory=Admission)
+    _committing: bool = False
+    _units: int = 0
+    """What this room adds to ``admission.waiting`` (see :class:`Admission`)."""
 
     @property
     def busy(self) -> bool:
@@ -97,17 +121,40 @@ class Room:
 
     # -- commands -------------------------------------------------------------------------
 
+    def admits(self) -> bool:
+        """Whether a socket's next command may queue here (see :class:`Admission`)."""
+        bounds = self.admission
+        if len(self._pending) < bounds.room_queue and bounds.waiting < bounds.process_queue:
+            return True
+        bounds.refused += 1
+        return False
+
     def submit(self, actor: Actor, command: Command) -> asyncio.Future[int]:
         """Queue a command; the future gives its seq, or raises the DomainError refusing it."""
         done: asyncio.Future[int] = asyncio.get_running_loop().create_future()
         self._pending.append(_Pending(actor, command, done))
+        self._recount()
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._work(), name=f"room-{self.id}")
         return done
 
+    def _recount(self) -> None:
+        units = -(-len(self._pending) // BATCH) + self._committing
+        self.admission.waiting += units - self._units
+        self._units = units
+
     async def _work(self) -> None:
+        try:
+            await self._work_through()
+        finally:
+            self._committing = False
+            self._recount()
+
+    async def _work_through(self) -> None:
         while self._pending and not self.gone:
             batch = [self._pending.popleft() for _ in range(min(BATCH, len(self._pending)))]
+            self._committing = True
+            self._recount()
             try:
                 await self._commit(batch)
             except RedisError as exc:  # Redis down, a failover, a migration: `unavailable`
@@ -128,7 +175,7 @@ class Room:
         open_items = batch
         while open_items:
             # decide() never changes the workshop: copy it only when a later command of the
-            # batch (or the snapshot) needs the state after this one.
+            # batch needs the state after this one.
             work, owned = self.workshop, False
             seq = self.seq
             base = self.seq
@@ -137,6 +184,8 @@ class Room:
             in_batch: dict[str, int] = {}
             now = time.time()
             unchanged: list[int] = []
+            # The snapshot is the board before this batch (the log after it replays the rest).
+            state = encoder.encode(self.workshop) if base - self.snap >= SNAPSHOT_EVERY else None
             for index, item in enumerate(open_items):
                 if item.command.op_id in in_batch:  # sent twice before the first was answered
                     outcomes[index] = in_batch[item.command.op_id]
@@ -152,7 +201,7 @@ class Room:
                     unchanged.append(index)
                     continue
                 seq += 1
-                if index < len(open_items) - 1 or seq - self.snap >= SNAPSHOT_EVERY:
+                if index < len(open_items) - 1:
                     if not owned:
                         work, owned = clone(self.workshop), True
                     apply_all(work, events)
@@ -164,7 +213,6 @@ class Room:
             if not accepted:
                 _settle(open_items, outcomes)
                 return
-            state = encoder.encode(work) if seq - self.snap >= SNAPSHOT_EVERY else None
             result = await self.store.commit(
                 self.id, base, self.epoch, [(e, raw) for _, e, raw in accepted], state
             )
@@ -320,6 +368,10 @@ class Room:
 
     def on_published(self, raw: bytes) -> None:
         """An entry arrived on the pub/sub channel (ours or another process's)."""
+        if raw.startswith(b'{"seq":'):  # our own entries come back: skip them undecoded
+            end = raw.find(b",", 7, 40)
+            if end > 0 and raw[7:end].isdigit() and int(raw[7:end]) <= self.seq:
+                return
         try:
             entry = entry_decoder.decode(raw)
         except msgspec.DecodeError:

@@ -19,6 +19,11 @@ class Settings:
     messages_per_second: float = 30.0
     message_burst: int = 120
     hello_timeout: float = 15.0
+    room_queue: int = 1024
+    """Commands one room may hold waiting for their commit; past it a socket's command is
+    refused at once with ``rate`` (the browser sends it again), never queued for seconds."""
+    process_queue: int = 256
+    """Commits the process may hold waiting, over all rooms (server/rooms.py ``Admission``)."""
     log_level: str = "info"
     retention_days: float | None = None
     """Delete workshops nobody changed for this many days (None: keep them until deleted)."""
@@ -45,5 +50,8 @@ class Settings:
             env["pubsub"] = pubsub
         if wait := os.environ.get("PARCOURS_REDIS_WAIT_REPLICAS"):
             env["redis_wait_replicas"] = int(wait)
+        for name in ("room_queue", "process_queue"):
+            if bound := os.environ.get(f"PARCOURS_{name.upper()}"):
+                env[name] = int(bound)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]

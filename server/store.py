@@ -54,9 +54,11 @@ _SLOT_BUSY_ATTEMPTS = 20
 _workshop_decoder = msgspec.json.Decoder(Workshop)
 
 # KEYS: meta, log, op keys (one per entry). ARGV: expected seq, epoch, channel, log keep,
-# op ttl, state ('' = keep the old snapshot), the publish command (PUBLISH or SPUBLISH: the
-# channel shares the workshop's hash tag, so a shard channel is on this slot), '1' to write the
-# op keys of retries again (so that a WAIT after it covers them), then one entry JSON per op key.
+# op ttl, state ('' = keep the old snapshot; else the board at the expected seq, before these
+# entries: the replica has it at hand, with no copy to make), the publish command (PUBLISH or
+# SPUBLISH: the channel shares the workshop's hash tag, so a shard channel is on this slot),
+# '1' to write the op keys of retries again (so that a WAIT after it covers them), then one
+# entry JSON per op key.
 _COMMIT = """
 local cur = redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'snap')
 if not cur[1] then return {'missing'} end
@@ -81,8 +83,8 @@ for i = 3, #KEYS do
 end
 local active = redis.call('TIME')[1]
 if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', seq, 'active', active)
-  return {'ok', seq, seq}
+  redis.call('HSET', KEYS[1], 'seq', seq, 'state', ARGV[6], 'snap', ARGV[1], 'active', active)
+  return {'ok', seq, ARGV[1]}
 end
 redis.call('HSET', KEYS[1], 'seq', seq, 'active', active)
 return {'ok', seq, cur[3]}
@@ -168,6 +170,9 @@ def normalise_code(code: str) -> str:
     return "".join(code.split()).replace("-", "").upper()
 
 
+_Grouped = tuple[list[str], list[bytes | str | int], "asyncio.Future[Any]"]
+
+
 @dataclass(frozen=True, slots=True)
 class Loaded:
     workshop: Workshop
@@ -211,6 +216,11 @@ class Store:
         self.sharded = sharded
         self.wait_replicas = wait_replicas
         self.wait_timeout_ms = wait_timeout_ms
+        self._grouped = not isinstance(client, RedisCluster)
+        """Commits of one loop turn share a pipeline (on a cluster their keys are on many
+        nodes, and each goes on its own)."""
+        self._group: list[_Grouped] = []
+        self._sending: set[asyncio.Task[None]] = set()
         self._waiter: Any = None
         if wait_replicas > 0:
             self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
@@ -330,6 +340,8 @@ class Store:
         args += [raw for _, raw in entries]
         if self._waiter is not None:
             reply = await self._waiter.commit(keys, args)
+        elif self._grouped:
+            reply = await self._grouped_commit(keys, args)
         else:
             reply = await self._run_commit(keys, args)
         outcome = reply[0].decode()
@@ -344,6 +356,50 @@ class Store:
         if outcome == "epoch":
             return CommitResult("epoch")
         return CommitResult("missing")
+
+    async def _grouped_commit(self, keys: list[str], args: list[bytes | str | int]) -> Any:
+        """The script, sent with every other room's commit of this turn of the loop in one
+        pipeline: one write and one read for them all, not one round trip each. Each script
+        is still atomic on its own, and answered on its own."""
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self._group.append((keys, args, future))
+        if len(self._group) == 1:  # after the other rooms that run in this turn have queued
+            asyncio.get_running_loop().call_soon(self._send_group)
+        return await future
+
+    def _send_group(self) -> None:
+        group, self._group = self._group, []
+        task = asyncio.create_task(self._run_group(group), name="commit-group")
+        self._sending.add(task)
+        task.add_done_callback(self._sending.discard)
+
+    async def _run_group(self, group: list[_Grouped]) -> None:
+        if len(group) == 1:
+            keys, args, future = group[0]
+            replies: list[Any] = [None]
+        else:
+            try:
+                async with self._r.pipeline(transaction=False) as pipe:
+                    for keys, args, _ in group:
+                        pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
+                    replies = await pipe.execute(raise_on_error=False)
+            except Exception as exc:  # Redis down: each room answers `unavailable`
+                for *_, future in group:
+                    if not future.done():
+                        future.set_exception(exc)
+                return
+        for (keys, args, future), reply in zip(group, replies, strict=True):
+            try:
+                if reply is None or isinstance(reply, NoScriptError):  # one at a time
+                    reply = await self._run_commit(keys, args)
+            except Exception as exc:
+                reply = exc
+            if future.done():
+                continue
+            if isinstance(reply, Exception):
+                future.set_exception(reply)
+            else:
+                future.set_result(reply)
 
     async def _run_commit(self, keys: list[str], args: list[bytes | str | int]) -> Any:
         """The script, retried while its slot is half migrated: Redis runs a multi-key script on

@@ -64,6 +64,8 @@ def _op_id_of(text: str) -> str | None:
 class _Bucket:
     """A token bucket: ``rate`` messages a second, bursts up to ``burst``."""
 
+    __slots__ = ("burst", "rate", "stamp", "tokens")
+
     def __init__(self, rate: float, burst: int) -> None:
         self.rate, self.burst = rate, float(burst)
         self.tokens = float(burst)
@@ -92,6 +94,16 @@ def origin_allowed(ctx: Context, ws: WebSocket) -> bool:
 
 def _error(code: str, message: str, op_id: str | None = None) -> str:
     return encoder.encode(Error(code=code, message=message, op_id=op_id)).decode()
+
+
+_BUSY_HEAD, _BUSY_TAIL = _error(
+    "rate", "The board is busy: this change was not saved yet and will be sent again.", "@"
+).split('"@"')
+
+
+def _busy(op_id: str) -> str:
+    """The refusal of an overloaded room, made without an encoder (an op id is plain ASCII)."""
+    return _BUSY_HEAD + '"' + op_id + '"' + _BUSY_TAIL
 
 
 async def endpoint(ws: WebSocket) -> None:
@@ -150,12 +162,40 @@ async def _session(ctx: Context, ws: WebSocket) -> None:
         return
     mailbox.put(_welcome(room, hello, you, code))
     room.join(member)
+    # The reader runs in this coroutine and the writer in one task: no TaskGroup and one task
+    # less per socket (idle sockets are most of a process's memory).
+    writer = asyncio.create_task(_write(ws, mailbox))
+    session = asyncio.current_task()
+    assert session is not None
+    writer.add_done_callback(lambda done: _writer_ended(done, session))
     try:
-        async with asyncio.TaskGroup() as tasks:
-            writer = tasks.create_task(_write(ws, mailbox))
-            tasks.create_task(_read(ctx, ws, room, Actor(person.id, person.role), mailbox, writer))
+        await _read(ctx, ws, room, Actor(person.id, person.role), mailbox, writer)
+        await asyncio.wait([writer])
+    except asyncio.CancelledError:
+        failed = _failure(writer)
+        if failed is None:
+            raise
+        session.uncancel()
+        raise failed from None
     finally:
+        writer.cancel()
         room.leave(member)
+    failed = _failure(writer)
+    if failed is not None:
+        raise failed
+
+
+def _failure(writer: asyncio.Task[None]) -> BaseException | None:
+    """What the writer died of, if it died of an error (not of its end or a cancel)."""
+    if not writer.done() or writer.cancelled():
+        return None
+    return writer.exception()
+
+
+def _writer_ended(writer: asyncio.Task[None], session: asyncio.Task[object]) -> None:
+    """A writer that died of an error ends the session at once (the reader is waiting)."""
+    if _failure(writer) is not None:
+        session.cancel()
 
 
 def _welcome(room: Room, hello: Hello, you: You, code: str | None) -> str:
@@ -262,6 +302,9 @@ async def _read(
             mailbox.put(
                 _error("rate", "Too many changes at once: slow down a little.", _op_id_of(text))
             )
+            continue
+        if not room.admits() and (op_id := _op_id_of(text)) is not None:
+            mailbox.put(_busy(op_id))  # never decided: it changed nothing, and may come again
             continue
         try:
             command = client_decoder.decode(text)

@@ -265,7 +265,7 @@ ERROR_CODES: dict[str, str] = {
     "locked": "the board is read-only for participants right now",
     "conflict": "the command contradicts the current state",
     "vote_refused": "a dot cannot be cast or taken back now (a kind of conflict)",
-    "rate": "too many messages: slow down, retry later",
+    "rate": "too many messages, or the server is busy: not saved, retry later",
     "unavailable": "Redis cannot be reached: not saved, retry later",
     "protocol": "the client speaks another protocol version: reload the page",
 }
