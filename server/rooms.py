@@ -502,7 +502,9 @@ class Room:
         try:
             await self.store.presence_touch(self.id, mine, gone, time.time() + PRESENCE_TTL)
             await self.store.publish(self.id, b"presence")
-        except Exception:  # presence is best effort: the next heartbeat repairs it
+        except RedisError as exc:  # presence is best effort: the next heartbeat repairs it
+            log.warning("presence update failed for workshop %s: %r", self.id, exc)
+        except Exception:
             log.warning("presence update failed for workshop %s", self.id, exc_info=True)
 
     def _name(self, participant_id: str) -> str:
