@@ -106,6 +106,7 @@ async def test_six_phones_in_three_groups(
         await expect(screen.locator(".screen-tour-note", has_text="Notre idée")).to_be_visible()
         await page.click("#groups-next")
         await expect(screen.locator(".screen-tour")).to_contain_text("Groupe 2 sur 3")
+        await expect(screen.locator(".screen-feeling").first).to_contain_text("→")  # today, target
         tab = other.page.locator(f".tab[data-persona='{personas[1]}']")
         if await other.page.locator(".tab").count():
             await expect(tab).to_have_attribute("aria-pressed", "true")

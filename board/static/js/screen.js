@@ -5,6 +5,7 @@
 // revealed result, the roadmap's matrix. A scene's DOM is built once and then only filled in, so
 // that the reveal's animation plays once and the bars of progress glide instead of jumping.
 import { currentLang, formatNumber, t, tn } from "./i18n.js";
+import { curve } from "./curve.js";
 import { groupName } from "./groups.js";
 import { calendarTable } from "./plan.js";
 import { h } from "./render.js";
@@ -346,7 +347,8 @@ const TOUR_NOTES = 4;
 function tourKey(workshop) {
   const group = (workshop.groups ?? []).find((g) => g.id === workshop.presenting);
   const notes = Object.values(workshop.notes).filter((n) => n.persona === group?.persona && !n.hidden);
-  return [workshop.presenting, group, workshop.personas.find((p) => p.id === group?.persona), workshop.lanes, notes.map((n) => [n.id, n.text, n.lane, n.pos])];
+  const feelings = Object.values(workshop.emotions ?? {}).filter((e) => e.persona === group?.persona);
+  return [workshop.presenting, group, workshop.personas.find((p) => p.id === group?.persona), workshop.lanes, workshop.stages, feelings, notes.map((n) => [n.id, n.text, n.lane, n.pos])];
 }
 
 /**
@@ -372,7 +374,7 @@ function tourScene(workshop) {
     return h("section", { class: `screen-tour-lane lane-${lane.kind}`, "aria-label": lane.title || t(/** @type {any} */ (`lane.${lane.kind}`)) }, [
       h("h3", { class: "screen-tour-lane-title", text: `${lane.title || t(/** @type {any} */ (`lane.${lane.kind}`))} · ${formatNumber(mine.length)}` }),
       h("ul", { class: "screen-tour-notes" }, shown.map((n) => {
-        const item = h("li", { class: "screen-tour-note clamp", text: n.text });
+        const item = h("li", { class: "screen-tour-note" }, [h("span", { class: "clamp", text: n.text })]);
         item.style.setProperty("--channel", `var(--ch-${n.channel})`);
         return item;
       })),
@@ -383,8 +385,30 @@ function tourScene(workshop) {
     h("p", { class: "screen-kicker", text: `${t("presenter.tour", { n: at + 1, total: groups.length })} · ${tn("group.members", group.members.length)}` }),
     h("h2", { class: "screen-step-title clamp", id: "tour-title", text: `${groupName(workshop, group)} — ${persona ? `${persona.emoji || "👤"} ${persona.name}` : t("group.nopersona")}` }),
     h("p", { class: "screen-help clamp", text: /** @type {{tagline?: string} | undefined} */ (persona)?.tagline ?? "" }),
+    feelingStrip(workshop, group.persona),
     h("div", { class: "screen-tour-lanes" }, lanes),
   ]);
+}
+
+/**
+ * How the persona feels at each stage, today and in the target journey ("−1 → +2"), for the group
+ * to tell the story of its curve.
+ * @param {Workshop} workshop @param {string} persona
+ */
+function feelingStrip(workshop, persona) {
+  const today = curve(workshop, persona);
+  const target = curve(workshop, persona, true);
+  if (![...today, ...target].some((p) => p.value !== null)) return h("span");
+  const signed = (/** @type {number | null} */ v) => (v === null ? "·" : `${v > 0 ? "+" : v < 0 ? "−" : ""}${formatNumber(Math.abs(v))}`);
+  return h("ol", { class: "screen-feelings", "aria-label": t("presenter.feelings") }, workshop.stages.map((stage, i) => {
+    const now = today[i].value;
+    const goal = target[i].value;
+    const mood = now === null ? "" : now < 0 ? " low" : now > 0 ? " high" : "";
+    return h("li", { class: `screen-feeling${mood}` }, [
+      h("span", { class: "screen-feeling-stage clamp", text: stage.title }),
+      h("span", { class: "screen-feeling-values", text: goal === null ? signed(now) : `${signed(now)} → ${signed(goal)}` }),
+    ]);
+  }));
 }
 
 /** @param {Workshop} workshop */
