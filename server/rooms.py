@@ -286,9 +286,8 @@ class Room:
         return True
 
     def _hidden(self) -> dict[str, frozenset[str]]:
-        return {
-            m.conn: groups.hidden_from(self.workshop, m.participant) for m in self.members.values()
-        }
+        walls = groups.walls(self.workshop)
+        return {m.conn: groups.hidden_by(walls, m.participant) for m in self.members.values()}
 
     def _resync_moved_walls(self, before: dict[str, frozenset[str]]) -> None:
         """The walls between groups moved: whoever now sees other personas' work than before
@@ -327,7 +326,7 @@ class Room:
             viewer = member.participant if member.participant in special else views.PUBLIC
             audience: object = viewer
             if walls and viewer != views.PUBLIC and viewer not in own:
-                audience = frozenset(p for p, who in walls.items() if viewer not in who)
+                audience = groups.hidden_by(walls, viewer)
             key = (audience, start)
             frame = frames.get(key)
             if frame is None:

@@ -195,7 +195,12 @@ def walls(workshop: Workshop) -> dict[str, set[str]]:
 
 def hidden_from(workshop: Workshop, viewer: str) -> frozenset[str]:
     """The personas whose notes and curve ``viewer`` may not see."""
-    return frozenset(p for p, who in walls(workshop).items() if viewer not in who)
+    return hidden_by(walls(workshop), viewer)
+
+
+def hidden_by(seen: dict[str, set[str]], viewer: str) -> frozenset[str]:
+    """:func:`hidden_from` with the walls already at hand (one reading for a whole room)."""
+    return frozenset(p for p, who in seen.items() if viewer not in who)
 
 
 def apply_groups(workshop: Workshop, event: GroupsSet) -> None:
