@@ -1,4 +1,5 @@
-"""The outbox lives as long as the server's idempotency window, never longer."""
+"""The outbox: it lives as long as the server's idempotency window, never longer, and a change
+the server was too busy to take is sent again in the order it was made."""
 
 from __future__ import annotations
 
@@ -55,5 +56,49 @@ async def test_outbox_entries_older_than_the_window_are_dropped_and_reported(
         await expect(back.note("Ancient change")).to_have_count(0)
         await expect(back.note("Written offline")).to_have_count(0)
         await expect(again.locator(".pending-count")).to_have_count(0)
+    finally:
+        server.stop()
+
+
+async def test_changes_refused_by_a_busy_server_land_in_the_order_they_were_made(
+    e2e_redis: EmbeddedRedis, e2e_logs: Path, desktop: BrowserContext
+) -> None:
+    """Quick keyboard moves past the socket's rate: refused ones are held and sent again in
+    order, so the note ends where it was last put, for everyone, and no error shows."""
+    server = ServerProcess(
+        e2e_redis.url, None, "--messages-per-second", "2", "--message-burst", "2"
+    ).start(e2e_logs)
+    try:
+        page = await desktop.new_page()
+        home = await HomePage(page, server.base).open()
+        await home.create("Busy board")
+        refusals: list[str] = []
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framereceived",
+                lambda frame: (
+                    refusals.append(str(frame)) if '"code":"rate"' in str(frame) else None
+                ),
+            ),
+        )
+        await page.click("#open-board")
+        board = BoardPage(page)
+        await board.ready()
+        await board.add_note(0, 0, "Moved in a hurry")
+        await expect(page.locator(".pending-count")).to_have_count(0)
+        await board.note("Moved in a hurry").focus()
+        for key in ("Alt+ArrowRight",) * 4 + ("Alt+ArrowLeft", "Alt+Shift+ArrowDown"):
+            await page.keyboard.press(key)
+        await expect(board.cell(3, 1).locator(".note", has_text="Moved in a hurry")).to_be_visible()
+        await expect(page.locator(".pending-count")).to_have_count(0, timeout=15_000)
+        assert refusals, "the socket's rate was passed: some moves were refused and sent again"
+        await expect(page.locator(".toast")).to_have_count(0)
+        # A second board (another socket) reads what the server holds.
+        again = BoardPage(await desktop.new_page())
+        await again.page.goto(page.url)
+        await again.ready()
+        moved = again.cell(3, 1).locator(".note", has_text="Moved in a hurry")
+        await expect(moved).to_be_visible()
     finally:
         server.stop()

@@ -34,6 +34,8 @@ def _serve(args: argparse.Namespace) -> int:
         max_connections_per_ip=args.max_connections_per_ip,
         room_queue=args.room_queue,
         process_queue=args.process_queue,
+        messages_per_second=args.messages_per_second,
+        message_burst=args.message_burst,
         retention_days=args.retention_days,
         pubsub=args.pubsub,
         redis_wait_replicas=args.redis_wait_replicas,
@@ -180,6 +182,16 @@ def parser() -> argparse.ArgumentParser:
         "--process-queue",
         type=int,
         help="commits the process may hold waiting, over all rooms (256)",
+    )
+    serve.add_argument(
+        "--messages-per-second",
+        type=float,
+        help="changes one socket may send a second, over a burst; past it: rate (30)",
+    )
+    serve.add_argument(
+        "--message-burst",
+        type=int,
+        help="changes one socket may send at once before --messages-per-second applies (120)",
     )
     serve.add_argument(
         "--retention-days",

@@ -50,8 +50,10 @@ class Settings:
             env["pubsub"] = pubsub
         if wait := os.environ.get("PARCOURS_REDIS_WAIT_REPLICAS"):
             env["redis_wait_replicas"] = int(wait)
-        for name in ("room_queue", "process_queue"):
+        for name in ("room_queue", "process_queue", "message_burst"):
             if bound := os.environ.get(f"PARCOURS_{name.upper()}"):
                 env[name] = int(bound)
+        if per_second := os.environ.get("PARCOURS_MESSAGES_PER_SECOND"):
+            env["messages_per_second"] = float(per_second)
         env.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**env)  # type: ignore[arg-type]

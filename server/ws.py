@@ -92,12 +92,23 @@ def origin_allowed(ctx: Context, ws: WebSocket) -> bool:
     return bool(host) and origin == f"{scheme}://{host}"
 
 
-def _error(code: str, message: str, op_id: str | None = None) -> str:
-    return encoder.encode(Error(code=code, message=message, op_id=op_id)).decode()
+def _error(code: str, message: str, op_id: str | None = None, retry_ms: int | None = None) -> str:
+    return encoder.encode(
+        Error(code=code, message=message, op_id=op_id, retry_ms=retry_ms)
+    ).decode()
 
+
+HOLD_MS = 1000
+"""After a ``rate`` refusal a socket is held this long: its commands are refused too, and the
+browser keeps every change for at least as long before sending them all again in order. So a
+busy server meets one refusal per socket and second instead of one per change, and a change
+refused never lands after a later one that got through (a note ends where it was last put)."""
 
 _BUSY_HEAD, _BUSY_TAIL = _error(
-    "rate", "The board is busy: this change was not saved yet and will be sent again.", "@"
+    "rate",
+    "The board is busy: this change was not saved yet and will be sent again.",
+    "@",
+    HOLD_MS,
 ).split('"@"')
 
 
@@ -285,6 +296,8 @@ async def _read(
 ) -> None:
     bucket = _Bucket(ctx.settings.messages_per_second, ctx.settings.message_burst)
     strikes = 0
+    held = 0.0
+    """Until when (monotonic) this socket's commands are refused, after a ``rate``."""
     while True:
         message = await ws.receive()
         if message["type"] == "websocket.disconnect":
@@ -299,12 +312,25 @@ async def _read(
             if strikes >= _FLOOD_STRIKES:
                 mailbox.close(1008, "too many messages")
                 return
+            held = held or time.monotonic() + HOLD_MS / 1000
             mailbox.put(
-                _error("rate", "Too many changes at once: slow down a little.", _op_id_of(text))
+                _error(
+                    "rate",
+                    "Too many changes at once: slow down a little.",
+                    _op_id_of(text),
+                    HOLD_MS,
+                )
             )
             continue
-        if not room.admits() and (op_id := _op_id_of(text)) is not None:
-            mailbox.put(_busy(op_id))  # never decided: it changed nothing, and may come again
+        if held and time.monotonic() >= held:
+            held = 0.0
+        if (held or not room.admits()) and (op_id := _op_id_of(text)) is not None:
+            # Never decided: it changed nothing, and comes again after the hold, in order.
+            if held:
+                room.admission.refused += 1
+            else:
+                held = time.monotonic() + HOLD_MS / 1000
+            mailbox.put(_busy(op_id))
             continue
         try:
             command = client_decoder.decode(text)

@@ -296,6 +296,9 @@ class Error(msgspec.Struct, tag="error", kw_only=True):
     code: Annotated[str, Meta(extra_json_schema={"enum": list(ERROR_CODES)})]
     message: str
     op_id: str | None = None
+    retry_ms: int | None = None
+    """With ``rate`` and ``unavailable``: hold every change at least this long, then send them
+    again in the order they were made (the server refuses this socket's commands meanwhile)."""
 
 
 class Online(msgspec.Struct, kw_only=True):

@@ -10,6 +10,7 @@ import json
 
 import httpx
 
+from server.ws import HOLD_MS
 from tests.client import facilitator
 from tests.faults.cluster import Cluster
 from tests.faults.rawws import RawSocket
@@ -144,3 +145,43 @@ async def test_rooms_flooded_together_share_the_process_bound(cluster: Cluster) 
         assert after["seq"] == start + len(ops) + 1, "each command applied exactly once"
         await host.close()
     await _counted_out(server)
+
+
+async def test_a_refused_socket_is_held_so_its_changes_keep_their_order(
+    cluster: Cluster,
+) -> None:
+    """After one `rate`, every later command of that socket is refused for the hold too (none
+    lands before the refused one), each refusal says how long to wait; sent again in order after
+    the hold, each lands exactly once."""
+    [server] = await cluster.serve(1, "--room-queue", str(ROOM_QUEUE))
+    host, created = await facilitator(server)
+    raw = await _socket(server, created["workshop"], created["token"])
+    ops = [f"order-{i}" for i in range(EACH)]
+    for op in ops:
+        raw.send_frame(
+            1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
+        )
+    await raw.writer.drain()
+    answers: dict[str, dict[str, object]] = {}
+    while len(answers) < len(ops):
+        message = await raw.next_text()
+        if message["type"] in ("ack", "error"):
+            answers[str(message["op_id"])] = message
+    kinds = [answers[op]["type"] for op in ops]
+    first_refused = kinds.index("error")
+    assert set(kinds[first_refused:]) == {"error"}, f"a command landed after a refusal: {kinds}"
+    refused = ops[first_refused:]
+    assert {answers[op]["retry_ms"] for op in refused} == {HOLD_MS}
+    await asyncio.sleep(HOLD_MS / 1000 + 0.2)  # what the browser waits before sending again
+    for op in refused:
+        raw.send_frame(
+            1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
+        )
+        while (message := await raw.next_text())["type"] not in ("ack", "error"):
+            pass
+        assert message["type"] == "ack" and message["op_id"] == op, message
+    raw.close()
+    names = await host.call({"type": "participant.rename", "name": "Host"})
+    assert names["type"] == "ack"
+    assert names["seq"] == (host.welcome["seq"] if host.welcome else 0) + len(ops) + 1
+    await host.close()

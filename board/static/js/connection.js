@@ -45,6 +45,10 @@ export class Connection {
     this.outbox = new Map(JSON.parse(localStorage.getItem(this.storageKey) || "[]"));
     this.lastMessageAt = Date.now();
     this.retryTimer = 0;
+    /** While the server asked us to wait (a `rate` refusal): changes queue, none is sent. */
+    this.holdTimer = 0;
+    /** Op ids in the outbox that this socket must send (again) when the hold ends. */
+    this.unsent = new Set();
     this.watchSleep();
     this.heartbeat();
     addEventListener("online", () => this.kick());
@@ -184,15 +188,40 @@ export class Connection {
     const full = /** @type {OutgoingCommand} */ ({ ...command, op_id });
     this.outbox.set(op_id, full);
     this.persist();
-    if (this.ready && this.socket) this.socket.send(JSON.stringify(full));
+    if (this.holdTimer) this.unsent.add(op_id);
+    else if (this.ready && this.socket) this.socket.send(JSON.stringify(full));
     this.setStatus(this.status);
     return op_id;
   }
 
+  /** A new socket (welcome): the whole outbox goes, in the order it was made. */
   flush() {
     if (!this.ready || !this.socket) return;
+    clearTimeout(this.holdTimer);
+    this.holdTimer = 0;
+    this.unsent.clear();
     this.dropExpired();
     for (const command of this.outbox.values()) this.socket.send(JSON.stringify(command));
+  }
+
+  /**
+   * The server is busy: send nothing for `ms` (and a random half more, so that a room's phones
+   * do not all come back at once), then every refused or new change, in the order made. The
+   * server refuses this socket's commands during the same hold, so none lands out of order.
+   * @param {number} ms
+   */
+  hold(ms) {
+    if (this.holdTimer) return;
+    this.holdTimer = window.setTimeout(() => this.release(), ms * (1 + Math.random() / 2));
+  }
+
+  release() {
+    this.holdTimer = 0;
+    if (!this.ready || !this.socket) return; // the next welcome flushes the whole outbox
+    for (const [op_id, command] of this.outbox) {
+      if (this.unsent.has(op_id)) this.socket.send(JSON.stringify(command));
+    }
+    this.unsent.clear();
   }
 
   /** Outbox entries older than the server's idempotency window: report them, never send. */
@@ -210,23 +239,21 @@ export class Connection {
 
   /** @param {string} op_id */
   settle(op_id) {
+    this.unsent.delete(op_id);
     if (this.outbox.delete(op_id)) {
       this.persist();
       this.setStatus(this.status);
     }
   }
 
-  /** @param {{op_id: string, code: string, message: string}} error */
+  /** @param {{op_id: string, code: string, message: string, retry_ms?: number | null}} error */
   refused(error) {
     const command = this.outbox.get(error.op_id);
     if (!command) return;
     if (RETRY_CODES.has(error.code)) {
-      // Not saved, not refused: send it again a little later.
-      window.setTimeout(() => {
-        if (this.ready && this.socket && this.outbox.has(error.op_id)) {
-          this.socket.send(JSON.stringify(command));
-        }
-      }, 1000 + Math.random() * 1000);
+      // Not saved, not refused: held with the others, sent again when the hold ends.
+      this.unsent.add(error.op_id);
+      this.hold(error.retry_ms ?? 1000);
       return;
     }
     this.settle(error.op_id);
