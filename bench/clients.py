@@ -9,6 +9,8 @@ because of another phone, and the notes of a room stay bounded (``cap`` per phon
 
 from __future__ import annotations
 
+import asyncio
+import heapq
 import random
 import time
 from collections import Counter
@@ -42,7 +44,13 @@ class _Message(msgspec.Struct):
     entries: list[_EntryHead] | None = None
     snapshot: msgspec.Raw = msgspec.Raw(b"")
     code: str | None = None
+    retry_ms: int | None = None
 
+
+RETRY_CODES = frozenset({"rate", "unavailable"})
+"""Refusals that mean "not done, send it again later" (board/static/js/connection.js)."""
+WINDOW = 16
+"""Changes a phone has on the wire at once, unanswered, as the browser (connection.js)."""
 
 TEAM, TEAM_N, TEAM_LAST, AT_SERVER = 8, 9, 10, 11
 """Where a change's record (``bench.loadgen``) holds its team, the team's receivers and last
@@ -107,14 +115,19 @@ class Phone:
     """A participant's socket and replica bookkeeping (no board: only seqs and own notes)."""
 
     __slots__ = (
+        "adding",
         "cap",
         "closes",
         "connected_at",
         "epoch",
         "gaps",
+        "held",
         "index",
+        "inflight",
+        "made",
         "me",
         "notes",
+        "outbox",
         "pending",
         "port",
         "rcvbuf",
@@ -125,7 +138,9 @@ class Phone:
         "stalled_phase",
         "team",
         "token",
+        "unsent",
         "welcomed",
+        "window",
         "worker",
     )
 
@@ -146,6 +161,17 @@ class Phone:
         self.gaps: set[int] = set()
         self.notes: list[str] = []
         self.pending: dict[str, str] = {}
+        self.adding = 0
+        """Adds made whose note has not come back yet: they count toward ``cap``."""
+        self.outbox: dict[str, tuple[int, bytes]] = {}
+        """Every change made and not answered yet: its number (the order made) and frame."""
+        self.unsent: list[tuple[int, str]] = []
+        """A heap of the changes still to send (again), the oldest made first."""
+        self.inflight: set[str] = set()
+        self.window = WINDOW
+        """How many may be unanswered now: one after a refusal, one more per answer."""
+        self.made = 0
+        self.held: asyncio.TimerHandle | None = None
         self.cap = worker.plan.notes_per_client
         self.stalled_phase = -1
         self.welcomed: Any = None
@@ -158,8 +184,10 @@ class Phone:
         return self.sock is not None and not self.sock.closed and self.welcomed is not None
 
     async def connect(self, resume: bool = False, rcvbuf: int | None = None) -> None:
-        import asyncio
-
+        # What was on the old socket unanswered stays unacked (counted), never sent again.
+        for op_id in self.inflight:
+            self.outbox.pop(op_id, None)
+        self.inflight.clear()
         self.welcomed = asyncio.get_running_loop().create_future()
         self.sock = await open_socket(
             self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf or self.rcvbuf
@@ -203,14 +231,23 @@ class Phone:
                 rec[6] = now
                 worker.acked += 1
             kind_of = self.pending.pop(message.op_id or "", None)
+            self._answered(message.op_id or "")
+            self.adding -= kind_of == "add"
             if kind_of is not None and kind_of != "done":
                 worker.noops += 1  # acknowledged without an event: the change changed nothing
         elif kind == "welcome":
             self._welcome(message)
         elif kind == "error":
             worker.errors[f"error:{message.code}"] += 1
-            if message.op_id:
-                self.pending.pop(message.op_id, None)
+            op_id = message.op_id
+            if op_id and message.code in RETRY_CODES and op_id in self.inflight:
+                self.inflight.discard(op_id)
+                self.window = 1
+                heapq.heappush(self.unsent, (self.outbox[op_id][0], op_id))
+                self._hold(message.retry_ms or 1000)
+            elif op_id:
+                self.adding -= self.pending.pop(op_id, None) == "add"
+                self._answered(op_id)
         else:
             worker.other_frames += 1
 
@@ -249,6 +286,7 @@ class Phone:
 
     def _mine(self, entry: _EntryHead) -> None:
         if self.pending.get(entry.op_id) == "add":
+            self.adding -= 1
             for event in _decode_events(entry.events):
                 note = event.note
                 if event.type == "note.saved" and isinstance(note, _NoteHead) and note.version == 1:
@@ -290,18 +328,55 @@ class Phone:
 
     # -- sending --------------------------------------------------------------------------
 
+    def _hold(self, ms: int) -> None:
+        """What the browser does on ``rate``: send nothing for the hold and a random half more,
+        then the refused and the new changes, in the order made."""
+        if self.held is None:
+            delay = ms / 1000 * (1 + random.random() / 2)
+            self.held = asyncio.get_running_loop().call_later(delay, self._release)
+            self.worker.holds += 1
+
+    def _release(self) -> None:
+        self.held = None
+        self._pump()
+
+    def _answered(self, op_id: str) -> None:
+        self.inflight.discard(op_id)
+        if self.window < WINDOW:
+            self.window += 1
+        if self.outbox.pop(op_id, None) is not None and self.unsent:
+            self._pump()
+
+    def _pump(self) -> None:
+        """Send what waits, oldest first, while not held and fewer than WINDOW are unanswered."""
+        sock, unsent, inflight = self.sock, self.unsent, self.inflight
+        if self.held is not None or sock is None or sock.closed:
+            return
+        ops = self.worker.ops
+        while unsent and len(inflight) < self.window:
+            _, op_id = heapq.heappop(unsent)
+            rec = ops.get(op_id)
+            if rec is not None:
+                rec[0] = time.perf_counter()  # the ack counts from the send that was taken
+            inflight.add(op_id)
+            sock.send_text(self.outbox[op_id][1])
+
     def change(self, op_id: str, rng: random.Random, mix: list[tuple[str, float]]) -> str | None:
-        """Send one change (chosen by ``mix``); returns its kind, or None if the socket is down."""
+        """Send one change (chosen by ``mix``), or hold it while the server asked us to wait;
+        returns its kind, or None if the socket is down. Its record's send time is set when it
+        leaves."""
         kind = _pick(rng, mix)
         if kind == "dot":
             raise NotImplementedError("dot votes: no vote command in the protocol yet")
         if kind != "add" and not self.notes:
             kind = "add"
-        if kind == "add" and len(self.notes) >= self.cap:
-            kind = "delete"
+        if kind == "add" and len(self.notes) + self.adding >= self.cap:
+            # Held adds count: a backlog never grows the room past the cap.
+            kind = "delete" if self.notes else "rename"
         personas, stages, lanes = self.room.cells
         cmd: dict[str, Any]
         if kind == "add":
+            self.adding += 1
             cmd = {
                 "type": "note.add",
                 "op_id": op_id,
@@ -313,6 +388,8 @@ class Phone:
             }
         elif kind == "delete":
             cmd = {"type": "note.delete", "op_id": op_id, "note": self.notes.pop(0)}
+        elif kind == "rename":
+            cmd = {"type": "participant.rename", "op_id": op_id, "name": f"Phone {self.made}"}
         elif kind == "edit":
             cmd = {
                 "type": "note.edit",
@@ -329,10 +406,13 @@ class Phone:
                 "lane": rng.choice(lanes),
                 "index": rng.randrange(4),
             }
-        assert self.sock is not None
-        if not self.sock.send_text(_encode(cmd)):
+        if self.sock is None or self.sock.closed or self.sock.transport is None:
             return None
+        self.made += 1
+        self.outbox[op_id] = (self.made, _encode(cmd))
         self.pending[op_id] = kind
+        heapq.heappush(self.unsent, (self.made, op_id))
+        self._pump()
         return kind
 
 

@@ -144,7 +144,7 @@ def merge(load: Load, results: list[dict[str, Any]]) -> dict[str, Any]:
             if seen is None:
                 ops[op_id] = list(rec)
                 continue
-            if rec[0]:
+            if rec[3] >= 0:  # the worker that made it (a held change may never have left)
                 seen[0], seen[1], seen[3], seen[6], seen[7] = rec[0], rec[1], rec[3], rec[6], rec[7]
             seen[4] += rec[4]
             seen[5] = max(seen[5], rec[5])
@@ -174,15 +174,21 @@ def _phase(
             teams[f"{room}:{LISTENER}"] = teams.get(f"{room}:{LISTENER}", 0) + n
         for team, n in part.get("expect_team", {}).items():
             teams[team] = teams.get(team, 0) + n
-    mine = [rec for rec in ops.values() if rec[1] == index and rec[0]]
+    made = [rec for rec in ops.values() if rec[1] == index and rec[3] >= 0]
+    mine = [rec for rec in made if rec[0]]
     full, local, remote, acks, incomplete = [], [], [], [], 0
+    made_to_ack = [rec[6] - rec[7] for rec in mine if rec[6]]
     team, team_incomplete = [], 0
+    window_start = min(p["before"]["t"] for p in parts)
     window_end = max(p["after"]["t"] for p in parts)
-    in_window = 0
+    # Goodput: acks that came in the window, for changes made in it or before (a phone held by
+    # refusals sends its older changes first).
+    in_window = sum(
+        1 for rec in ops.values() if rec[3] >= 0 and window_start <= rec[6] <= window_end
+    )
     for rec in mine:
         if rec[6]:
             acks.append(rec[6] - rec[0])
-            in_window += rec[6] <= window_end
         if rec[4] >= expect.get(rec[2], 1 << 30):
             full.append(rec[5] - rec[0])
             if nservers > 1:
@@ -220,6 +226,9 @@ def _phase(
         "incomplete": incomplete,
         "changes_per_s": in_window / window,
         "offered_per_s": len(mine) / window,
+        "made_per_s": len(made) / window,
+        "held_at_end": len(made) - len(mine),
+        "made_to_ack": summary(made_to_ack),
         "frames_per_s": frames / window,
         "events_per_s": deliveries / window,
         "latency": summary(full),
@@ -279,6 +288,7 @@ def _integrity(results: list[dict[str, Any]]) -> dict[str, Any]:
         "phones_down_at_end": down,
         "unacked": sum(r["unacked"] for r in results),
         "noops": sum(r["noops"] for r in results),
+        "holds": sum(r.get("holds", 0) for r in results),
         "errors": _sum_dicts(r["errors"] for r in results),
     }
 

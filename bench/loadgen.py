@@ -123,6 +123,8 @@ class Worker:
         self.split = len(plan.ports) > 1
         self.ops: dict[str, list[Any]] = {}
         self.frames = self.bytes_in = self.other_frames = self.acked = self.noops = 0
+        self.holds = 0
+        """Times a phone was told to wait (``rate``) and held its changes."""
         self.deliveries = 0
         self.duplicated = self.reordered = self.gap_events = 0
         self.errors: Counter[str] = Counter()
@@ -232,12 +234,11 @@ class Worker:
                     tag = index if due >= measure_from else index + STALL_TAG_OFFSET
                     rec = [0.0, tag, room.index, phone.server, 0, 0.0, 0.0, due, team, 0, 0.0, *pad]
                     ops[op_id] = rec
-                    rec[0] = sent = time.perf_counter()
                     if phone.change(op_id, rng, mix) is None:
                         del ops[op_id]
                         self.errors["send_on_closed_socket"] += 1
-                    elif tag == index:
-                        lags.append(sent - due)
+                    elif tag == index and rec[0]:  # not held by a refusal
+                        lags.append(rec[0] - due)
                 else:
                     self.errors["sender_not_connected"] += 1
                 due += interval
@@ -473,6 +474,7 @@ class Worker:
             "reordered": self.reordered,
             "gap_events": self.gap_events,
             "noops": self.noops,
+            "holds": self.holds,
             "unacked": unacked,
             "errors": dict(self.errors),
             "frames": self.frames,

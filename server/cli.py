@@ -176,12 +176,12 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--room-queue",
         type=int,
-        help="commands a room may hold waiting; past it they are refused with rate (1024)",
+        help="commands a room may hold waiting; past it they are refused with rate (192)",
     )
     serve.add_argument(
         "--process-queue",
         type=int,
-        help="commits the process may hold waiting, over all rooms (256)",
+        help="commands the process may hold waiting, over all rooms (256)",
     )
     serve.add_argument(
         "--messages-per-second",

@@ -19,11 +19,11 @@ class Settings:
     messages_per_second: float = 30.0
     message_burst: int = 120
     hello_timeout: float = 15.0
-    room_queue: int = 1024
+    room_queue: int = 192
     """Commands one room may hold waiting for their commit; past it a socket's command is
     refused at once with ``rate`` (the browser sends it again), never queued for seconds."""
     process_queue: int = 256
-    """Commits the process may hold waiting, over all rooms (server/rooms.py ``Admission``)."""
+    """Commands the process may hold waiting, over all rooms (server/rooms.py ``Admission``)."""
     log_level: str = "info"
     retention_days: float | None = None
     """Delete workshops nobody changed for this many days (None: keep them until deleted)."""

@@ -41,6 +41,7 @@ from sessions.rules import Actor
 log = logging.getLogger("parcours.ws")
 
 _FLOOD_STRIKES = 50
+"""Rate refusals within one hold past which a socket is closed: it does not wait when told to."""
 # msgspec raises RecursionError, not DecodeError, for objects nested thousands deep in a field.
 _UNDECODABLE = (msgspec.ValidationError, msgspec.DecodeError, RecursionError)
 
@@ -307,8 +308,10 @@ async def _read(
         if text is None:
             mailbox.put(_error("invalid", "Send JSON text frames, not binary ones."))
             continue
+        if held and time.monotonic() >= held:
+            held, strikes = 0.0, 0
         if not bucket.take():
-            strikes += 1
+            strikes += 1  # refusals within one hold: a browser sends at most its window (16)
             if strikes >= _FLOOD_STRIKES:
                 mailbox.close(1008, "too many messages")
                 return
@@ -322,8 +325,6 @@ async def _read(
                 )
             )
             continue
-        if held and time.monotonic() >= held:
-            held = 0.0
         if (held or not room.admits()) and (op_id := _op_id_of(text)) is not None:
             # Never decided: it changed nothing, and comes again after the hold, in order.
             if held:

@@ -3,7 +3,8 @@
 A :class:`Phone` is a :class:`tests.client.BoardClient` (the same hello, welcome and replica) that
 
 - keeps an outbox of the commands it sent and has no answer for yet, and sends them again, with
-  the same op ids, after every reconnect (and, if asked, after a ``rate`` or ``unavailable`` error);
+  the same op ids, after every reconnect, and after a ``rate`` or ``unavailable`` error once the
+  hold the server named (``retry_ms``) or ``retry_after`` has passed;
 - reconnects by itself after any close, through a ``route`` that says which server (or proxy) to
   dial now, resuming from its last seq (without it after ``4001``), and gives up on ``4404``;
 - checks every entry: the next seq exactly, never one again, never a gap (a :class:`Violation` is
@@ -56,6 +57,7 @@ class _Error(msgspec.Struct, tag="error"):
     code: str
     message: str
     op_id: str | None = None
+    retry_ms: int | None = None
 
 
 class _Presence(msgspec.Struct, tag="presence"):
@@ -183,16 +185,18 @@ class Phone(BoardClient):
                     self._violate(f"{op_id} acknowledged at {first}, then at {seq}")
                 self.acked_at.setdefault(op_id, time.monotonic())
                 self.outbox.pop(op_id, None)
-            case _Error(code=code, op_id=op_id):
+            case _Error(code=code, op_id=op_id, retry_ms=retry_ms):
                 self.codes[code] += 1
                 if op_id is not None:
                     self.errors_of.setdefault(op_id, []).append(code)
                 if op_id is None or op_id not in self.outbox:
                     return
                 if code in RETRYABLE:
-                    if self.retry_after is not None:
+                    # As the browser: after the hold the server asked for (or ours), in order.
+                    delay = self.retry_after if retry_ms is None else retry_ms / 1000
+                    if delay is not None:
                         loop = asyncio.get_running_loop()
-                        loop.call_later(self.retry_after, self._resend_soon, op_id)
+                        loop.call_later(delay * 1.1, self._resend_soon, op_id)
                     return
                 self.refused[op_id] = code
                 self.outbox.pop(op_id, None)

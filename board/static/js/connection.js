@@ -5,6 +5,13 @@ import { Close, Command, Message, PROTOCOL_VERSION } from "./protocol.js";
 import { t } from "./i18n.js";
 
 const RETRY_CODES = new Set(["unavailable", "rate"]);
+/**
+ * Changes on the wire at once, unanswered; the others wait in the outbox, in the order made.
+ * So a long outbox (back from offline, or held by a busy server) leaves at the pace the server
+ * answers, never as one burst past the socket's rate limit. After a refusal the window starts
+ * again at one change and grows by one per answer, as TCP does after a loss.
+ */
+const WINDOW = 16;
 /** A ping when the link has been quiet this long; declared dead when nothing came for DEAD_MS. */
 const PING_MS = 4000;
 const DEAD_MS = 9000;
@@ -47,8 +54,11 @@ export class Connection {
     this.retryTimer = 0;
     /** While the server asked us to wait (a `rate` refusal): changes queue, none is sent. */
     this.holdTimer = 0;
-    /** Op ids in the outbox that this socket must send (again) when the hold ends. */
+    /** Op ids in the outbox that this socket has still to send (again), in outbox order. */
     this.unsent = new Set();
+    /** Op ids sent on this socket and not answered yet (at most `window`). */
+    this.inflight = new Set();
+    this.window = WINDOW;
     this.watchSleep();
     this.heartbeat();
     addEventListener("online", () => this.kick());
@@ -188,20 +198,35 @@ export class Connection {
     const full = /** @type {OutgoingCommand} */ ({ ...command, op_id });
     this.outbox.set(op_id, full);
     this.persist();
-    if (this.holdTimer) this.unsent.add(op_id);
-    else if (this.ready && this.socket) this.socket.send(JSON.stringify(full));
+    this.unsent.add(op_id);
+    this.pump();
     this.setStatus(this.status);
     return op_id;
   }
 
-  /** A new socket (welcome): the whole outbox goes, in the order it was made. */
+  /** Send what waits, in the order made: while the link is up, not held, and the window open. */
+  pump() {
+    if (!this.ready || !this.socket || this.holdTimer) return;
+    for (const [op_id, command] of this.outbox) {
+      if (this.inflight.size >= this.window) return;
+      if (this.unsent.delete(op_id)) {
+        this.inflight.add(op_id);
+        this.socket.send(JSON.stringify(command));
+      }
+    }
+  }
+
+  /** A new socket (welcome): the whole outbox goes again, in the order it was made. */
   flush() {
     if (!this.ready || !this.socket) return;
     clearTimeout(this.holdTimer);
     this.holdTimer = 0;
+    this.inflight.clear();
+    this.window = WINDOW;
     this.unsent.clear();
     this.dropExpired();
-    for (const command of this.outbox.values()) this.socket.send(JSON.stringify(command));
+    this.unsent = new Set(this.outbox.keys());
+    this.pump();
   }
 
   /**
@@ -217,11 +242,7 @@ export class Connection {
 
   release() {
     this.holdTimer = 0;
-    if (!this.ready || !this.socket) return; // the next welcome flushes the whole outbox
-    for (const [op_id, command] of this.outbox) {
-      if (this.unsent.has(op_id)) this.socket.send(JSON.stringify(command));
-    }
-    this.unsent.clear();
+    this.pump(); // with the link down, the next welcome flushes the whole outbox
   }
 
   /** Outbox entries older than the server's idempotency window: report them, never send. */
@@ -240,10 +261,12 @@ export class Connection {
   /** @param {string} op_id */
   settle(op_id) {
     this.unsent.delete(op_id);
+    if (this.inflight.delete(op_id)) this.window = Math.min(WINDOW, this.window + 1);
     if (this.outbox.delete(op_id)) {
       this.persist();
       this.setStatus(this.status);
     }
+    this.pump();
   }
 
   /** @param {{op_id: string, code: string, message: string, retry_ms?: number | null}} error */
@@ -252,6 +275,8 @@ export class Connection {
     if (!command) return;
     if (RETRY_CODES.has(error.code)) {
       // Not saved, not refused: held with the others, sent again when the hold ends.
+      this.inflight.delete(error.op_id);
+      this.window = 1;
       this.unsent.add(error.op_id);
       this.hold(error.retry_ms ?? 1000);
       return;
