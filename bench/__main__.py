@@ -84,6 +84,8 @@ def _custom(ctx: Ctx, ns: argparse.Namespace) -> dict[str, Any]:
     ]
     if ns.target == "parcours":
         result = _with_parcours(ctx, ns.rooms, ns.clients, phases, servers=ns.servers)
+    elif ns.target.startswith("peer-"):
+        result = _with_relay(ctx, ns.target, ns.rooms, ns.clients, phases, servers=ns.servers)
     else:
         result = _with_relay(
             ctx, ns.target.removeprefix("relay-"), ns.rooms, ns.clients, phases, servers=ns.servers
@@ -122,11 +124,14 @@ def main(argv: list[str] | None = None) -> int:
     top.add_argument("--out", help="also write the results JSON here")
     top.add_argument("--label", default="", help="results go to bench/results/<mode>-<label>-*")
     top.add_argument("--idle-room", type=int, default=300, help="phones per room in `idle`")
+    top.add_argument(
+        "--peers", action="store_true", help="the Socket.IO peers in `quick` too (always in full)"
+    )
     custom = top.add_argument_group("custom")
     custom.add_argument(
         "--target",
         default="parcours",
-        choices=["parcours", "relay-ws", "relay-asgi", "relay-ws-redis"],
+        choices=["parcours", "relay-ws", "relay-asgi", "relay-ws-redis", "peer-sio", "peer-pysio"],
     )
     custom.add_argument("--rooms", type=int, default=1)
     custom.add_argument("--clients", type=int, default=30, help="phones per room")
@@ -151,6 +156,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     size = Size.pick(quick)
     size.idle_room = ns.idle_room
+    size.peers = size.peers or ns.peers
     ctx = Ctx(
         workdir=workdir,
         size=size,
@@ -179,11 +185,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             try:
                 done.append(SCENARIOS[name](ctx))
-            except NotImplementedError as exc:
+            except (NotImplementedError, procs.Missing) as exc:
                 _say(f"{name}: skipped: {exc}")
                 continue
             _say(f"\n## {name} ({time.monotonic() - t:.0f} s)")
             report.show(done[-1]["rows"])
+            for note in done[-1].get("notes", []):
+                _say(f"note: {note}")
         if ns.what[0] == "full":
             redis = ctx.redis()
             try:
