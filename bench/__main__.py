@@ -68,6 +68,7 @@ def _health(scenarios: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 "errors": run["integrity"]["errors"],
                 "phones_down_at_end": run["integrity"]["phones_down_at_end"],
                 "closes": closes,
+                "counted_by": run["integrity"].get("counted_by", "seq"),
             }
     return out
 
