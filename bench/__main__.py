@@ -173,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             t = time.monotonic()
             if name == "custom":
-                done.append(_custom(ctx, ns))
+                try:
+                    done.append(_custom(ctx, ns))
+                except procs.Missing as exc:
+                    _say(f"custom: {exc}")
+                    continue
                 _say(json.dumps(done[-1]["runs"], indent=1, default=str)[:20000])
                 continue
             if name == "redis":
