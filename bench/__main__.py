@@ -68,6 +68,7 @@ def _health(scenarios: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 "errors": run["integrity"]["errors"],
                 "phones_down_at_end": run["integrity"]["phones_down_at_end"],
                 "closes": closes,
+                "counted_by": run["integrity"].get("counted_by", "seq"),
             }
     return out
 
@@ -84,6 +85,8 @@ def _custom(ctx: Ctx, ns: argparse.Namespace) -> dict[str, Any]:
     ]
     if ns.target == "parcours":
         result = _with_parcours(ctx, ns.rooms, ns.clients, phases, servers=ns.servers)
+    elif ns.target.startswith("peer-"):
+        result = _with_relay(ctx, ns.target, ns.rooms, ns.clients, phases, servers=ns.servers)
     else:
         result = _with_relay(
             ctx, ns.target.removeprefix("relay-"), ns.rooms, ns.clients, phases, servers=ns.servers
@@ -122,11 +125,14 @@ def main(argv: list[str] | None = None) -> int:
     top.add_argument("--out", help="also write the results JSON here")
     top.add_argument("--label", default="", help="results go to bench/results/<mode>-<label>-*")
     top.add_argument("--idle-room", type=int, default=300, help="phones per room in `idle`")
+    top.add_argument(
+        "--peers", action="store_true", help="the Socket.IO peers in `quick` too (always in full)"
+    )
     custom = top.add_argument_group("custom")
     custom.add_argument(
         "--target",
         default="parcours",
-        choices=["parcours", "relay-ws", "relay-asgi", "relay-ws-redis"],
+        choices=["parcours", "relay-ws", "relay-asgi", "relay-ws-redis", "peer-sio", "peer-pysio"],
     )
     custom.add_argument("--rooms", type=int, default=1)
     custom.add_argument("--clients", type=int, default=30, help="phones per room")
@@ -151,6 +157,7 @@ def main(argv: list[str] | None = None) -> int:
     workdir = Path(tempfile.mkdtemp(prefix="bench-"))
     size = Size.pick(quick)
     size.idle_room = ns.idle_room
+    size.peers = size.peers or ns.peers
     ctx = Ctx(
         workdir=workdir,
         size=size,
@@ -166,7 +173,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in names:
             t = time.monotonic()
             if name == "custom":
-                done.append(_custom(ctx, ns))
+                try:
+                    done.append(_custom(ctx, ns))
+                except procs.Missing as exc:
+                    _say(f"custom: {exc}")
+                    continue
                 _say(json.dumps(done[-1]["runs"], indent=1, default=str)[:20000])
                 continue
             if name == "redis":
@@ -179,11 +190,13 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             try:
                 done.append(SCENARIOS[name](ctx))
-            except NotImplementedError as exc:
+            except (NotImplementedError, procs.Missing) as exc:
                 _say(f"{name}: skipped: {exc}")
                 continue
             _say(f"\n## {name} ({time.monotonic() - t:.0f} s)")
             report.show(done[-1]["rows"])
+            for note in done[-1].get("notes", []):
+                _say(f"note: {note}")
         if ns.what[0] == "full":
             redis = ctx.redis()
             try:

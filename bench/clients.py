@@ -144,6 +144,9 @@ class Phone:
         "worker",
     )
 
+    SIO = False
+    """Speak Socket.IO (the peer) rather than the Parcours protocol."""
+
     def __init__(
         self, worker: Worker, room: Any, index: int, token: str, server: int, team: str = ""
     ) -> None:
@@ -190,7 +193,7 @@ class Phone:
         self.inflight.clear()
         self.welcomed = asyncio.get_running_loop().create_future()
         self.sock = await open_socket(
-            self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf or self.rcvbuf
+            self.port, self._on_frame, self._on_close, rcvbuf=rcvbuf or self.rcvbuf, sio=self.SIO
         )
         hello: dict[str, Any] = {
             "type": "hello",
@@ -226,15 +229,7 @@ class Phone:
             for entry in message.entries or ():
                 self._entry(entry, now)
         elif kind == "ack":
-            rec = worker.ops.get(message.op_id or "")
-            if rec is not None and rec[6] == 0.0:
-                rec[6] = now
-                worker.acked += 1
-            kind_of = self.pending.pop(message.op_id or "", None)
-            self._answered(message.op_id or "")
-            self.adding -= kind_of == "add"
-            if kind_of is not None and kind_of != "done":
-                worker.noops += 1  # acknowledged without an event: the change changed nothing
+            self._ack(message.op_id or "", now)
         elif kind == "welcome":
             self._welcome(message)
         elif kind == "error":
@@ -250,6 +245,18 @@ class Phone:
                 self._answered(op_id)
         else:
             worker.other_frames += 1
+
+    def _ack(self, op_id: str, now: float) -> None:
+        worker = self.worker
+        rec = worker.ops.get(op_id)
+        if rec is not None and rec[6] == 0.0:
+            rec[6] = now
+            worker.acked += 1
+        kind_of = self.pending.pop(op_id, None)
+        self._answered(op_id)
+        self.adding -= kind_of == "add"
+        if kind_of is not None and kind_of != "done":
+            worker.noops += 1  # acknowledged without an event: the change changed nothing
 
     def _entry(self, entry: _EntryHead, now: float) -> None:
         worker = self.worker
@@ -414,6 +421,39 @@ class Phone:
         heapq.heappush(self.unsent, (self.made, op_id))
         self._pump()
         return kind
+
+
+class PeerPhone(Phone):
+    """A phone of the Socket.IO peer. Every change is relayed (no no-op), and the ack may come
+    before the event (python-socketio's Redis manager sends its own process's events through
+    Redis and the ack at once): an ack leaves the change pending until its event comes."""
+
+    __slots__ = ()
+
+    SIO = True
+
+    def _ack(self, op_id: str, now: float) -> None:
+        rec = self.worker.ops.get(op_id)
+        if rec is not None and rec[6] == 0.0:
+            rec[6] = now
+            self.worker.acked += 1
+        self._answered(op_id)
+
+    def _mine(self, entry: _EntryHead) -> None:
+        super()._mine(entry)
+        del self.pending[entry.op_id]
+
+
+class SplitPeerPhone(PeerPhone):
+    """A phone of the peer over several processes: each process numbers the entries it relays
+    (a Socket.IO app has no sequence across processes), so seqs from two counters interleave.
+    No seq check here: the run counts, per change, whether every phone of its room got it."""
+
+    __slots__ = ()
+
+    def _check(self, seq: int) -> None:
+        if seq > self.seq:
+            self.seq = seq
 
 
 def _pick(rng: random.Random, mix: list[tuple[str, float]]) -> str:

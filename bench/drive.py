@@ -18,7 +18,7 @@ from typing import Any
 import msgspec
 
 from bench.clients import AT_SERVER, LISTENER, TEAM, TEAM_LAST, TEAM_N
-from bench.loadgen import ClientSpec, Phase, Plan, RoomSpec
+from bench.loadgen import STALL_TAG_OFFSET, ClientSpec, Phase, Plan, RoomSpec
 from bench.procs import ROOT
 from bench.stats import summary
 
@@ -39,6 +39,10 @@ class Load:
     asyncio_loop: bool = False
     teams: dict[str, str] = field(default_factory=dict)
     """Token -> the persona that phone writes on (``LISTENER``: it only listens)."""
+    peer: bool = False
+    """The servers are the Socket.IO peer: the phones speak Socket.IO."""
+    by_op: bool = False
+    """Count integrity by op id, not by seq (see :func:`_by_op`)."""
 
 
 def _plans(load: Load) -> list[Plan]:
@@ -78,6 +82,8 @@ def _plans(load: Load) -> list[Plan]:
                 seed=w + 1,
                 notes_per_client=load.notes_per_client,
                 stall_rcvbuf=load.stall_rcvbuf,
+                peer=load.peer,
+                by_op=load.by_op,
                 **extra,
             )
         )
@@ -159,7 +165,29 @@ def merge(load: Load, results: list[dict[str, Any]]) -> dict[str, Any]:
             phases.append({"name": phase.name, "skipped": True})
             continue
         phases.append(_phase(phase, index, parts, ops, nservers))
-    return {"phases": phases, "integrity": _integrity(results), "connect": _connect(results)}
+    integrity = _integrity(results)
+    if load.by_op:
+        integrity.update(_by_op(results, ops))
+    return {"phases": phases, "integrity": integrity, "connect": _connect(results)}
+
+
+def _by_op(results: list[dict[str, Any]], ops: dict[str, list[Any]]) -> dict[str, Any]:
+    """Integrity without a common sequence (the peer over several processes): every change
+    sent, warm-ups included, must have reached every phone its room had when its phase began;
+    a delivery missing is lost, one too many a duplicate. Order is not checked."""
+    expect: dict[tuple[int, int], int] = {}
+    for result in results:
+        for index, phase in enumerate(result["phases"]):
+            for room, n in phase.get("expect", {}).items():
+                expect[index, int(room)] = expect.get((index, int(room)), 0) + n
+    lost = duplicated = 0
+    for rec in ops.values():
+        if not rec[0]:
+            continue
+        need = expect.get((rec[1] % STALL_TAG_OFFSET, rec[2]), 0)
+        lost += max(0, need - rec[4])
+        duplicated += max(0, rec[4] - need)
+    return {"lost": lost, "duplicated": duplicated, "reordered": 0, "counted_by": "op_id"}
 
 
 def _phase(

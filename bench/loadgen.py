@@ -32,7 +32,7 @@ from typing import Any, Literal
 import msgspec
 import psutil
 
-from bench.clients import LISTENER, Phone
+from bench.clients import LISTENER, PeerPhone, Phone, SplitPeerPhone
 
 Tag = int
 STALL_TAG_OFFSET = 1000
@@ -86,6 +86,11 @@ class Plan(msgspec.Struct, kw_only=True):
     """SO_RCVBUF of the phones a phase will stall (0: the kernel's): small, the server feels it."""
     connect_concurrency: int = 200
     seed: int = 1
+    peer: bool = False
+    """The server is the Socket.IO peer (``bench/peer_*``): the phones speak Socket.IO."""
+    by_op: bool = False
+    """Integrity by op id rather than by seq (the peer over several processes has no common
+    sequence): every change sent, warm-ups included, is kept for ``bench.drive``."""
 
 
 class Room:
@@ -130,9 +135,10 @@ class Worker:
         self.errors: Counter[str] = Counter()
         self.tag: Tag = -1
         self.rooms = [Room(spec) for spec in plan.rooms]
+        kind = (SplitPeerPhone if plan.by_op else PeerPhone) if plan.peer else Phone
         for room, spec in zip(self.rooms, plan.rooms, strict=True):
             room.phones = [
-                Phone(self, room, i, c.token, c.server, c.team) for i, c in enumerate(spec.clients)
+                kind(self, room, i, c.token, c.server, c.team) for i, c in enumerate(spec.clients)
             ]
         self.watch = {name: psutil.Process(pid) for name, pid in plan.watch.items()}
         for phase in plan.phases:
@@ -462,7 +468,8 @@ class Worker:
                 "down": sum(1 for p in room.phones if not p.live),
                 "gaps": sum(len(p.gaps) for p in room.phones),
             }
-        ops = [[op_id, *rec] for op_id, rec in self.ops.items() if 0 <= rec[1] < STALL_TAG_OFFSET]
+        top = 1 << 30 if self.plan.by_op else STALL_TAG_OFFSET
+        ops = [[op_id, *rec] for op_id, rec in self.ops.items() if 0 <= rec[1] < top]
         unacked = sum(1 for rec in self.ops.values() if rec[0] and not rec[6])
         return {
             "worker": self.plan.worker,

@@ -269,13 +269,54 @@ def relay(kind: str, workdir: Path, redis_url: str | None = None, loop: str = "a
     port = free_port()
     module = {"ws": "bench.relay_ws", "asgi": "bench.relay_asgi"}[kind]
     args = [sys.executable, "-m", module, "--port", str(port), "--loop", loop]
+    return _baseline(f"relay-{kind}", port, args, redis_url, workdir, "/ws")
+
+
+def _baseline(
+    name: str, port: int, args: list[str], redis_url: str | None, workdir: Path, path: str
+) -> Proc:
+    """Start a relay or peer on ``port`` (over Redis with ``redis_url``), wait for it to answer."""
     if redis_url:
         args += ["--redis-url", redis_url]
-    name = f"relay-{kind}{'-redis' if redis_url else ''}"
+        name += "-redis"
     proc = Proc(name, args, workdir / f"{name}-{port}.log")
     proc.port = port  # type: ignore[attr-defined]
-    _wait_http(proc, port, "/ws")
+    _wait_http(proc, port, path)
     return proc
+
+
+class Missing(RuntimeError):
+    """A baseline that cannot run here (its runtime or packages are not installed)."""
+
+
+def peer_missing(kind: str) -> str:
+    """Why the ``sio`` (Node) or ``pysio`` (python-socketio) peer cannot run here, or ""."""
+    if kind == "sio":
+        if shutil.which("node") is None:
+            return "node is not installed"
+        for package in ("socket.io", "@socket.io/redis-adapter", "redis"):
+            if not (ROOT / "node_modules" / package / "package.json").is_file():
+                return f"node_modules lacks {package} (run npm ci)"
+        return ""
+    import importlib.util
+
+    if importlib.util.find_spec("socketio") is None:
+        return "python-socketio is not installed (pip install -e '.[bench]')"
+    return ""
+
+
+def peer(kind: str, workdir: Path, redis_url: str | None = None, loop: str = "auto") -> Proc:
+    """The peer: ``sio`` (Node, Socket.IO + its Redis adapter) or ``pysio`` (python-socketio +
+    its AsyncRedisManager, under uvicorn); raises :class:`Missing` when it cannot run here."""
+    why = peer_missing(kind)
+    if why:
+        raise Missing(f"peer-{kind} skipped: {why}")
+    port = free_port()
+    if kind == "sio":
+        args = ["node", str(ROOT / "bench" / "peer_sio.mjs"), "--port", str(port)]
+    else:
+        args = [sys.executable, "-m", "bench.peer_pysio", "--port", str(port), "--loop", loop]
+    return _baseline(f"peer-{kind}", port, args, redis_url, workdir, "/")
 
 
 @contextlib.contextmanager

@@ -8,6 +8,7 @@ an ``ack`` to the sender. So the generator drives relays and Parcours with the s
 
 from __future__ import annotations
 
+import argparse
 import itertools
 from typing import Any
 
@@ -44,6 +45,12 @@ def parse_hello(raw: str | bytes) -> str:
 
 def welcome(room: RelayRoom, workshop: str) -> tuple[str, str]:
     """The welcome frame and the participant id given to the new socket."""
+    message, you = welcome_message(room, workshop)
+    return _encode(message).decode(), you
+
+
+def welcome_message(room: RelayRoom, workshop: str) -> tuple[dict[str, Any], str]:
+    """The welcome (unencoded: a Socket.IO peer encodes it itself) and the participant id."""
     you = f"p{next(_ids)}"
     snapshot = {
         "id": workshop,
@@ -62,7 +69,7 @@ def welcome(room: RelayRoom, workshop: str) -> tuple[str, str]:
         "you": {"id": you, "name": "Relay", "role": "participant"},
         "snapshot": snapshot,
     }
-    return _encode(message).decode(), you
+    return message, you
 
 
 def command(raw: str | bytes) -> dict[str, Any]:
@@ -71,6 +78,11 @@ def command(raw: str | bytes) -> dict[str, Any]:
 
 def entry(seq: int, actor: str, cmd: dict[str, Any]) -> str:
     """An entry like the one Parcours would store for ``cmd``."""
+    return _encode(entry_body(seq, actor, cmd)).decode()
+
+
+def entry_body(seq: int, actor: str, cmd: dict[str, Any]) -> dict[str, Any]:
+    """The entry, unencoded."""
     kind = cmd.get("type")
     if kind == "note.delete":
         events: list[dict[str, Any]] = [{"type": "note.deleted", "note": cmd.get("note", "")}]
@@ -92,8 +104,7 @@ def entry(seq: int, actor: str, cmd: dict[str, Any]) -> str:
                 },
             }
         ]
-    body = {"seq": seq, "op_id": cmd.get("op_id", ""), "actor": actor, "events": events}
-    return _encode(body).decode()
+    return {"seq": seq, "op_id": cmd.get("op_id", ""), "actor": actor, "events": events}
 
 
 def event_frame(entry_json: str) -> str:
@@ -102,3 +113,12 @@ def event_frame(entry_json: str) -> str:
 
 def ack_frame(op_id: str, seq: int) -> str:
     return _encode({"type": "ack", "op_id": op_id, "seq": seq}).decode()
+
+
+def options() -> argparse.Namespace:
+    """A relay's (or peer's) command line: ``--port P [--redis-url U] [--loop L]``."""
+    args = argparse.ArgumentParser()
+    args.add_argument("--port", type=int, required=True)
+    args.add_argument("--redis-url")
+    args.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
+    return args.parse_args()

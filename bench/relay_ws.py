@@ -8,7 +8,6 @@ channel order (the same order in every process) and broadcasts it; the sender's 
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import contextlib
 import json
@@ -111,11 +110,7 @@ async def _main(port: int, redis_url: str | None) -> None:
 
 
 def main() -> None:
-    args = argparse.ArgumentParser()
-    args.add_argument("--port", type=int, required=True)
-    args.add_argument("--redis-url")
-    args.add_argument("--loop", default="auto", choices=["auto", "asyncio", "uvloop"])
-    ns = args.parse_args()
+    ns = core.options()
     runner = asyncio.run
     if ns.loop != "asyncio":
         with contextlib.suppress(ImportError):

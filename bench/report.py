@@ -74,7 +74,8 @@ def write(mode: str, scenarios: list[dict[str, Any]], extra: dict[str, Any]) -> 
     }
     path = RESULTS / f"{mode}-latest.json"
     path.write_text(json.dumps(doc, indent=1, default=str))
-    md = [f"# bench {mode}: {doc['machine']['when']}", "", *lines(rows), ""]
+    notes = [f"- note: {n}" for s in scenarios for n in s.get("notes", [])]
+    md = [f"# bench {mode}: {doc['machine']['when']}", "", *lines(rows), "", *notes]
     (RESULTS / f"{mode}-latest.md").write_text("\n".join(md))
     return path
 

@@ -36,6 +36,8 @@ class Size:
     group_period: float = 5.0
     """Seconds between two changes of one phone, on average, in ``groups``."""
     group_seconds: float = 20.0
+    peers: bool = True
+    """Run the Socket.IO peers too (off in ``quick`` unless ``--peers``)."""
 
     @classmethod
     def pick(cls, quick: bool) -> Size:
@@ -56,6 +58,7 @@ class Size:
             group_personas=2,
             group_period=0.5,
             group_seconds=2.0,
+            peers=False,
         )
 
 
@@ -86,6 +89,10 @@ class Ctx:
     def relay(self, kind: str, redis: procs.Redis | None = None) -> procs.Proc:
         url = redis.url(self.redis_transport) if redis else None
         return procs.relay(kind, self.workdir, url, self.loop)
+
+    def peer(self, kind: str, redis: procs.Redis | None = None) -> procs.Proc:
+        url = redis.url(self.redis_transport) if redis else None
+        return procs.peer(kind, self.workdir, url, self.loop)
 
     def drive(self, load: Load) -> dict[str, Any]:
         load.workers = load.workers if load.workers > 1 else self.workers
@@ -178,11 +185,17 @@ def _with_relay(
     servers: int = 1,
     weights: list[float] | None = None,
 ) -> dict[str, Any]:
+    """``kind``: ``ws``, ``asgi``, ``ws-redis``, or a peer: ``peer-sio``, ``peer-pysio`` (over
+    Redis when ``servers`` > 1; :class:`procs.Missing` when it cannot run here)."""
+    is_peer = kind.startswith("peer-")
     redis = ctx.redis() if servers > 1 or kind == "ws-redis" else None
     started: list[procs.Proc] = []
     try:
         for _ in range(servers):
-            started.append(ctx.relay("ws" if kind == "ws-redis" else kind, redis))
+            if is_peer:
+                started.append(ctx.peer(kind.removeprefix("peer-"), redis))
+            else:
+                started.append(ctx.relay("ws" if kind == "ws-redis" else kind, redis))
         watch = {
             f"{p.name}-{i + 1}" if servers > 1 else p.name: p.pid for i, p in enumerate(started)
         }
@@ -196,6 +209,8 @@ def _with_relay(
                 phases=phases,
                 watch=watch,
                 weights=weights,
+                peer=is_peer,
+                by_op=is_peer and servers > 1,
             )
         )
     finally:
@@ -203,6 +218,39 @@ def _with_relay(
             proc.stop()
         if redis is not None:
             redis.stop()
+
+
+PEERS = ("peer-sio", "peer-pysio")
+
+
+def _with_peers(
+    ctx: Ctx, runs: dict[str, Any], notes: list[str], *args: Any, suffix: str = "", **kw: Any
+) -> None:
+    """Run each peer that can run here (``size.peers``) into ``runs[kind + suffix]``; a note
+    for the others."""
+    if not ctx.size.peers:
+        return
+    for kind in PEERS:
+        try:
+            runs[kind + suffix] = _with_relay(ctx, kind, *args, **kw)
+        except procs.Missing as exc:
+            notes.append(str(exc))
+
+
+Figure = tuple[str, Callable[[dict[str, Any]], float], str]
+"""A row's label, its value in a phase, its unit."""
+
+
+def _peer_rows(name: str, runs: dict[str, Any], figures: list[Figure], step: str) -> list[Row]:
+    """Parcours / peer rows for one step: ``figures`` are (label, value of a phase)."""
+    rows = []
+    ours = _phase(runs["parcours"], step)
+    for kind in PEERS:
+        theirs = _phase(runs[kind], step) if kind in runs else None
+        if ours is None or theirs is None:
+            continue
+        rows += [row(name, f, get(ours), kind, get(theirs), unit) for f, get, unit in figures]
+    return rows
 
 
 def _phase(result: dict[str, Any], name: str) -> dict[str, Any] | None:
@@ -233,9 +281,12 @@ def room_steps(ctx: Ctx) -> dict[str, Any]:
         "relay-ws": _with_relay(ctx, "ws", 1, s.room, phases),
         "relay-asgi": _with_relay(ctx, "asgi", 1, s.room, phases),
     }
+    notes: list[str] = []
+    _with_peers(ctx, runs, notes, 1, s.room, phases)
     name = f"room of {s.room}"
     rows = []
     for step in s.steps:
+        rows += _peer_rows(name, runs, _step_figures(step), f"{step}/s")
         ours = _phase(runs["parcours"], f"{step}/s")
         base = _phase(runs["relay-ws"], f"{step}/s")
         asgi = _phase(runs["relay-asgi"], f"{step}/s")
@@ -319,19 +370,37 @@ def room_steps(ctx: Ctx) -> dict[str, Any]:
             "/s",
         )
     )
-    return {"name": "room", "rows": rows, "runs": runs}
+    for kind in PEERS:
+        if kind in best:
+            figure = f"deliveries/s with p99 <= {bound:.0f} ms"
+            rows.append(row(name, figure, best["parcours"], kind, best[kind], "/s"))
+    return {"name": "room", "rows": rows, "runs": runs, "notes": notes}
+
+
+def _step_figures(step: int | str) -> list[Figure]:
+    return [
+        (f"{step}/s change-to-all p99", lambda p: p["latency"]["p99"], "ms"),
+        (f"{step}/s change-to-all p50", lambda p: p["latency"]["p50"], "ms"),
+        (f"{step}/s ack p99", lambda p: p["ack"]["p99"], "ms"),
+        (f"{step}/s server CPU", _cpu, "cores"),
+    ]
 
 
 def _calibration(name: str, runs: dict[str, Any]) -> list[Row]:
     """The generator's own cost per delivered event and the ceiling it implies (one core)."""
-    done = [p for p in runs["relay-ws"]["phases"] if not p.get("skipped") and p["events_per_s"]]
-    if not done:
+    top, per = _gen_cost(runs["relay-ws"])
+    if top is None:
         return []
-    top = max(done, key=lambda p: p["events_per_s"])
-    per = top["gen_cpu"] / top["events_per_s"] * 1e6
     ours = [p for p in runs["parcours"]["phases"] if not p.get("skipped")]
+    peers = []
+    for kind in PEERS:  # Engine.IO framing costs the generator a little more per delivery
+        at, cost = _gen_cost(runs[kind]) if kind in runs else (None, 0.0)
+        if at is not None:
+            figure = f"generator CPU per delivery at {at['name']} ({kind})"
+            peers.append(row(name, figure, cost, "", None, "us"))
     return [
         row(name, f"generator CPU per delivery at {top['name']} (relay-ws)", per, "", None, "us"),
+        *peers,
         row(
             name,
             "generator ceiling (deliveries/s on one core)",
@@ -359,6 +428,15 @@ def _calibration(name: str, runs: dict[str, Any]) -> list[Row]:
     ]
 
 
+def _gen_cost(result: dict[str, Any]) -> tuple[dict[str, Any] | None, float]:
+    """The run's busiest phase and the generator's CPU (us) per delivery in it."""
+    done = [p for p in result["phases"] if not p.get("skipped") and p["events_per_s"]]
+    if not done:
+        return None, 0.0
+    top = max(done, key=lambda p: p["events_per_s"])
+    return top, top["gen_cpu"] / top["events_per_s"] * 1e6
+
+
 def _cpu(phase: dict[str, Any]) -> float:
     return sum(v for k, v in phase["cpu"].items() if k != "redis")
 
@@ -382,6 +460,8 @@ def many_rooms(ctx: Ctx) -> dict[str, Any]:
         "parcours": _with_parcours(ctx, s.rooms, s.room_size, phases, weights=weights),
         "relay-ws": _with_relay(ctx, "ws", s.rooms, s.room_size, phases, weights=weights),
     }
+    notes: list[str] = []
+    _with_peers(ctx, runs, notes, s.rooms, s.room_size, phases, weights=weights)
     ours, base = runs["parcours"]["phases"][0], runs["relay-ws"]["phases"][0]
     name = f"{s.rooms} rooms x {s.room_size}"
     rows = [
@@ -415,7 +495,21 @@ def many_rooms(ctx: Ctx) -> dict[str, Any]:
         row(name, "server CPU", _cpu(ours), "relay-ws", _cpu(base), "cores"),
         row(name, "redis CPU", ours["cpu"].get("redis", 0.0), "relay-ws", None, "cores"),
     ]
-    return {"name": "rooms", "rows": rows, "runs": runs}
+    figures: list[Figure] = [
+        ("change-to-all p50", lambda p: p["latency"]["p50"], "ms"),
+        ("change-to-all p99", lambda p: p["latency"]["p99"], "ms"),
+        ("ack p99", lambda p: p["ack"]["p99"], "ms"),
+        ("deliveries/s", lambda p: p["events_per_s"], "/s"),
+        ("server CPU", _cpu, "cores"),
+        ("server CPU per 1000 deliveries", _per_delivery, "ms"),
+    ]
+    rows += _peer_rows(name, runs, figures, phases[0].name)
+    return {"name": "rooms", "rows": rows, "runs": runs, "notes": notes}
+
+
+def _per_delivery(phase: dict[str, Any]) -> float:
+    """Server CPU (ms) per 1000 entries delivered to phones in the window."""
+    return _cpu(phase) / phase["events_per_s"] * 1e6 if phase["events_per_s"] else 0.0
 
 
 def idle(ctx: Ctx) -> dict[str, Any]:
@@ -429,6 +523,8 @@ def idle(ctx: Ctx) -> dict[str, Any]:
         "relay-ws": _with_relay(ctx, "ws", rooms, per_room, phases),
         "relay-asgi": _with_relay(ctx, "asgi", rooms, per_room, phases),
     }
+    notes: list[str] = []
+    _with_peers(ctx, runs, notes, rooms, per_room, phases)
     name = f"{rooms * per_room} idle sockets"
     per: dict[str, float] = {}
     held: dict[str, int] = {}
@@ -479,7 +575,12 @@ def idle(ctx: Ctx) -> dict[str, Any]:
         ),
         row(name, "generator memory per socket", gen, "", None, "KB"),
     ]
-    return {"name": "idle", "rows": rows, "runs": runs}
+    for kind in PEERS:
+        if kind in per:
+            rows.append(row(name, "sockets held", held["parcours"], kind, held[kind], ""))
+            figure = "server memory per socket"
+            rows.append(row(name, figure, per["parcours"], kind, per[kind], "KB"))
+    return {"name": "idle", "rows": rows, "runs": runs, "notes": notes}
 
 
 def reconnect(ctx: Ctx) -> dict[str, Any]:
@@ -600,12 +701,16 @@ def split(ctx: Ctx) -> dict[str, Any]:
         runs[f"parcours x{n}"] = _with_parcours(ctx, 1, s.room, phases, servers=n)
         runs[f"relay-ws+redis x{n}"] = _with_relay(ctx, "ws-redis", 1, s.room, phases, servers=n)
     rows: list[Row] = []
+    notes: list[str] = []
+    peer_rows = _split_peers(ctx, runs, notes, phases, pair)
     if s.quick:  # the smoke checks integrity across processes; figures come from the full run
         ours = runs["parcours x2"]["phases"][0]
         return {
             "name": "split",
             "runs": runs,
+            "notes": notes,
             "rows": [
+                *peer_rows,
                 row(
                     f"room of {s.room} over 2 processes",
                     "change-to-all p99",
@@ -613,10 +718,11 @@ def split(ctx: Ctx) -> dict[str, Any]:
                     "relay-ws+redis",
                     runs["relay-ws+redis x2"]["phases"][0]["latency"]["p99"],
                     "ms",
-                )
+                ),
             ],
         }
-    runs["parcours pair"] = _with_parcours(ctx, 1, 2, pair, servers=2)
+    if "parcours pair" not in runs:  # the peers' pair ran it already
+        runs["parcours pair"] = _with_parcours(ctx, 1, 2, pair, servers=2)
     runs["relay pair"] = _with_relay(ctx, "ws-redis", 1, 2, pair, servers=2)
     one = runs["parcours x1"]["phases"][0]
     for n in counts:
@@ -718,7 +824,40 @@ def split(ctx: Ctx) -> dict[str, Any]:
             "ms",
         ),
     ]
-    return {"name": "split", "rows": rows, "runs": runs}
+    return {"name": "split", "rows": rows + peer_rows, "runs": runs, "notes": notes}
+
+
+def _split_peers(
+    ctx: Ctx, runs: dict[str, Any], notes: list[str], phases: list[Phase], pair: list[Phase]
+) -> list[Row]:
+    """The peers over 2 processes on one Redis (their Redis adapters): the room, and the pair."""
+    if not ctx.size.peers:
+        return []
+    s = ctx.size
+    if "parcours x2" not in runs:
+        runs["parcours x2"] = _with_parcours(ctx, 1, s.room, phases, servers=2)
+    runs["parcours pair"] = _with_parcours(ctx, 1, 2, pair, servers=2)
+    _with_peers(ctx, runs, notes, 1, s.room, phases, servers=2, suffix=" x2")
+    _with_peers(ctx, runs, [], 1, 2, pair, servers=2, suffix=" pair")  # noted once, above
+    rows: list[Row] = []
+    room: list[Figure] = [
+        ("change-to-all p50", lambda p: p["latency"]["p50"], "ms"),
+        ("change-to-all p99", lambda p: p["latency"]["p99"], "ms"),
+        ("remote - local, p50", lambda p: p["cross_delta"]["p50"], "ms"),
+        ("server CPU (all processes)", _cpu, "cores"),
+    ]
+    cross: list[Figure] = [
+        ("cross-instance p50", lambda p: p["remote"]["p50"], "ms"),
+        ("cross-instance p99", lambda p: p["remote"]["p99"], "ms"),
+        ("same-instance p50", lambda p: p["local"]["p50"], "ms"),
+    ]
+    for suffix, name, figures, key in (
+        (" x2", f"room of {s.room} over 2 processes at {phases[0].name}", room, "parcours x2"),
+        (" pair", f"2 phones on 2 processes, {pair[0].name}", cross, "parcours pair"),
+    ):
+        view = {"parcours": runs[key]} | {k: runs[k + suffix] for k in PEERS if k + suffix in runs}
+        rows += _peer_rows(name, view, figures, (phases if suffix == " x2" else pair)[0].name)
+    return rows
 
 
 def writes(ctx: Ctx) -> dict[str, Any]:

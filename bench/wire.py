@@ -49,6 +49,8 @@ def frame(payload: bytes, opcode: int = _OP_TEXT) -> bytes:
 class Socket(asyncio.Protocol):
     """One websocket client connection; ``on_frame(payload, arrival_time)`` per text frame."""
 
+    PATH = "/ws"
+
     __slots__ = (
         "_buf",
         "_frag",
@@ -85,7 +87,7 @@ class Socket(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = transport  # type: ignore[assignment]  # uvloop's is no asyncio.Transport
         request = (
-            f"GET /ws HTTP/1.1\r\nHost: {self._host}\r\nUpgrade: websocket\r\n"
+            f"GET {self.PATH} HTTP/1.1\r\nHost: {self._host}\r\nUpgrade: websocket\r\n"
             f"Connection: Upgrade\r\nSec-WebSocket-Key: {self._key}\r\n"
             f"Sec-WebSocket-Version: 13\r\nOrigin: {self._origin}\r\n\r\n"
         )
@@ -200,6 +202,59 @@ class Socket(asyncio.Protocol):
             asyncio.get_running_loop().call_later(1.0, self.transport.abort)
 
 
+class SioSocket(Socket):
+    """The same client speaking Engine.IO v4 and Socket.IO v5 (the peer, ``bench/peer_*``).
+
+    Engine.IO's open packet ``0{...}`` is answered by a connect to the main namespace (``40``),
+    and the socket is ``ready`` when the server's ``40{...}`` comes; pings (``2``) get a pong
+    (``3``). An event ``42["name",PAYLOAD]`` and an ack ``43<id>[PAYLOAD]`` reach ``on_frame``
+    as the bare PAYLOAD bytes (sliced, never decoded here), so the Parcours phone code reads
+    them as it reads Parcours frames. Every text sent is one ``cmd`` event asking for an ack:
+    ``42<id>["cmd",TEXT]``.
+    """
+
+    __slots__ = ("_deliver", "_next_ack", "ready")
+
+    PATH = "/socket.io/?EIO=4&transport=websocket"
+
+    def __init__(self, host: str, origin: str, on_frame: OnFrame, on_close: OnClose) -> None:
+        super().__init__(host, origin, self._packet, on_close)
+        self._deliver = on_frame
+        self._next_ack = 0
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def _packet(self, payload: bytes | bytearray, now: float) -> None:
+        kind = payload[0]
+        if kind == 0x34:  # "4": a Socket.IO packet
+            sub = payload[1]
+            if sub == 0x32:  # "2": an event, ["name",payload]
+                self._deliver(payload[payload.index(b",") + 1 : -1], now)
+            elif sub == 0x33:  # "3": an ack, <id>[payload]
+                self._deliver(payload[payload.index(b"[") + 1 : -1], now)
+            elif sub == 0x30:  # "0": connected to the namespace
+                if not self.ready.done():
+                    self.ready.set_result(None)
+            else:  # "1" disconnect, "4" connect error
+                if not self.ready.done():
+                    self.ready.set_exception(ConnectionError(bytes(payload).decode()))
+                self.close()
+        elif kind == 0x32:  # "2": ping
+            self.send_raw(frame(b"3"))
+        elif kind == 0x30:  # "0": open
+            self.send_raw(frame(b"40"))
+        elif kind == 0x31:  # "1": close
+            self.close()
+
+    def send_text(self, payload: bytes) -> bool:
+        self._next_ack += 1
+        return self.send_raw(frame(b'42%d["cmd",' % self._next_ack + payload + b"]"))
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.ready.done():
+            self.ready.set_exception(ConnectionError(f"connection lost before connect: {exc}"))
+        super().connection_lost(exc)
+
+
 async def open_socket(
     port: int,
     on_frame: OnFrame,
@@ -208,8 +263,10 @@ async def open_socket(
     host: str = "127.0.0.1",
     rcvbuf: int | None = None,
     limit: float = 30.0,
+    sio: bool = False,
 ) -> Socket:
-    """A connected, upgraded socket; gives up after ``limit`` seconds."""
+    """A connected, upgraded socket; gives up after ``limit`` seconds. ``sio``: a
+    :class:`SioSocket`, returned once connected to the Socket.IO namespace."""
     loop = asyncio.get_running_loop()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -219,10 +276,13 @@ async def open_socket(
     async with asyncio.timeout(limit):
         await loop.sock_connect(sock, (host, port))
         origin = f"http://{host}:{port}"
+        kind = SioSocket if sio else Socket
         _, proto = await loop.create_connection(
-            lambda: Socket(f"{host}:{port}", origin, on_frame, on_close), sock=sock
+            lambda: kind(f"{host}:{port}", origin, on_frame, on_close), sock=sock
         )
         await proto.opened
+        if isinstance(proto, SioSocket):
+            await proto.ready
     return proto
 
 
