@@ -12,6 +12,7 @@ import httpx
 import redis.asyncio as aioredis
 
 from server.store import Store
+from server.ws import HOLD_MS
 from sessions.model import VoteRound
 from tests.client import BoardClient, facilitator
 from tests.integration.conftest import Dump
@@ -219,18 +220,38 @@ class Voter:
         self.frames += [(op, items[0]) for op in self.over]
 
     async def vote_all(self) -> None:
+        sent = Counter(op for op, _ in self.frames)
         for op, item in self.frames:
             await self.client.send({"type": "dot.add", "round": self.vote, "item": item}, op)
+        # As the browser: what a busy board refused (`rate`) goes again after the hold, in order.
+        for _ in range(60):
+            await self.client.wait_for(lambda c: self._answered(sent), 30)
+            again = [(op, item) for op, item in dict(self.frames).items() if not self._settled(op)]
+            if not again:
+                return
+            await asyncio.sleep(HOLD_MS / 1000 * 1.1)
+            for op, item in again:
+                sent[op] += 1
+                await self.client.send({"type": "dot.add", "round": self.vote, "item": item}, op)
+        raise AssertionError(f"voter {self.index}: still refused after 60 holds")
 
     def answers(self) -> dict[str, list[dict[str, Any]]]:
+        """Every answer of each op id, but ``rate`` (not decided: sent again)."""
         found: dict[str, list[dict[str, Any]]] = {}
         for message in self.client.messages:
-            if message["type"] in ("ack", "error"):
+            if message["type"] in ("ack", "error") and message.get("code") != "rate":
                 found.setdefault(message["op_id"], []).append(message)
         return found
 
+    def _answered(self, sent: Counter[str]) -> bool:
+        got = Counter(m["op_id"] for m in self.client.messages if m["type"] in ("ack", "error"))
+        return all(got[op] >= n for op, n in sent.items())
+
+    def _settled(self, op: str) -> bool:
+        return op in self.answers()
+
     def all_answered(self) -> bool:
-        return sum(len(v) for v in self.answers().values()) >= len(self.frames)
+        return all(self._settled(op) for op, _ in self.frames)
 
 
 async def join_many(base: str, code: str, count: int, offset: int) -> list[dict[str, str]]:
