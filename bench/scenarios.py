@@ -347,7 +347,7 @@ def room_steps(ctx: Ctx) -> dict[str, Any]:
     rows += _calibration(name, runs)
     bound = 25.0
     best = {k: _best_rate(v, bound) for k, v in runs.items()}
-    met = best["parcours"] >= 0.5 * best["relay-ws"] if best["relay-ws"] else None
+    met = best["parcours"] >= 0.7 * best["relay-ws"] if best["relay-ws"] else None
     rows.append(
         row(
             name,
@@ -356,7 +356,7 @@ def room_steps(ctx: Ctx) -> dict[str, Any]:
             "relay-ws",
             best["relay-ws"],
             "/s",
-            ">= 0.5x relay",
+            ">= 0.7x relay",
             met,
         )
     )
@@ -559,8 +559,8 @@ def idle(ctx: Ctx) -> dict[str, Any]:
             "relay-ws",
             per["relay-ws"],
             "KB",
-            "<= 30 KB",
-            per["parcours"] <= 30,
+            "<= 20 KB",
+            per["parcours"] <= 20,
         ),
         row(
             name, "server memory per socket", per["parcours"], "relay-asgi", per["relay-asgi"], "KB"

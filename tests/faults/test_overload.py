@@ -30,6 +30,15 @@ async def _socket(server: ServerProcess, workshop: str, token: str) -> RawSocket
     return raw
 
 
+async def _renames(raw: RawSocket, ops: list[str]) -> None:
+    """Send each op, a rename to its own op id, without waiting for answers."""
+    for op in ops:
+        raw.send_frame(
+            1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
+        )
+    await raw.writer.drain()
+
+
 async def _send_all(
     server: ServerProcess, workshop: str, token: str, ops: list[str]
 ) -> dict[str, dict[str, object]]:
@@ -39,11 +48,7 @@ async def _send_all(
     sockets = [await _socket(server, workshop, token) for _ in chunks]
 
     async def one(raw: RawSocket, chunk: list[str]) -> dict[str, dict[str, object]]:
-        for op in chunk:
-            raw.send_frame(
-                1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
-            )
-        await raw.writer.drain()
+        await _renames(raw, chunk)
         answers: dict[str, dict[str, object]] = {}
         while len(answers) < len(chunk):
             message = await raw.next_text()
@@ -157,11 +162,7 @@ async def test_a_refused_socket_is_held_so_its_changes_keep_their_order(
     host, created = await facilitator(server)
     raw = await _socket(server, created["workshop"], created["token"])
     ops = [f"order-{i}" for i in range(EACH)]
-    for op in ops:
-        raw.send_frame(
-            1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
-        )
-    await raw.writer.drain()
+    await _renames(raw, ops)
     answers: dict[str, dict[str, object]] = {}
     while len(answers) < len(ops):
         message = await raw.next_text()
@@ -174,9 +175,7 @@ async def test_a_refused_socket_is_held_so_its_changes_keep_their_order(
     assert {answers[op]["retry_ms"] for op in refused} == {HOLD_MS}
     await asyncio.sleep(HOLD_MS / 1000 + 0.2)  # what the browser waits before sending again
     for op in refused:
-        raw.send_frame(
-            1, json.dumps({"type": "participant.rename", "op_id": op, "name": op}).encode()
-        )
+        await _renames(raw, [op])
         while (message := await raw.next_text())["type"] not in ("ack", "error"):
             pass
         assert message["type"] == "ack" and message["op_id"] == op, message
