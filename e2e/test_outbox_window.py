@@ -3,6 +3,7 @@ the server was too busy to take is sent again in the order it was made."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from playwright.async_api import BrowserContext, expect
@@ -90,6 +91,10 @@ async def test_changes_refused_by_a_busy_server_land_in_the_order_they_were_made
         await board.note("Moved in a hurry").focus()
         for key in ("Alt+ArrowRight",) * 4 + ("Alt+ArrowLeft", "Alt+Shift+ArrowDown"):
             await page.keyboard.press(key)
+        # While held the header says the board is busy (and why, in its title), not offline.
+        status = page.locator("#conn .conn-label")
+        await expect(status).to_have_text("Busy…")
+        await expect(status).to_have_attribute("title", re.compile("sent again"))
         await expect(board.cell(3, 1).locator(".note", has_text="Moved in a hurry")).to_be_visible()
         await expect(page.locator(".pending-count")).to_have_count(0, timeout=15_000)
         assert refusals, "the socket's rate was passed: some moves were refused and sent again"

@@ -529,11 +529,17 @@ export function startBoard(main, workshopId, toast, mode = "board") {
     );
   }
 
-  /** @param {string} status @param {number} pending */
-  function showStatus(status, pending) {
+  /** @param {string} status @param {number} pending @param {boolean} [held] */
+  function showStatus(status, pending, held = false) {
     const box = /** @type {HTMLElement} */ (document.getElementById("conn"));
-    const label = status === "online" ? t("conn.online") : status === "connecting" ? t("conn.connecting") : t("conn.lost");
-    box.replaceChildren(h("span", { class: `dot ${status}`, "aria-hidden": "true" }), h("span", { class: "conn-label", text: label }));
+    // Held: the server asked to wait a second; the changes are kept and go again in order.
+    const busy = held && status === "online";
+    const label = busy ? t("conn.busy") : status === "online" ? t("conn.online") : status === "connecting" ? t("conn.connecting") : t("conn.lost");
+    box.replaceChildren(
+      h("span", { class: `dot ${busy ? "busy" : status}`, "aria-hidden": "true" }),
+      h("span", { class: "conn-label", text: label, title: busy ? t("conn.busy.long") : "" }),
+    );
+    box.dataset.held = String(busy);
     if (pending) {
       box.append(h("span", { class: "pending-count", title: tn("conn.waiting.long", pending), text: ` · ${tn("conn.waiting", pending)}` }));
     }

@@ -31,7 +31,7 @@ export const madeAt = (op_id) => parseInt(op_id.split("-")[0], 36);
  *   workshop: string, token: string,
  *   resume: () => {last_seq: number | null, epoch: string | null},
  *   onMessage: (message: any) => void,
- *   onStatus: (status: string, pending: number) => void,
+ *   onStatus: (status: string, pending: number, held: boolean) => void,
  *   onRefused: (command: OutgoingCommand, error: any) => void,
  *   onFatal: (code: number, reason: string) => void,
  * }} Options
@@ -238,10 +238,12 @@ export class Connection {
   hold(ms) {
     if (this.holdTimer) return;
     this.holdTimer = window.setTimeout(() => this.release(), ms * (1 + Math.random() / 2));
+    this.setStatus(this.status);
   }
 
   release() {
     this.holdTimer = 0;
+    this.setStatus(this.status);
     this.pump(); // with the link down, the next welcome flushes the whole outbox
   }
 
@@ -293,6 +295,6 @@ export class Connection {
   setStatus(status) {
     this.status = status;
     document.documentElement.dataset.connection = status;
-    this.options.onStatus(status, this.outbox.size);
+    this.options.onStatus(status, this.outbox.size, this.holdTimer !== 0);
   }
 }
