@@ -25,7 +25,7 @@ from server.store import SNAPSHOT_EVERY, Store
 from server.versions import save_quietly
 from sessions import agenda, errors, groups, views
 from sessions.keeping import decide
-from sessions.model import Workshop, clone
+from sessions.model import Workshop, working_copy
 from sessions.protocol import (
     Command,
     Entry,
@@ -207,7 +207,7 @@ class Room:
                 seq += 1
                 if index < len(open_items) - 1:
                     if not owned:
-                        work, owned = clone(self.workshop), True
+                        work, owned = working_copy(self.workshop), True
                     apply_all(work, events)
                 entry = Entry(seq=seq, op_id=item.command.op_id, actor=item.actor.id, events=events)
                 accepted.append((item, entry, encoder.encode(entry)))

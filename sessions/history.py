@@ -16,8 +16,9 @@ is brought back from the trash (``sessions.trash``).
 What an undo changed is itself a step, which goes on the redo stack, and redo is the same
 revert of it. Steps of consecutive edits of one text field within ``MERGE_SECONDS`` are one step
 (typing is sent in pieces). Stacks hold at most ``UNDO_DEPTH`` steps, all of a workshop's stacks
-together ``HISTORY_MAX`` (so a crowd cannot grow the state without bound); ``writers`` at most
-``WRITERS_MAX`` keys (the oldest written go first).
+together ``HISTORY_MAX`` (so a crowd cannot grow the state without bound); ``writers`` keeps only
+the facets some step still names (nobody can undo the others, so nobody asks who wrote them),
+pruned each time it passes another ``WRITERS_PRUNE_EVERY`` keys, and at most ``WRITERS_MAX``.
 
 Pure: the only clock is the ``now`` the caller passes.
 """
@@ -75,6 +76,9 @@ HISTORY_MAX = 600
 """Steps kept for everyone together: beyond, whoever holds the most loses their oldest."""
 MERGE_SECONDS = 15.0
 WRITERS_MAX = 20_000
+WRITERS_PRUNE_EVERY = 256
+"""The server copies the whole board for a batch of commands: a ``writers`` map kept for every
+note ever written (a room of 600 notes added and deleted) made that copy cost a millisecond."""
 
 
 # -- reading a step from events --------------------------------------------------------------
@@ -387,13 +391,28 @@ def _note_writers(workshop: Workshop, person: str, step: UndoStep | None) -> Non
     if step is None:
         return
     writers = workshop.writers
+    had = len(writers)
     for change in step.changes:
         for key in change.after or change.before or {}:
             name = f"{change.item}:{key}"
             writers.pop(name, None)  # re-inserted last: the dict's order is the age
             writers[name] = person
+    if len(writers) // WRITERS_PRUNE_EVERY > had // WRITERS_PRUNE_EVERY:
+        named = _named_facets(workshop)
+        workshop.writers = writers = {k: v for k, v in writers.items() if k in named}
     while len(writers) > WRITERS_MAX:
         del writers[next(iter(writers))]
+
+
+def _named_facets(workshop: Workshop) -> set[str]:
+    """Every ``item:facet`` a step of anyone's undo or redo stack names."""
+    return {
+        f"{change.item}:{key}"
+        for stack in workshop.history.values()
+        for step in (*stack.undo, *stack.redo)
+        for change in step.changes
+        for key in (*(change.before or ()), *(change.after or ()))
+    }
 
 
 def _bound(workshop: Workshop) -> None:

@@ -591,6 +591,25 @@ def clone(workshop: Workshop) -> Workshop:
     return _decoder.decode(_encoder.encode(workshop))
 
 
+def working_copy(workshop: Workshop) -> Workshop:
+    """A copy to decide a batch of commands on, one after the other, without touching the board.
+
+    The board is copied deep; the trash, the undo stacks and ``writers`` one level only, sharing
+    their entries: those are never changed in place, only added, replaced or removed
+    (``sessions.trash.apply_trash``, ``sessions.history.apply_history``). They are most of a
+    busy room's state (500 trashed notes, 600 steps), and a full copy of them per batch took a
+    quarter of the write path's CPU."""
+    light = msgspec.structs.replace(workshop, trash={}, history={}, writers={})
+    copy = _decoder.decode(_encoder.encode(light))
+    copy.trash = dict(workshop.trash)
+    copy.history = {
+        person: Stack(undo=list(stack.undo), redo=list(stack.redo))
+        for person, stack in workshop.history.items()
+    }
+    copy.writers = dict(workshop.writers)
+    return copy
+
+
 def id_number(item_id: str) -> int:
     """The counter value inside an id such as ``n42`` (0 when it has none)."""
     digits = item_id.lstrip("abcdefghijklmnopqrstuvwxyz")

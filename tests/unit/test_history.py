@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions import errors, history, keeping, trash, versions, views
-from sessions.model import Workshop, clone
+from sessions.model import Workshop, clone, working_copy
 from sessions.protocol import (
     AddMoment,
     AddNote,
@@ -60,6 +60,7 @@ from sessions.protocol import (
     TargetNote,
     TrashPut,
     Undo,
+    encoder,
 )
 from sessions.rules import Actor, apply_all
 from tests.unit.test_replicas import check_invariants, draw_command
@@ -391,6 +392,34 @@ def test_undo_of_an_add_that_someone_edited_since_is_skipped():
     assert w.notes[fresh_note].text == "draft, completed by Bob"
 
 
+def test_writers_keep_only_what_a_step_still_names():
+    """Hundreds of notes added and deleted: ``writers`` keeps the facets some undo or redo step
+    names (and no more than a pruning's slack), and undo still reports who changed one since."""
+    room = Room()
+    w = room.workshop
+    for i in range(history.UNDO_DEPTH * 10):
+        note = room.add(room.ann, f"note {i}")
+        play(w, room.ann, DeleteNote(op_id=f"d{i}", note=note))
+    named = {key for key in w.writers if key.partition(":")[0] in _named_items(w)}
+    assert len(w.writers) <= len(named) + history.WRITERS_PRUNE_EVERY
+    assert len(w.writers) < history.UNDO_DEPTH * 10, "deleted notes nobody can undo are forgotten"
+    fresh_note = room.add(room.ann, "draft")
+    play(w, room.bob, EditNote(op_id="b", note=fresh_note, text="draft, completed by Bob"))
+    undone = play(w, room.ann, Undo(op_id="u"))
+    assert w.notes[fresh_note].text == "draft, completed by Bob"
+    skipped = next(e for e in undone if isinstance(e, HistoryUndone)).skipped
+    assert [s.by for s in skipped] == [room.bob.id], skipped
+
+
+def _named_items(w: Workshop) -> set[str]:
+    return {
+        change.item
+        for stack in w.history.values()
+        for step in (*stack.undo, *stack.redo)
+        for change in step.changes
+    }
+
+
 def test_undo_is_refused_while_the_board_is_locked():
     """A locked board is read-only for participants: undo and restore included."""
     room = Room()
@@ -558,3 +587,47 @@ def test_a_private_note_in_the_trash_stays_private():
     assert trashed(room.bob.id) == []
     assert secret not in views.redact_workshop(w, room.bob.id).trash
     assert secret in views.redact_workshop(w, FACILITATOR.id, facilitator=True).trash
+
+
+def _draw_keeping(data: st.DataObject, w: Workshop, op: int) -> Command:
+    """A random command, or an undo, a redo or a restore from the trash."""
+    match data.draw(st.sampled_from(["command", "command", "undo", "redo", "restore"])):
+        case "undo":
+            return Undo(op_id=f"op{op}")
+        case "redo":
+            return Redo(op_id=f"op{op}")
+        case "restore" if w.trash:
+            return RestoreTrashed(op_id=f"op{op}", item=data.draw(st.sampled_from(sorted(w.trash))))
+        case _:
+            return draw_command(data, w, op)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_working_copy_takes_a_batch_and_leaves_the_board_as_it_was(data: st.DataObject):
+    """The copy a batch is decided on (server/rooms.py, sharing trash entries and undo steps):
+    commands with their history and trash decided and applied on it, undo and restore included,
+    never change the board it was taken from, and end as on a deep clone."""
+    w = fresh("travel")
+    people = [FACILITATOR, enter(w, "Ann"), enter(w, "Bo")]
+
+    def step(on: list[Workshop], op: int) -> None:
+        actor: Actor = data.draw(st.sampled_from(people))
+        command = _draw_keeping(data, on[0], op)
+        try:
+            events = keeping.decide(on[0], actor, command, NOW + op)
+        except errors.DomainError:
+            return
+        for other in on[1:]:
+            assert keeping.decide(other, actor, command, NOW + op) == events
+        for each in on:
+            apply_all(each, events)
+
+    for op in range(data.draw(st.integers(0, 25))):  # some history and trash first
+        step([w], op)
+    before = encoder.encode(w)
+    work, deep = working_copy(w), clone(w)
+    for op in range(100, 100 + data.draw(st.integers(1, 30))):
+        step([work, deep], op)
+    assert encoder.encode(w) == before, "the board a copy was taken from never changes"
+    assert encoder.encode(work) == encoder.encode(deep)
