@@ -110,6 +110,9 @@ class Room:
     _worker: asyncio.Task[None] | None = None
     _sync: asyncio.Lock = field(default_factory=asyncio.Lock)
     _presence_due: asyncio.Task[None] | None = None
+    _presence_writing: asyncio.Task[None] | None = None
+    _presence_again: bool = False
+    _gone: list[str] = field(default_factory=list)
     _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
     _flush_at: asyncio.Handle | None = None
     _public: dict[int, tuple[set[str], str]] = field(default_factory=dict)
@@ -486,10 +489,26 @@ class Room:
         self.members.pop(member.conn, None)
         if not self.members:
             self.idle_since = time.monotonic()
-        spawn(self._presence_write(gone=[member.conn]))
+        self.presence_changed(gone=member.conn)
 
-    def presence_changed(self) -> None:
-        spawn(self._presence_write(gone=[]))
+    def presence_changed(self, gone: str | None = None) -> None:
+        """Who is here changed: write it to Redis. One write at a time per room, and whatever
+        changed meanwhile goes in the next one: a room that 300 phones join (or that its people
+        rename themselves in) at once costs a few writes of everyone, not 300."""
+        if gone is not None:
+            self._gone.append(gone)
+        if self._presence_writing is not None and not self._presence_writing.done():
+            self._presence_again = True
+            return
+        self._presence_writing = spawn(self._presence_writes())
+
+    async def _presence_writes(self) -> None:
+        again = True
+        while again:
+            self._presence_again = False
+            gone, self._gone = self._gone, []
+            await self._presence_write(gone)
+            again = self._presence_again
 
     async def _presence_write(self, gone: list[str]) -> None:
         mine = {
