@@ -94,9 +94,16 @@ async def test_drag_and_drop_moves_a_note_for_both(
     await facilitator.add_note(0, 0, "Drag me")
     note = facilitator.note("Drag me")
     await expect(note).to_be_visible()
+    # Saved (the pending note is replaced by the saved one): drag the note that stays.
+    await expect(facilitator.page.locator("#conn")).to_have_attribute("data-pending", "0")
+    await expect(participant.note("Drag me")).to_be_visible()
     target = facilitator.cell(0, 2)
-    box = await note.bounding_box()
-    goal = await target.bounding_box()
+    box = goal = None
+    for _ in range(50):  # a re-render (presence, the phone's join) may replace the nodes a moment
+        box, goal = await note.bounding_box(), await target.bounding_box()
+        if box and goal:
+            break
+        await facilitator.page.wait_for_timeout(100)
     assert box and goal
     mouse = facilitator.page.mouse
     await mouse.move(box["x"] + 20, box["y"] + 10)
