@@ -1,6 +1,6 @@
 """Baseline 2: the same relay as a bare Starlette endpoint under uvicorn, configured like Parcours.
 
-``python -m bench.relay_asgi --port P``: one ``WebSocketRoute``, no Redis, no mailbox; each
+``python -m bench.relay_asgi --port P``: one ``WebSocketRoute``, no Redis, no session; each
 command is sent to every member in turn with ``send_text`` (what a first version would do).
 """
 

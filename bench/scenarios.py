@@ -643,8 +643,8 @@ def stalled(ctx: Ctx) -> dict[str, Any]:
     secs = s.seconds
     phases = [
         Phase(name="no stall (before)", rate=rate, warmup=1.0, duration=secs),
-        # Long enough for a stalled phone's mailbox (1024 frames) to overflow behind a small
-        # receive buffer: the server must close it (1013) and it must resume without a loss.
+        # Long enough for a stalled phone's write buffer (QUEUE_BYTES, 768 KiB) to fill behind a
+        # small receive buffer: the server must close it (1013) and it must resume without a loss.
         Phase(name="5% stalled", rate=rate, warmup=1.0, duration=2 * secs, stall=0.05),
         Phase(name="no stall (after)", rate=rate, warmup=1.0, duration=secs),
     ]

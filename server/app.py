@@ -14,9 +14,10 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.websockets import WebSocket
 
 from board import STATIC
-from server import api, exports_api, keeping_api, photos_api, redisconn, reference, ws
+from server import api, exports_api, keeping_api, photos_api, redisconn, reference
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.rooms import Admission
@@ -62,6 +63,14 @@ class SecurityHeaders:
 
 async def _page(request: Request) -> Response:
     return FileResponse(STATIC / "index.html", headers={"cache-control": "no-cache"})
+
+
+async def _not_served_here(websocket: WebSocket) -> None:
+    """/ws reached through ASGI: the board's sockets are served by ``server.cli`` on uvicorn
+    (server/sockets.py), so another server gets a clear refusal instead of a silent one."""
+    log.error("a board socket came through ASGI: start Parcours with `python -m server.cli serve`")
+    await websocket.accept()
+    await websocket.close(1011, "this server does not carry board sockets: run server.cli")
 
 
 async def _version(client: object) -> tuple[int, int]:
@@ -142,7 +151,7 @@ def create_app(settings: Settings) -> Starlette:
         *exports_api.routes,
         *keeping_api.routes,
         *photos_api.routes,
-        WebSocketRoute("/ws", ws.endpoint),
+        WebSocketRoute("/ws", _not_served_here),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -59,12 +59,14 @@ def _serve(args: argparse.Namespace) -> int:
         log.info("embedded Redis (loopback only) serving %s", settings.data_dir.resolve())
         settings = Settings.from_env(**{**_fields(settings), "redis_url": url})
     from server.app import create_app
+    from server.sockets import protocol_for
 
+    app = create_app(settings)
     config = uvicorn.Config(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
+        ws=protocol_for(app),  # the board's sockets, straight on the loop (server/sockets.py)
         ws_max_size=FRAME_MAX,
         ws_per_message_deflate=False,
         ws_ping_interval=args.ws_ping_interval,

@@ -15,12 +15,12 @@ import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import msgspec
 from redis.exceptions import RedisError
 
 from server.background import spawn
-from server.mailbox import Mailbox
 from server.store import SNAPSHOT_EVERY, Store
 from server.versions import save_quietly
 from sessions import agenda, errors, groups, views
@@ -77,12 +77,26 @@ class Admission:
         self.refused = 0
 
 
+class Outbox(Protocol):
+    """One socket's way out, as a room sees it. ``put`` never blocks: a socket that cannot keep
+    up is closed (1013, "try again later"); its browser reconnects and resumes from its last
+    seq, so it loses nothing, and the room never slows down for it. Frames put after ``close``
+    are dropped."""
+
+    @property
+    def closed(self) -> bool: ...
+
+    def put(self, frame: str) -> None: ...
+
+    def close(self, code: int, reason: str) -> None: ...
+
+
 @dataclass(slots=True, eq=False)
 class Member:
     conn: str
     participant: str
     role: str
-    mailbox: Mailbox
+    out: Outbox
     after: int = 0
     """The seq its welcome brought it to: later entries only."""
 
@@ -302,7 +316,7 @@ class Room:
         self._public.clear()  # renderings made behind the old walls
         for conn, hidden in self._hidden().items():
             if hidden != before.get(conn, hidden):
-                self.members[conn].mailbox.close(4001, "resync")
+                self.members[conn].out.close(4001, "resync")
 
     def _flush(self) -> None:
         self._flush_at = None
@@ -346,7 +360,7 @@ class Room:
                         )
                     ]
                 frame = frames[key] = _frame(raws)
-            member.mailbox.put(frame)
+            member.out.put(frame)
 
     def seen_by(self, raw: bytes, viewer: str) -> str:
         """An entry of the ring as ``viewer`` may see it (for a resuming client).
@@ -431,18 +445,18 @@ class Room:
         self.ring.clear()
         self._public.clear()
         for member in list(self.members.values()):
-            member.mailbox.close(4001, "epoch" if stale_epoch else "resync")
+            member.out.close(4001, "epoch" if stale_epoch else "resync")
 
     def _vanish(self) -> None:
         self.gone = True
         for member in list(self.members.values()):
-            member.mailbox.close(4404, "workshop not found")
+            member.out.close(4404, "workshop not found")
 
     def deleted(self) -> None:
         """The facilitator deleted the workshop: every board is told, with its own close code."""
         self.gone = True
         for member in list(self.members.values()):
-            member.mailbox.close(4410, "workshop deleted")
+            member.out.close(4410, "workshop deleted")
 
     def events_at(self, seq: int) -> list[Event]:
         """The events of entry ``seq`` if it is still in memory (empty otherwise)."""
@@ -560,7 +574,7 @@ class Room:
         ordered = sorted(people.values(), key=lambda o: (o.role != "facilitator", o.name.lower()))
         frame = encoder.encode(Presence(online=ordered)).decode()
         for member in list(self.members.values()):
-            member.mailbox.put(frame)
+            member.out.put(frame)
 
     async def heartbeat(self) -> None:
         if self.members:

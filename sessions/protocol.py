@@ -278,6 +278,7 @@ CLOSE_CODES: dict[int, str] = {
     1008: "policy: no hello in time, a bad hello, flooding, too many connections per address",
     1009: "a frame over 64 KiB",
     1011: "an internal error of the server",
+    1012: "the server is restarting: reconnect and resume (another instance takes over)",
     1013: "try again later: the client reads too slowly, or Redis is unreachable (reconnect "
     "and resume)",
     4001: "resync: reconnect without last_seq (the log no longer reaches, or the data was "

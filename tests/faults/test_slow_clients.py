@@ -7,18 +7,17 @@ import asyncio
 import contextlib
 import time
 
-from server.mailbox import QUEUE_FRAMES
+from server.sockets import QUEUE_BYTES
 from tests.faults.cluster import Cluster, crowd, join_all, stored_seq
 from tests.faults.phones import Phone, Target, paced, stop_all, until, violations
 from tests.faults.proxy import Proxy
 
 WRITERS = 10
 OPS_PER_SECOND = 100
-STALL_FRAMES = QUEUE_FRAMES + 600
-"""Entries produced while the reader crawls: the queue's 1,024 frames plus what the buffers
-between server and client absorb (the server's 256 KB kernel send buffer and 64 KB transport
-buffer: about 350 frames of ~750 bytes)."""
 TEXT = 480
+STALL_FRAMES = (QUEUE_BYTES + 256 * 1024) // 750 + 600
+"""Entries produced while the reader crawls: what its transport buffer may hold before it is
+cut off, plus the server's 256 KB kernel send buffer (frames of about 750 bytes), and a margin."""
 
 
 async def test_slow_reader_is_cut_off_with_1013_and_resumes(

@@ -10,6 +10,7 @@ import threading
 import time
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -18,11 +19,15 @@ import pytest
 import redis.asyncio as aioredis
 import uvicorn
 from pypdf import PdfReader
+from starlette.applications import Starlette
+from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from server import exports_api
 from server.app import create_app
 from server.embedded import EmbeddedRedis, free_port
 from server.settings import Settings
+from server.sockets import protocol_for
 from sessions import snapshot
 from tests.client import BoardClient, facilitator, join
 from tests.timing import seconds
@@ -35,15 +40,10 @@ class _Served:
     ws_url: str
 
 
-@pytest.fixture(scope="module")
-def app_server(redis_server: EmbeddedRedis) -> Iterator[_Served]:
-    """create_app plus the export routes, served by uvicorn in a thread on a free port."""
-    port = free_port()
-    app = create_app(Settings(port=port, redis_url=redis_server.url, log_level="warning"))
-    app.router.routes.extend(exports_api.routes)
-    config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, ws="websockets-sansio", log_level="warning"
-    )
+@contextmanager
+def _in_thread(app: Starlette, port: int, ws: object) -> Iterator[None]:
+    """``app`` served by uvicorn in a thread on ``port``, its websockets carried by ``ws``."""
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, ws=ws, log_level="warning")  # type: ignore[arg-type]
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -51,9 +51,36 @@ def app_server(redis_server: EmbeddedRedis) -> Iterator[_Served]:
     while not server.started:
         assert time.monotonic() < deadline, "uvicorn did not start"
         time.sleep(0.02)
-    yield _Served(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws")
-    server.should_exit = True
-    thread.join(seconds(15))
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(seconds(15))
+
+
+@pytest.fixture(scope="module")
+def app_server(redis_server: EmbeddedRedis) -> Iterator[_Served]:
+    """create_app plus the export routes, served by uvicorn in a thread on a free port."""
+    port = free_port()
+    app = create_app(Settings(port=port, redis_url=redis_server.url, log_level="warning"))
+    app.router.routes.extend(exports_api.routes)
+    with _in_thread(app, port, protocol_for(app)):
+        yield _Served(f"http://127.0.0.1:{port}", f"ws://127.0.0.1:{port}/ws")
+
+
+async def test_a_plain_asgi_server_refuses_board_sockets_with_a_reason(
+    redis_server: EmbeddedRedis,
+) -> None:
+    """Served by another ASGI stack, /ws closes with a reason that says how to run Parcours."""
+    port = free_port()
+    app = create_app(Settings(port=port, redis_url=redis_server.url, log_level="warning"))
+    with _in_thread(app, port, "websockets-sansio"):
+        async with connect(f"ws://127.0.0.1:{port}/ws", origin=f"http://127.0.0.1:{port}") as ws:  # type: ignore[arg-type]
+            with pytest.raises(ConnectionClosed) as closed:
+                await ws.recv()
+    assert closed.value.rcvd is not None
+    assert closed.value.rcvd.code == 1011
+    assert "server.cli" in closed.value.rcvd.reason
 
 
 def _bearer(token: str) -> dict[str, str]:

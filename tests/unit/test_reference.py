@@ -126,7 +126,7 @@ def test_every_code_the_domain_can_raise_is_documented():
 def test_every_code_the_server_sends_is_documented():
     """Each literal code of server/ (error frames, HTTP problems, close codes) is documented."""
     server = ROOT / "server"
-    sent = literal_calls(server, "_error")
+    sent = literal_calls(server, "error_frame")
     assert {"invalid", "rate", "protocol", "unavailable"} <= sent
     assert sent <= set(ERROR_CODES), sent - set(ERROR_CODES)
     problems = literal_calls(server, "problem")
