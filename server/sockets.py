@@ -70,6 +70,17 @@ class _Wire:
 
 _wire = _Wire()
 
+_corked: list[BoardSocket] = []
+"""Sockets given frames this loop turn; each is written once, at the next turn (an ack and
+the change's entry, or a burst of entries, leave in one write instead of one each)."""
+
+
+def _uncork() -> None:
+    global _corked
+    sockets, _corked = _corked, []
+    for socket in sockets:
+        socket.uncork()
+
 
 def _trusted(config: Config) -> frozenset[str] | None:
     """The proxies whose X-Forwarded-* headers are believed (uvicorn's rule); None for any."""
@@ -94,7 +105,9 @@ class BoardSocket(asyncio.Protocol):
         "ctx",
         "early",
         "keepalive",
+        "loop",
         "parts",
+        "pending",
         "ping_interval",
         "ping_payload",
         "ping_timeout",
@@ -132,6 +145,9 @@ class BoardSocket(asyncio.Protocol):
         """The hello's deadline, then the close handshake's."""
         self.keepalive: asyncio.TimerHandle | None = None
         self.ping_payload: bytes | None = None
+        self.loop = asyncio.get_running_loop() if _loop is None else _loop
+        self.pending: list[bytes] | None = None
+        """Frames put this loop turn, not yet written (see ``_corked``)."""
         self.spare = -1
         """Room for the first frame (the welcome, a whole snapshot) on top of ``QUEUE_BYTES``."""
         self.closed = False
@@ -183,7 +199,20 @@ class BoardSocket(asyncio.Protocol):
         data = _wire.of(frame)
         if self.spare < 0:  # a slow phone takes its welcome, however big, before it is judged
             self.spare = len(data)
-        self.transport.write(data)
+        if self.pending is not None:
+            self.pending.append(data)
+            return
+        self.pending = [data]
+        _corked.append(self)
+        if len(_corked) == 1:
+            self.loop.call_soon(_uncork)
+
+    def uncork(self) -> None:
+        """Write what was put since the last turn, in one write."""
+        pending, self.pending = self.pending, None
+        if pending is None or self.transport is None or self.transport.is_closing():
+            return
+        self.transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
     def close(self, code: int, reason: str) -> None:
         if self.closed:
@@ -193,6 +222,7 @@ class BoardSocket(asyncio.Protocol):
             self.timer.cancel()
             self.timer = None
         if self.conn.state is State.OPEN:
+            self.uncork()  # what was put before the close goes first
             self.conn.send_close(code, reason)
             self._flush()
             loop = asyncio.get_running_loop()
