@@ -30,8 +30,9 @@ class Size:
     idle_room: int = 300
     seconds: float = 10.0
     writes: tuple[int, ...] = (2000, 4000, 6000, 8000)
-    write_rooms: int = 1000
-    """Rooms of one phone in ``writes`` (0: as many as the top step needs at 25/s each)."""
+    write_rooms: int = 1500
+    """Rooms of one phone in ``writes`` (0: as many as the top step needs at 25/s each); at
+    25/s each, 1,500 offer 37,500/s, so the 5x step is 5x a peak of up to 7,500/s."""
     overload: tuple[float, ...] = (2.0, 5.0)
     """Past capacity: offered these times the best of the ``writes`` steps (0: none)."""
     groups: int = 30
