@@ -70,15 +70,13 @@ class _Wire:
 
 _wire = _Wire()
 
-_corked: list[BoardSocket] = []
-"""Sockets given frames this loop turn; each is written once, at the next turn (an ack and
-the change's entry, or a burst of entries, leave in one write instead of one each)."""
+_corked: dict[asyncio.AbstractEventLoop, list[BoardSocket]] = {}
+"""Sockets given frames this loop turn, by loop; each is written once, at the next turn (an ack
+and the change's entry, or a burst of entries, leave in one write instead of one each)."""
 
 
-def _uncork() -> None:
-    global _corked
-    sockets, _corked = _corked, []
-    for socket in sockets:
+def _uncork(loop: asyncio.AbstractEventLoop) -> None:
+    for socket in _corked.pop(loop, ()):
         socket.uncork()
 
 
@@ -203,9 +201,12 @@ class BoardSocket(asyncio.Protocol):
             self.pending.append(data)
             return
         self.pending = [data]
-        _corked.append(self)
-        if len(_corked) == 1:
-            self.loop.call_soon(_uncork)
+        corked = _corked.get(self.loop)
+        if corked is None:
+            _corked[self.loop] = [self]
+            self.loop.call_soon(_uncork, self.loop)
+        else:
+            corked.append(self)
 
     def uncork(self) -> None:
         """Write what was put since the last turn, in one write."""
