@@ -126,6 +126,9 @@ class Room:
     _presence_due: asyncio.Task[None] | None = None
     _presence_writing: asyncio.Task[None] | None = None
     _presence_again: bool = False
+    _presence_reread: bool = True
+    _people: dict[str, Online] | None = None
+    """Who is here, as last read from Redis (their names are taken from the board when sent)."""
     _gone: list[str] = field(default_factory=list)
     _outgoing: list[tuple[Entry, bytes]] = field(default_factory=list)
     _flush_at: asyncio.Handle | None = None
@@ -295,9 +298,14 @@ class Room:
         apply_all(self.workshop, entry.events)
         if walls:
             self._resync_moved_walls(before)
-        here = {m.participant for m in self.members.values()}
-        if any(isinstance(e, ParticipantSaved) and e.participant.id in here for e in entry.events):
-            self.presence_changed()  # a renamed person is shown by their new name at once
+        renamed = {e.participant.id for e in entry.events if isinstance(e, ParticipantSaved)}
+        if renamed and self.members:
+            # Shown by their new name within 200 ms. The list in Redis keeps who is here, and
+            # every process names them from its own board, so nothing is written: each process
+            # applies this entry and sends its list again.
+            here = {m.participant for m in self.members.values()} | set(self._people or ())
+            if not renamed.isdisjoint(here):
+                self.presence_poke(reread=False)
         self.seq = entry.seq
         self.ring.append((entry.seq, raw))
         self._outgoing.append((entry, raw))
@@ -547,8 +555,10 @@ class Room:
         found = self.workshop.participants.get(participant_id)
         return found.name if found else "?"
 
-    def presence_poke(self) -> None:
-        """Someone joined or left somewhere: send the list again, at most every 200 ms."""
+    def presence_poke(self, reread: bool = True) -> None:
+        """Someone joined or left somewhere (``reread``), or was renamed here: send the list
+        again, at most every 200 ms."""
+        self._presence_reread = self._presence_reread or reread
         if self._presence_due is None or self._presence_due.done():
             self._presence_due = asyncio.create_task(self._presence_send())
 
@@ -556,25 +566,32 @@ class Room:
         await asyncio.sleep(0.2)
         if not self.members:
             return
-        try:
-            found = await self.store.presence(self.id, time.time())
-        except RedisError as exc:
-            # Volatile, and sent again at the next heartbeat: a slot migration or a failover
-            # that outlasts the client's retries is worth a line, not a traceback.
-            log.warning("presence read failed for workshop %s: %r", self.id, exc)
-            return
-        except Exception:
-            log.warning("presence read failed for workshop %s", self.id, exc_info=True)
-            return
-        people: dict[str, Online] = {}
-        for raw in found:
-            online = msgspec.json.decode(raw, type=Online)
+        reread, self._presence_reread = self._presence_reread, False
+        people = self._people
+        if reread or people is None:
+            try:
+                found = await self.store.presence(self.id, time.time())
+            except RedisError as exc:
+                # Volatile, and sent again at the next heartbeat: a slot migration or a failover
+                # that outlasts the client's retries is worth a line, not a traceback.
+                log.warning("presence read failed for workshop %s: %r", self.id, exc)
+                return
+            except Exception:
+                log.warning("presence read failed for workshop %s", self.id, exc_info=True)
+                return
+            people = {}
+            for raw in found:
+                online = msgspec.json.decode(raw, type=Online)
+                people[online.id] = online
+            self._people = people
+        for online in people.values():
             online.name = self._name(online.id)
-            people[online.id] = online
         ordered = sorted(people.values(), key=lambda o: (o.role != "facilitator", o.name.lower()))
         frame = encoder.encode(Presence(online=ordered)).decode()
         for member in list(self.members.values()):
             member.out.put(frame)
+        if self._presence_reread:  # someone came or went while the list was read: again
+            self._presence_due = asyncio.create_task(self._presence_send())
 
     async def heartbeat(self) -> None:
         if self.members:

@@ -212,6 +212,31 @@ def carried(client: BoardClient) -> str:
 SECRET = "secret-4f2a-only-for-pat"
 
 
+def _shown_online(name: str) -> Callable[[BoardClient], bool]:
+    def shown(client: BoardClient) -> bool:
+        return any(
+            m["type"] == "presence" and name in {o["name"] for o in m["online"]}
+            for m in client.messages
+        )
+
+    return shown
+
+
+async def test_a_rename_on_another_process_reaches_the_presence_list_at_once(
+    server: ServerProcess, second_server: ServerProcess
+) -> None:
+    """Renamed on one process, a participant is shown by the new name to those on another, before
+    any heartbeat: every process names who is here from its own board."""
+    host, created = await facilitator(server)
+    pat = await participant(second_server, created, "Pat")
+    await host.wait_for(_shown_online("Pat"))
+    await ok(pat, {"type": "participant.rename", "name": "Patricia"})
+    await host.wait_for(_shown_online("Patricia"), timeout=5)  # the heartbeat is every 10 s
+    await ok(host, {"type": "participant.rename", "name": "Camille"})
+    await pat.wait_for(_shown_online("Camille"), timeout=5)
+    await close_all(host, pat)
+
+
 async def private_note(host: BoardClient, pat: BoardClient, *others: BoardClient) -> str:
     """Private writing on, Pat writes and edits a note, the facilitator a visible one; its id."""
     await ok(host, {"type": "private.set", "private": True})
