@@ -156,6 +156,16 @@ async def test_personas_emotions_lanes_and_tags_through_two_processes(
 # -- facilitation -------------------------------------------------------------------------
 
 
+def _shown_online(name: str) -> Callable[[BoardClient], bool]:
+    def shown(client: BoardClient) -> bool:
+        return any(
+            m["type"] == "presence" and name in {o["name"] for o in m["online"]}
+            for m in client.messages
+        )
+
+    return shown
+
+
 async def test_phase_timer_lock_and_follow_through_the_server(server: ServerProcess) -> None:
     """The facilitator's phase, countdown, lock and follow-me reach everyone; a locked board
     refuses participants' content but not their rename, which the others' presence list shows
@@ -173,18 +183,9 @@ async def test_phase_timer_lock_and_follow_through_the_server(server: ServerProc
     assert await refused(pat, add_note(pat)) == "locked"
     assert await refused(pat, {"type": "roadmap.add", "title": "Item"}) == "locked"
 
-    def online(name: str) -> Callable[[BoardClient], bool]:
-        def shown(client: BoardClient) -> bool:
-            return any(
-                m["type"] == "presence" and name in {o["name"] for o in m["online"]}
-                for m in client.messages
-            )
-
-        return shown
-
-    await host.wait_for(online("Pat"))
+    await host.wait_for(_shown_online("Pat"))
     await ok(pat, {"type": "participant.rename", "name": "Patricia"})
-    await host.wait_for(online("Patricia"), timeout=5)  # sent on the rename, not at a heartbeat
+    await host.wait_for(_shown_online("Patricia"), timeout=5)  # on the rename, not a heartbeat
     await ok(host, add_note(host, "the facilitator still writes"))
     await ok(host, {"type": "board.lock", "locked": False})
     await ok(pat, add_note(pat, "open again"))
@@ -210,16 +211,6 @@ def carried(client: BoardClient) -> str:
 
 
 SECRET = "secret-4f2a-only-for-pat"
-
-
-def _shown_online(name: str) -> Callable[[BoardClient], bool]:
-    def shown(client: BoardClient) -> bool:
-        return any(
-            m["type"] == "presence" and name in {o["name"] for o in m["online"]}
-            for m in client.messages
-        )
-
-    return shown
 
 
 async def test_a_rename_on_another_process_reaches_the_presence_list_at_once(
