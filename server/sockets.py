@@ -68,7 +68,8 @@ class _Wire:
         return self.data
 
 
-_wire = _Wire()
+_wires: dict[asyncio.AbstractEventLoop, _Wire] = {}
+"""One cache per event loop, like ``_corked``: a loop's sockets share it, no other loop does."""
 
 _corked: dict[asyncio.AbstractEventLoop, list[BoardSocket]] = {}
 """Sockets given frames this loop turn, by loop; each is written once, at the next turn (an ack
@@ -115,6 +116,7 @@ class BoardSocket(asyncio.Protocol):
         "timer",
         "transport",
         "trusted",
+        "wire",
     )
 
     def __init__(
@@ -144,6 +146,7 @@ class BoardSocket(asyncio.Protocol):
         self.keepalive: asyncio.TimerHandle | None = None
         self.ping_payload: bytes | None = None
         self.loop = asyncio.get_running_loop() if _loop is None else _loop
+        self.wire = _wires.setdefault(self.loop, _Wire())
         self.pending: list[bytes] | None = None
         """Frames put this loop turn, not yet written (see ``_corked``)."""
         self.spare = -1
@@ -194,7 +197,7 @@ class BoardSocket(asyncio.Protocol):
         if self.transport.get_write_buffer_size() > QUEUE_BYTES + self.spare:
             self.close(1013, "too slow: reconnect and resume")
             return
-        data = _wire.of(frame)
+        data = self.wire.of(frame)
         if self.spare < 0:  # a slow phone takes its welcome, however big, before it is judged
             self.spare = len(data)
         if self.pending is not None:
