@@ -133,6 +133,7 @@ def create_app(settings: Settings) -> Starlette:
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
+            await store.aclose()
             await client.aclose()
 
     routes = [

@@ -108,6 +108,8 @@ class Hub:
         self._wanted: set[str] = set()
         self._dirty = asyncio.Event()
         self._stale_topology = False
+        self._heard: set[bytes] = set()
+        """Channels whose subscription Redis confirmed (and has not ended since)."""
         self._gaps: set[str] = set()
         """Channels that were unsubscribed by a fault: their rooms catch up once placed again."""
         self._ready = asyncio.Event()
@@ -161,6 +163,7 @@ class Hub:
             idle_since=time.monotonic(),
             admission=self.admission,
         )
+        room.listening = name.encode() in self._heard
         self.rooms[workshop_id] = room
         self._by_channel[name.encode()] = room
         return room
@@ -250,6 +253,7 @@ class Hub:
             self._dirty.set()
 
     async def _unplace(self, name: str) -> None:
+        self._hear(name.encode(), False)
         where = self._placed.pop(name, None)
         feed = self._feeds.get(where) if where else None
         if feed is not None:
@@ -262,6 +266,7 @@ class Hub:
     def _lost(self, feed: _Feed, names: set[str]) -> None:
         """These channels of ``feed`` are no longer subscribed: place them again, soon."""
         for name in names:
+            self._hear(name.encode(), False)
             feed.channels.discard(name)
             if self._placed.get(name) == feed.name:
                 del self._placed[name]
@@ -279,7 +284,10 @@ class Hub:
                 kind = message["type"]
                 if kind in _DATA:
                     self._dispatch(message["channel"], message["data"])
+                elif kind in ("ssubscribe", "subscribe"):
+                    self._hear(message["channel"], True)
                 elif kind in ("sunsubscribe", "unsubscribe"):
+                    self._hear(message["channel"], False)
                     name = message["channel"].decode()
                     if name in feed.leaving:
                         feed.leaving.discard(name)
@@ -295,6 +303,17 @@ class Hub:
             feed.task = None
             self._lost(feed, set(feed.channels))
             spawn(feed.close())
+
+    def _hear(self, name: bytes, listening: bool) -> None:
+        """Redis confirmed (or ended) a subscription: while it holds, the room's commits are
+        published only if another process listens too (see ``Store.commit``)."""
+        if listening:
+            self._heard.add(name)
+        else:
+            self._heard.discard(name)
+        room = self._by_channel.get(name)
+        if room is not None:
+            room.listening = listening
 
     def _dispatch(self, name: bytes, data: bytes) -> None:
         room = self._by_channel.get(name)
@@ -388,6 +407,7 @@ class Hub:
                 self._drop(room)
 
     def _drop(self, room: Room) -> None:
+        room.listening = False
         if self.rooms.get(room.id) is room:
             del self.rooms[room.id]
             name = channel(room.id)

@@ -120,6 +120,8 @@ class Room:
     members: dict[str, Member] = field(default_factory=dict)
     idle_since: float = 0.0
     gone: bool = False
+    listening: bool = False
+    """Redis confirmed this process's subscription to the room's channel (``Hub._hear``)."""
     _pending: deque[_Pending] = field(default_factory=deque)
     _worker: asyncio.Task[None] | None = None
     _sync: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -238,7 +240,12 @@ class Room:
                 _settle(open_items, outcomes)
                 return
             result = await self.store.commit(
-                self.id, base, self.epoch, [(e, raw) for _, e, raw in accepted], state
+                self.id,
+                base,
+                self.epoch,
+                [(e, raw) for _, e, raw in accepted],
+                state,
+                listening=self.listening,
             )
             if result.outcome == "ok":
                 self.snap = max(self.snap, result.snap)

@@ -34,6 +34,7 @@ import msgspec
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import AskError, ClusterError, NoScriptError, RedisError, TryAgainError
 
+from server import commitlane
 from server.replicawait import Waiter
 from sessions.model import Workshop
 from sessions.protocol import Entry, encoder, entry_decoder
@@ -57,8 +58,12 @@ _workshop_decoder = msgspec.json.Decoder(Workshop)
 # op ttl, state ('' = keep the old snapshot; else the board at the expected seq, before these
 # entries: the replica has it at hand, with no copy to make), the publish command (PUBLISH or
 # SPUBLISH: the channel shares the workshop's hash tag, so a shard channel is on this slot),
-# '1' to write the op keys of retries again (so that a WAIT after it covers them), then one
-# entry JSON per op key.
+# '1' to write the op keys of retries again (so that a WAIT after it covers them), the PUBSUB
+# subcommand counting the channel's subscribers on this node (NUMSUB, SHARDNUMSUB; '' to
+# publish always), how many of them are the committing process (0 or 1), then one entry JSON
+# per op key. An entry is published only if some other process listens: the committer applies
+# it itself, and a process subscribing later reads the log after its subscribe (fanout.py).
+# The script is atomic, so a subscribe lands wholly before it (and is counted) or after it.
 _COMMIT = """
 local cur = redis.call('HMGET', KEYS[1], 'seq', 'epoch', 'snap')
 if not cur[1] then return {'missing'} end
@@ -74,12 +79,14 @@ end
 if #dups > 0 then return {'dup', dups} end
 if cur[1] ~= ARGV[1] then return {'conflict', cur[1]} end
 local seq = tonumber(cur[1])
+local others = 1
+if ARGV[9] ~= '' then others = redis.call('PUBSUB', ARGV[9], ARGV[3])[2] - tonumber(ARGV[10]) end
 for i = 3, #KEYS do
   seq = seq + 1
-  local entry = ARGV[i + 6]
+  local entry = ARGV[i + 8]
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[4], seq .. '-1', 'e', entry)
   redis.call('SET', KEYS[i], seq, 'EX', ARGV[5])
-  redis.call(ARGV[7], ARGV[3], entry)
+  if others > 0 then redis.call(ARGV[7], ARGV[3], entry) end
 end
 local active = redis.call('TIME')[1]
 if ARGV[6] ~= '' then
@@ -216,14 +223,26 @@ class Store:
         self.sharded = sharded
         self.wait_replicas = wait_replicas
         self.wait_timeout_ms = wait_timeout_ms
-        self._grouped = not isinstance(client, RedisCluster)
+        cluster = isinstance(client, RedisCluster)
+        self._count_subscribers = "SHARDNUMSUB" if sharded else "" if cluster else "NUMSUB"
+        """A classic PUBLISH on a cluster reaches every node's subscribers, which no node can
+        count: there, entries are always published."""
+        self._grouped = not cluster
         """Commits of one loop turn share a pipeline (on a cluster their keys are on many
         nodes, and each goes on its own)."""
         self._group: list[_Grouped] = []
+        pool = getattr(client, "connection_pool", None)
+        address = commitlane.for_pool(pool) if self._grouped and pool is not None else None
+        self._lane = commitlane.CommitLane(address) if address is not None else None
         self._sending: set[asyncio.Task[None]] = set()
         self._waiter: Any = None
         if wait_replicas > 0:
             self._waiter = Waiter(client, target, _COMMIT, wait_replicas, wait_timeout_ms)
+
+    async def aclose(self) -> None:
+        """Close the commit lane (the client is closed by whoever made it)."""
+        if self._lane is not None:
+            await self._lane.aclose()
 
     async def ping(self) -> None:
         """Redis answers: one server, or any node of a cluster (a shard failing over leaves
@@ -301,10 +320,19 @@ class Store:
 
     async def heads(self, workshop_ids: list[str]) -> list[tuple[int, str] | None]:
         """Each workshop's (seq, epoch) in Redis, or None where Redis has no such workshop."""
-        async with self._r.pipeline(transaction=False) as pipe:
-            for workshop_id in workshop_ids:
-                pipe.hmget(_key(workshop_id, "meta"), "seq", "epoch")
-            found = await pipe.execute()
+        found: list[Any]
+        if self._lane is not None:  # every second for every room: the lean way
+            metas = [_key(workshop_id, "meta") for workshop_id in workshop_ids]
+            asked = [commitlane.pack("HMGET", meta, "seq", "epoch") for meta in metas]
+            found = await self._lane.call(asked)
+            for reply in found:
+                if isinstance(reply, Exception):
+                    raise reply
+        else:
+            async with self._r.pipeline(transaction=False) as pipe:
+                for workshop_id in workshop_ids:
+                    pipe.hmget(_key(workshop_id, "meta"), "seq", "epoch")
+                found = await pipe.execute()
         return [(int(s), e.decode()) if s is not None and e is not None else None for s, e in found]
 
     async def renew_epoch(self, workshop_id: str, epoch: str) -> None:
@@ -323,8 +351,12 @@ class Store:
         epoch: str,
         entries: list[tuple[Entry, bytes]],
         state: bytes | None,
+        listening: bool = False,
     ) -> CommitResult:
-        """Append ``entries`` atomically, if the seq is still ``expected``."""
+        """Append ``entries`` atomically, if the seq is still ``expected``.
+
+        ``listening``: Redis confirmed this process's subscription to the workshop's channel,
+        so the entries are published only if another subscriber is counted there too."""
         keys = [_key(workshop_id, "meta"), _key(workshop_id, "log")]
         keys += [_key(workshop_id, f"op:{entry.op_id}") for entry, _ in entries]
         args: list[bytes | str | int] = [
@@ -336,6 +368,8 @@ class Store:
             state or b"",
             "SPUBLISH" if self.sharded else "PUBLISH",
             "1" if self._waiter is not None else "",
+            self._count_subscribers,
+            1 if listening else 0,
         ]
         args += [raw for _, raw in entries]
         if self._waiter is not None:
@@ -374,15 +408,20 @@ class Store:
         task.add_done_callback(self._sending.discard)
 
     async def _run_group(self, group: list[_Grouped]) -> None:
-        if len(group) == 1:
-            keys, args, future = group[0]
+        sha = self._commit.sha
+        if len(group) == 1 and self._lane is None:
             replies: list[Any] = [None]
         else:
             try:
-                async with self._r.pipeline(transaction=False) as pipe:
-                    for keys, args, _ in group:
-                        pipe.evalsha(self._commit.sha, len(keys), *keys, *args)
-                    replies = await pipe.execute(raise_on_error=False)
+                if self._lane is not None:
+                    replies = await self._lane.call(
+                        [commitlane.pack("EVALSHA", sha, len(k), *k, *a) for k, a, _ in group]
+                    )
+                else:
+                    async with self._r.pipeline(transaction=False) as pipe:
+                        for keys, args, _ in group:
+                            pipe.evalsha(sha, len(keys), *keys, *args)
+                        replies = await pipe.execute(raise_on_error=False)
             except Exception as exc:  # Redis down: each room answers `unavailable`
                 for *_, future in group:
                     if not future.done():
