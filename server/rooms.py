@@ -24,8 +24,8 @@ from server.background import spawn
 from server.store import SNAPSHOT_EVERY, Store
 from server.versions import save_quietly
 from sessions import agenda, errors, groups, views
-from sessions.keeping import decide
-from sessions.model import Workshop, working_copy
+from sessions.keeping import Draft, decide
+from sessions.model import Workshop
 from sessions.protocol import (
     Command,
     Entry,
@@ -201,8 +201,8 @@ class Room:
         open_items = batch
         while open_items:
             # decide() never changes the workshop: copy it only when a later command of the
-            # batch needs the state after this one.
-            work, owned = self.workshop, False
+            # batch needs the state after this one, and only as deep as its events need.
+            work = Draft(self.workshop)
             seq = self.seq
             base = self.seq
             accepted: list[tuple[_Pending, Entry, bytes]] = []
@@ -217,7 +217,7 @@ class Room:
                     outcomes[index] = in_batch[item.command.op_id]
                     continue
                 try:
-                    events = decide(work, item.actor, item.command, now)
+                    events = decide(work.board, item.actor, item.command, now)
                 except errors.DomainError as refusal:
                     outcomes[index] = refusal
                     unchanged.append(index)
@@ -228,9 +228,7 @@ class Room:
                     continue
                 seq += 1
                 if index < len(open_items) - 1:
-                    if not owned:
-                        work, owned = working_copy(self.workshop), True
-                    apply_all(work, events)
+                    work.apply(events)
                 entry = Entry(seq=seq, op_id=item.command.op_id, actor=item.actor.id, events=events)
                 accepted.append((item, entry, encoder.encode(entry)))
                 in_batch[item.command.op_id] = seq

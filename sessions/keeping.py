@@ -59,9 +59,18 @@ from sessions.commands import (
     TargetNote,
     Undo,
 )
-from sessions.events import Event
-from sessions.model import Workshop
-from sessions.rules import Actor
+from sessions.events import (
+    Event,
+    HistoryPushed,
+    HistoryRedone,
+    HistoryUndone,
+    NoteDeleted,
+    NoteSaved,
+    TrashPut,
+    TrashTaken,
+)
+from sessions.model import Workshop, notes_copy, working_copy
+from sessions.rules import Actor, apply_all
 from sessions.rules import decide as decide_rules
 
 TRACKED: frozenset[type] = frozenset(
@@ -129,3 +138,41 @@ def decide(workshop: Workshop, actor: Actor, command: Command, now: float = 0.0)
     if type(command) in TRACKED:
         events += history.pushed(workshop, actor.id, command, events, now)
     return events
+
+
+_NOTES_ONLY = (
+    NoteSaved,
+    NoteDeleted,
+    TrashPut,
+    TrashTaken,
+    HistoryPushed,
+    HistoryUndone,
+    HistoryRedone,
+)
+"""Events whose ``apply`` only sets or removes entries of the notes, trash, ``writers`` and
+history maps (and the id counter): a :func:`sessions.model.notes_copy` takes them."""
+
+
+class Draft:
+    """The board a batch of commands is decided on, one after the other, without changing the
+    board it starts from: copied at the first events applied, and only as deep as they need.
+
+    ``board`` is the original until then (``decide`` never changes it). Note events (most of a
+    workshop's traffic) get a :func:`~sessions.model.notes_copy`; the first other event, a
+    :func:`~sessions.model.working_copy` of what the draft holds by then."""
+
+    __slots__ = ("_depth", "board")
+
+    def __init__(self, board: Workshop) -> None:
+        self.board = board
+        self._depth = 0
+        """0: the original board; 1: a notes copy; 2: a working copy."""
+
+    def apply(self, events: list[Event]) -> None:
+        if self._depth < 2:
+            if all(isinstance(e, _NOTES_ONLY) for e in events):
+                if self._depth == 0:
+                    self.board, self._depth = notes_copy(self.board), 1
+            else:
+                self.board, self._depth = working_copy(self.board), 2
+        apply_all(self.board, events)

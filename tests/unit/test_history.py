@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sessions import errors, history, keeping, trash, versions, views
+from sessions.keeping import Draft
 from sessions.model import Workshop, clone, working_copy
 from sessions.protocol import (
     AddMoment,
@@ -602,6 +603,21 @@ def _draw_keeping(data: st.DataObject, w: Workshop, op: int) -> Command:
             return draw_command(data, w, op)
 
 
+def _decided_alike(
+    data: st.DataObject, people: list[Actor], on: list[Workshop], command: Command, op: int
+) -> list[Event]:
+    """``command`` from a drawn person, decided on each board: the same events on all (none when
+    it is refused)."""
+    actor: Actor = data.draw(st.sampled_from(people))
+    try:
+        events = keeping.decide(on[0], actor, command, NOW + op)
+    except errors.DomainError:
+        return []
+    for other in on[1:]:
+        assert keeping.decide(other, actor, command, NOW + op) == events
+    return events
+
+
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_a_working_copy_takes_a_batch_and_leaves_the_board_as_it_was(data: st.DataObject):
@@ -612,14 +628,7 @@ def test_a_working_copy_takes_a_batch_and_leaves_the_board_as_it_was(data: st.Da
     people = [FACILITATOR, enter(w, "Ann"), enter(w, "Bo")]
 
     def step(on: list[Workshop], op: int) -> None:
-        actor: Actor = data.draw(st.sampled_from(people))
-        command = _draw_keeping(data, on[0], op)
-        try:
-            events = keeping.decide(on[0], actor, command, NOW + op)
-        except errors.DomainError:
-            return
-        for other in on[1:]:
-            assert keeping.decide(other, actor, command, NOW + op) == events
+        events = _decided_alike(data, people, on, _draw_keeping(data, on[0], op), op)
         for each in on:
             apply_all(each, events)
 
@@ -631,3 +640,53 @@ def test_a_working_copy_takes_a_batch_and_leaves_the_board_as_it_was(data: st.Da
         step([work, deep], op)
     assert encoder.encode(w) == before, "the board a copy was taken from never changes"
     assert encoder.encode(work) == encoder.encode(deep)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_a_draft_takes_a_batch_and_leaves_the_board_as_it_was(data: st.DataObject):
+    """A batch decided on a Draft (a notes copy while only notes, trash and undo steps change, a
+    working copy from the first other event) never changes the board it was taken from, and
+    ends as on a deep clone; with a draw of note commands only, most drafts stay notes copies."""
+    w = fresh("travel")
+    people = [FACILITATOR, enter(w, "Ann"), enter(w, "Bo")]
+    notes_only = data.draw(st.booleans())
+
+    def command_for(on: Workshop, op: int) -> Command:
+        if not notes_only:
+            return _draw_keeping(data, on, op)
+        where = {"persona": on.personas[0].id, "stage": on.stages[0].id, "lane": on.lanes[0].id}
+        notes = sorted(on.notes)
+        match data.draw(st.sampled_from(["add", "edit", "move", "delete", "undo", "redo"])):
+            case "edit" if notes:
+                return EditNote(op_id=f"op{op}", note=data.draw(st.sampled_from(notes)), text="e")
+            case "move" if notes:
+                stage = data.draw(st.sampled_from([s.id for s in on.stages]))
+                note = data.draw(st.sampled_from(notes))
+                lane = where["lane"]
+                return MoveNote(op_id=f"op{op}", note=note, stage=stage, lane=lane, index=0)
+            case "delete" if notes:
+                return DeleteNote(op_id=f"op{op}", note=data.draw(st.sampled_from(notes)))
+            case "undo":
+                return Undo(op_id=f"op{op}")
+            case "redo":
+                return Redo(op_id=f"op{op}")
+            case _:
+                return AddNote(op_id=f"op{op}", text=f"n{op}", **where)
+
+    def step(draft: Draft | None, on: list[Workshop], op: int) -> None:
+        events = _decided_alike(data, people, on, command_for(on[0], op), op)
+        if draft is not None:
+            draft.apply(events)
+            on = on[1:]
+        for each in on:
+            apply_all(each, events)
+
+    for op in range(data.draw(st.integers(0, 25))):
+        step(None, [w], op)
+    before = encoder.encode(w)
+    draft, deep = Draft(w), clone(w)
+    for op in range(100, 100 + data.draw(st.integers(1, 30))):
+        step(draft, [draft.board, deep], op)
+    assert encoder.encode(w) == before, "the board a draft was taken from never changes"
+    assert encoder.encode(draft.board) == encoder.encode(deep)
