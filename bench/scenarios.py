@@ -29,7 +29,7 @@ class Size:
     idle: int = 10_000
     idle_room: int = 300
     seconds: float = 10.0
-    writes: tuple[int, ...] = (2000, 4000, 6000, 8000)
+    writes: tuple[int, ...] = (2000, 4000, 6000, 8000, 10000, 12000)
     write_rooms: int = 1500
     """Rooms of one phone in ``writes`` (0: as many as the top step needs at 25/s each); at
     25/s each, 1,500 offer 37,500/s, so the 5x step is 5x a peak of up to 7,500/s."""
