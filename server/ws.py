@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 import secrets
 import time
 from collections.abc import Mapping
@@ -109,31 +108,17 @@ browser keeps every change for at least as long before sending them all again in
 busy server meets one refusal per socket and second instead of one per change, and a change
 refused never lands after a later one that got through (a note ends where it was last put)."""
 
-HOLD_SPREAD = 0.5
-"""A busy room's holds last ``HOLD_MS`` give or take this share, drawn for each socket: the
-sockets a crowded turn refused together come back spread over a second, not all at once (at 5x
-the capacity, exact holds brought them back in waves that were refused again)."""
-
-_BUSY_HEAD, _BUSY_MIDDLE, _BUSY_TAIL = (
-    error_frame(
-        "rate",
-        "The board is busy: this change was not saved yet and will be sent again.",
-        "@",
-        123456789,
-    )
-    .replace('"@"', "\0")
-    .replace("123456789", "\0")
-    .split("\0")
-)
+_BUSY_HEAD, _BUSY_TAIL = error_frame(
+    "rate",
+    "The board is busy: this change was not saved yet and will be sent again.",
+    "@",
+    HOLD_MS,
+).split('"@"')
 
 
-def _busy(op_id: str, retry_ms: int) -> str:
+def _busy(op_id: str) -> str:
     """The refusal of an overloaded room, made without an encoder (an op id is plain ASCII)."""
-    return _BUSY_HEAD + '"' + op_id + '"' + _BUSY_MIDDLE + str(retry_ms) + _BUSY_TAIL
-
-
-def _hold_seconds() -> float:
-    return HOLD_MS / 1000 * random.uniform(1 - HOLD_SPREAD, 1 + HOLD_SPREAD)
+    return _BUSY_HEAD + '"' + op_id + '"' + _BUSY_TAIL
 
 
 def _hello(out: Outbox, text: str | None) -> Hello | None:
@@ -233,12 +218,11 @@ class Session:
             return
         if (self.held or not room.admits()) and (op_id := _op_id_of(text)) is not None:
             # Never decided: it changed nothing, and comes again after the hold, in order.
-            now = time.monotonic()
             if self.held:
                 room.admission.refused += 1
             else:
-                self.held = now + _hold_seconds()
-            out.put(_busy(op_id, max(1, round((self.held - now) * 1000))))
+                self.held = time.monotonic() + HOLD_MS / 1000
+            out.put(_busy(op_id))
             return
         try:
             command = client_decoder.decode(text)

@@ -12,7 +12,7 @@ import httpx
 import redis.asyncio as aioredis
 
 from server.store import Store
-from server.ws import HOLD_MS, HOLD_SPREAD
+from server.ws import HOLD_MS
 from sessions.model import VoteRound
 from tests.client import BoardClient, facilitator
 from tests.integration.conftest import Dump
@@ -229,7 +229,7 @@ class Voter:
             again = [(op, item) for op, item in dict(self.frames).items() if not self._settled(op)]
             if not again:
                 return
-            await asyncio.sleep(HOLD_MS / 1000 * (1 + HOLD_SPREAD) + 0.05)  # the longest hold
+            await asyncio.sleep(HOLD_MS / 1000 * 1.1)
             for op, item in again:
                 sent[op] += 1
                 await self.client.send({"type": "dot.add", "round": self.vote, "item": item}, op)
