@@ -87,6 +87,8 @@ def run(redis: Redis, quick: bool) -> dict[str, Any]:
             "",
             "PUBLISH",
             "",
+            "NUMSUB",
+            "-1",  # counts the subscribers as the server does, and publishes (0 - -1 others)
             _ENTRY,
         )
         results[f"commit {name}, 1 client"] = _run(
@@ -108,6 +110,8 @@ def run(redis: Redis, quick: bool) -> dict[str, Any]:
             "",
             "PUBLISH",
             "",
+            "NUMSUB",
+            "-1",  # counts the subscribers as the server does, and publishes (0 - -1 others)
             _ENTRY,
         )
     return results

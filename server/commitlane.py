@@ -1,7 +1,7 @@
 """The commit scripts of every room, on one Redis connection of their own.
 
 At thousands of changes a second, redis-py's pipeline cost more CPU than the script it sends
-(16 us a commit on the client, 3 us this way: bench/README.md): a connection taken from the pool,
+(19 us a commit on the client, 4 us this way: ``python -m bench.lane``): a connection from the pool,
 a retry wrapper, a read with its own timeout and parse per reply. Here the commits of one loop
 turn leave in one write, hiredis parses the replies as they arrive, and each turn's commits wait
 on one future, under one deadline.
