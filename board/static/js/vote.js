@@ -62,7 +62,8 @@ export class VoteView {
   renderBallot(workshop, ctx) {
     const ballot = /** @type {HTMLElement} */ (this.ballot);
     const round = currentRound(workshop);
-    const title = h("h3", { id: "ballot-title", text: round?.title || t("vote.title") });
+    // Under the section's own title: the round's name, or what the card is while none is open.
+    const title = h("h3", { id: "ballot-title", text: round ? round.title || t("vote.title") : t("vote.ballot") });
     if (!round) {
       ballot.replaceChildren(title, h("p", { class: "hint", text: t("vote.none") }));
       return;
