@@ -600,14 +600,7 @@ def working_copy(workshop: Workshop) -> Workshop:
     busy room's state (500 trashed notes, 600 steps), and a full copy of them per batch took a
     quarter of the write path's CPU."""
     light = msgspec.structs.replace(workshop, trash={}, history={}, writers={})
-    copy = _decoder.decode(_encoder.encode(light))
-    copy.trash = dict(workshop.trash)
-    copy.history = {
-        person: Stack(undo=list(stack.undo), redo=list(stack.redo))
-        for person, stack in workshop.history.items()
-    }
-    copy.writers = dict(workshop.writers)
-    return copy
+    return msgspec.structs.replace(_decoder.decode(_encoder.encode(light)), **_keeping_of(workshop))
 
 
 def notes_copy(workshop: Workshop) -> Workshop:
@@ -615,18 +608,21 @@ def notes_copy(workshop: Workshop) -> Workshop:
     trash, ``writers`` and history maps are its own (the stacks copied one level, as in
     :func:`working_copy`), everything else is shared with ``workshop``. Those events replace or
     remove a note, never change one in place; any other event needs a :func:`working_copy`
-    (``sessions.keeping.Draft`` chooses). A tenth of the cost of a working copy of a board of 60
-    notes."""
-    return msgspec.structs.replace(
-        workshop,
-        notes=dict(workshop.notes),
-        trash=dict(workshop.trash),
-        history={
+    (``sessions.keeping.Draft`` chooses). A quarter of the cost of a working copy of a board of
+    60 notes (14 against 51 us)."""
+    return msgspec.structs.replace(workshop, notes=dict(workshop.notes), **_keeping_of(workshop))
+
+
+def _keeping_of(workshop: Workshop) -> dict[str, Any]:
+    """The trash, the undo stacks and ``writers``, copied one level: a copy's own to change."""
+    return {
+        "trash": dict(workshop.trash),
+        "history": {
             person: Stack(undo=list(stack.undo), redo=list(stack.redo))
             for person, stack in workshop.history.items()
         },
-        writers=dict(workshop.writers),
-    )
+        "writers": dict(workshop.writers),
+    }
 
 
 def id_number(item_id: str) -> int:
