@@ -112,6 +112,8 @@ def with_facets(item: Item, values: Facets) -> Item:
     match item:
         case Note():
             changes: dict[str, Any] = {k: v for k, v in values.items() if k != "place"}
+            if "tags" in values:
+                changes["tags"] = tuple(values["tags"])
             if "place" in values:
                 stage, lane, pos = values["place"]
                 changes |= {"stage": stage, "lane": lane, "pos": float(pos)}

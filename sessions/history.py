@@ -232,7 +232,7 @@ def pushed(
         and now - top.at <= MERGE_SECONDS
     )
     depth = len(stack.undo) if merge else min(len(stack.undo) + 1, UNDO_DEPTH)
-    step = UndoStep(changes=changes, at=now, key=key)
+    step = UndoStep(changes=tuple(changes), at=now, key=key)
     return [HistoryPushed(person=person, step=step, merge=merge, undo=depth, redo=0)]
 
 
@@ -269,7 +269,7 @@ def redo(workshop: Workshop, person: str, role: str, now: float) -> list[Event]:
 
 def _inverse(workshop: Workshop, events: list[Event], now: float) -> UndoStep | None:
     changes = changes_of(workshop, events)
-    return UndoStep(changes=changes, at=now) if changes else None
+    return UndoStep(changes=tuple(changes), at=now) if changes else None
 
 
 def revert(
@@ -384,7 +384,7 @@ def _merged(top: UndoStep, step: UndoStep) -> UndoStep:
         after = None if change.after is None else {**(old.after or {}), **change.after}
         merged = Change(kind=change.kind, item=change.item, before=before, after=after)
         changes[changes.index(old)] = merged
-    return UndoStep(changes=changes, at=step.at, key=step.key)
+    return UndoStep(changes=tuple(changes), at=step.at, key=step.key)
 
 
 def _note_writers(workshop: Workshop, person: str, step: UndoStep | None) -> None:

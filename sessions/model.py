@@ -143,7 +143,9 @@ class Note(msgspec.Struct, kw_only=True, gc=False):
     """Participant id of its writer."""
     version: int = 1
     """Grows by one with every change of this note."""
-    tags: list[str] = msgspec.field(default_factory=list)
+    # Tuples, here and in UndoStep and Trashed: the collector stops walking a tuple of strings
+    # or untracked structs, never a list (docs/decisions.md, "Tuples in what a room keeps").
+    tags: tuple[str, ...] = ()
     """Of a solution note: customer, internal, external."""
     hidden: bool = False
     """Written in private mode: shown to its author and the facilitator until revealed."""
@@ -478,7 +480,7 @@ class Change(msgspec.Struct, kw_only=True, gc=False):
 class UndoStep(msgspec.Struct, kw_only=True, gc=False):
     """One gesture on someone's undo (or redo) stack: the changes of one command."""
 
-    changes: list[Change]
+    changes: tuple[Change, ...]
     at: float = 0.0
     key: str = ""
     """Steps with the same non-empty key made one after the other are one step (typing)."""
@@ -517,12 +519,12 @@ class Trashed(msgspec.Struct, kw_only=True, gc=False):
     plan: PlanRow | None = None
     index: int = 0
     """Where a persona, an objective or a plan row stood in its list."""
-    links: list[Link] = msgspec.field(default_factory=list)
-    notes: list[Note] = msgspec.field(default_factory=list)
+    links: tuple[Link, ...] = ()
+    notes: tuple[Note, ...] = ()
     """A persona's notes, deleted with it."""
-    note_links: dict[str, list[Link]] = msgspec.field(default_factory=dict)
-    emotions: list[Emotion] = msgspec.field(default_factory=list)
-    named_by: list[str] = msgspec.field(default_factory=list)
+    note_links: dict[str, tuple[Link, ...]] = msgspec.field(default_factory=dict)
+    emotions: tuple[Emotion, ...] = ()
+    named_by: tuple[str, ...] = ()
     """Roadmap items, scenarios and key moments that named a persona, or scenarios that named a
     key moment (they stop naming it while it is gone)."""
 

@@ -243,7 +243,7 @@ def tag_note(workshop: Workshop, command: TagNote) -> list[Event]:
     note = workshop.notes.get(command.note)
     if note is None:
         raise errors.NotFound("This note no longer exists: someone may have deleted it.")
-    tags = sorted(set(command.tags))
+    tags = tuple(sorted(set(command.tags)))
     if tags == note.tags:
         return []
     changed = msgspec.structs.replace(note, tags=tags, version=note.version + 1)

@@ -492,7 +492,7 @@ def _add_note(workshop: Workshop, actor: Actor, command: AddNote) -> list[Event]
         channel=command.channel,
         author=actor.id,
         hidden=workshop.private and actor.role != "facilitator",
-        tags=sorted(set(command.tags)),
+        tags=tuple(sorted(set(command.tags))),
     )
     return _placed(workshop, note, command.persona, command.stage, command.lane, command.index)
 

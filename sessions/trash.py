@@ -105,7 +105,7 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
                         by=actor_id,
                         at=now,
                         moment=moment,
-                        named_by=named,
+                        named_by=tuple(named),
                     )
                 )
             case ObjectivesSet(objectives=objectives):
@@ -120,9 +120,9 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
                                 at=now,
                                 objective=objective,
                                 index=index,
-                                named_by=[
+                                named_by=tuple(
                                     r.id for r in workshop.plan if r.objective == objective.id
-                                ],
+                                ),
                             )
                         )
             case PlanRowDeleted(row=row_id):
@@ -139,7 +139,7 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
             note = workshop.notes[note_id]
             links = links_of(workshop, note_id)
             entries.append(
-                Trashed(id=note_id, kind="note", by=actor_id, at=now, note=note, links=links)
+                Trashed(id=note_id, kind="note", by=actor_id, at=now, note=note, links=tuple(links))
             )
     if not entries:
         return []
@@ -149,7 +149,7 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
 def _persona_entry(workshop: Workshop, by: str, persona_id: str, now: float) -> list[Trashed]:
     for index, persona in enumerate(workshop.personas):
         if persona.id == persona_id:
-            notes = [n for n in workshop.notes.values() if n.persona == persona_id]
+            notes = tuple(n for n in workshop.notes.values() if n.persona == persona_id)
             entry = Trashed(
                 id=persona_id,
                 kind="persona",
@@ -158,14 +158,16 @@ def _persona_entry(workshop: Workshop, by: str, persona_id: str, now: float) -> 
                 persona=persona,
                 index=index,
                 notes=notes,
-                note_links={n.id: links for n in notes if (links := links_of(workshop, n.id))},
-                emotions=[e for e in workshop.emotions.values() if e.persona == persona_id],
-                named_by=[
+                note_links={
+                    n.id: tuple(links) for n in notes if (links := links_of(workshop, n.id))
+                },
+                emotions=tuple(e for e in workshop.emotions.values() if e.persona == persona_id),
+                named_by=(
                     *(i.id for i in workshop.roadmap.values() if i.persona == persona_id),
                     *(c.id for c in workshop.scenarios.values() if c.persona == persona_id),
                     *(m.id for m in workshop.moments.values() if m.persona == persona_id),
                     *(r.id for r in workshop.plan if r.persona == persona_id),
-                ],
+                ),
             )
             return [entry]
     return []
@@ -263,7 +265,7 @@ def _restore_persona(workshop: Workshop, entry: Trashed) -> list[Event]:
     lanes = {lane.id for lane in workshop.lanes}
     back = [n for n in entry.notes if n.stage in stages and n.lane in lanes]
     events += [NoteSaved(note=_again(n)) for n in back]
-    linked = relinked(workshop, {n.id: entry.note_links.get(n.id, []) for n in back})
+    linked = relinked(workshop, {n.id: entry.note_links.get(n.id, ()) for n in back})
     items = {e.item.id: e.item for e in linked if isinstance(e, RoadmapItemSaved)}
     scenarios = {e.scenario.id: e.scenario for e in linked if isinstance(e, ScenarioSaved)}
     moments = {e.moment.id: e.moment for e in linked if isinstance(e, MomentSaved)}
@@ -291,7 +293,7 @@ def _restore_persona(workshop: Workshop, entry: Trashed) -> list[Event]:
             by=entry.by,
             at=entry.at,
             note=n,
-            links=entry.note_links.get(n.id, []),
+            links=entry.note_links.get(n.id, ()),
         )
         for n in entry.notes
         if n not in back
@@ -314,7 +316,7 @@ def _restore_moment(workshop: Workshop, entry: Trashed) -> list[Event]:
     return events
 
 
-def _relinked_rows(workshop: Workshop, named_by: list[str], **link: str) -> list[Event]:
+def _relinked_rows(workshop: Workshop, named_by: tuple[str, ...], **link: str) -> list[Event]:
     """Plan rows that named a restored persona or objective, naming it again (where they
     name nothing else since)."""
     ((field, value),) = link.items()
@@ -325,7 +327,7 @@ def _relinked_rows(workshop: Workshop, named_by: list[str], **link: str) -> list
     ]
 
 
-def relinked(workshop: Workshop, links: dict[str, list[Link]]) -> list[Event]:
+def relinked(workshop: Workshop, links: dict[str, tuple[Link, ...]]) -> list[Event]:
     """Roadmap items, key moments and scenarios saved with the restored notes back in place."""
     changed: dict[str, tuple[list[str], list[str]]] = {}
     moments: dict[str, str] = {}

@@ -114,8 +114,8 @@ def _personas(event: Event) -> set[str]:
     return set()
 
 
-def _trashed_notes(entry: Trashed) -> list[Note]:
-    return [entry.note] if entry.note is not None else entry.notes
+def _trashed_notes(entry: Trashed) -> tuple[Note, ...]:
+    return (entry.note,) if entry.note is not None else entry.notes
 
 
 def _behind_walls(event: Event, hidden: frozenset[str]) -> Event | None:
@@ -137,7 +137,7 @@ def _trash_outside(entry: Trashed, hidden: frozenset[str]) -> Trashed | None:
     if entry.note is not None:
         return None if entry.note.persona in hidden else entry
     if any(n.persona in hidden for n in entry.notes):
-        notes = [n for n in entry.notes if n.persona not in hidden]
+        notes = tuple(n for n in entry.notes if n.persona not in hidden)
         return msgspec.structs.replace(entry, notes=notes)
     return entry
 
@@ -151,7 +151,7 @@ def _trash_seen_by(entry: Trashed, viewer: str) -> Trashed | None:
     if entry.note is not None:
         return None if entry.note.hidden and entry.note.author != viewer else entry
     if any(n.hidden and n.author != viewer for n in entry.notes):
-        notes = [n for n in entry.notes if not n.hidden or n.author == viewer]
+        notes = tuple(n for n in entry.notes if not n.hidden or n.author == viewer)
         return msgspec.structs.replace(entry, notes=notes)
     return entry
 

@@ -140,7 +140,7 @@ async def test_personas_emotions_lanes_and_tags_through_two_processes(
         "expectations",
         "solutions",
     ]
-    assert seen.notes[chatbot].tags == ["customer", "internal"]
+    assert seen.notes[chatbot].tags == ("customer", "internal")
     curve = summary.curve(seen, first)
     assert (curve[1].value, curve[1].low, curve[1].high, curve[1].count) == (-0.5, -2, 1, 2)
     assert (curve[2].value, curve[2].fixed) == (2.0, True)

@@ -83,7 +83,7 @@ def test_a_schema_1_snapshot_is_upgraded() -> None:
         },
     }
     workshop = snapshot.read(json.dumps(old).encode())
-    assert workshop.notes["n5"].tags == [] and workshop.notes["n5"].version == 2
+    assert workshop.notes["n5"].tags == () and workshop.notes["n5"].version == 2
     assert workshop.personas[0].verbatims == "" and workshop.roadmap == {}
     upgraded = json.loads(snapshot.dump(workshop, AT))
     assert upgraded["schema"] == 2

@@ -66,7 +66,7 @@ def filled(lang: str = "en", workshop_id: str = "demo01") -> Workshop:
     w.emotions[f"{lea.id}:{w.stages[2].id}"].fixed = -2
     del w.emotions[f"{martins.id}:{w.stages[4].id}"]
     solutions = [n for n in w.notes.values() if n.lane == w.lanes[3].id]
-    solutions[0].tags = ["customer", "external"]
+    solutions[0].tags = ("customer", "external")
     hidden = Note(
         id=_new(w, "n"),
         persona=lea.id,
@@ -215,7 +215,7 @@ def workshops(draw: st.DrawFn) -> Workshop:
                 pos=draw(st.floats(-1e6, 1e6, allow_nan=False)),
                 author=draw(st.sampled_from(people)).id,
                 version=draw(st.integers(1, 50)),
-                tags=draw(st.lists(st.sampled_from(SOLUTION_TAGS), max_size=2, unique=True)),
+                tags=tuple(draw(st.lists(st.sampled_from(SOLUTION_TAGS), max_size=2, unique=True))),
                 hidden=draw(st.booleans()),
                 votes=draw(st.none() | st.integers(0, 30)),
             )

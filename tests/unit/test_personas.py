@@ -462,12 +462,12 @@ def test_note_tag_sets_sorted_unique_tags_and_bumps_the_version() -> None:
         TagNote(op_id="t", note=solution.id, tags=["internal", "customer", "internal"]),
     )
     assert events == [
-        NoteSaved(note=msgspec.structs.replace(solution, tags=["customer", "internal"], version=2))
+        NoteSaved(note=msgspec.structs.replace(solution, tags=("customer", "internal"), version=2))
     ]
     same = TagNote(op_id="t", note=solution.id, tags=["customer", "internal"])
     assert decide(workshop, pat, same) == []
     play(workshop, pat, TagNote(op_id="t", note=solution.id, tags=[]))
-    assert workshop.notes[solution.id].tags == [] and workshop.notes[solution.id].version == 3
+    assert workshop.notes[solution.id].tags == () and workshop.notes[solution.id].version == 3
 
 
 def test_note_add_keeps_the_tags_ticked_in_the_new_note_dialog() -> None:
@@ -482,10 +482,10 @@ def test_note_add_keeps_the_tags_ticked_in_the_new_note_dialog() -> None:
     events = play(
         workshop, pat, AddNote(op_id="a", text="a wallet", tags=["internal", "customer"], **cell)
     )
-    assert isinstance(events[0], NoteSaved) and events[0].note.tags == ["customer", "internal"]
+    assert isinstance(events[0], NoteSaved) and events[0].note.tags == ("customer", "internal")
     frame = {"type": "note.add", "op_id": "b", "text": "plain", **cell}
     plain = play(workshop, pat, client_decoder.decode(json.dumps(frame)))
-    assert isinstance(plain[0], NoteSaved) and plain[0].note.tags == []
+    assert isinstance(plain[0], NoteSaved) and plain[0].note.tags == ()
 
 
 def test_note_tag_of_a_missing_note_is_not_found_and_unknown_tags_never_decode() -> None:
