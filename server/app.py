@@ -17,7 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 
 from board import STATIC
-from server import api, exports_api, keeping_api, photos_api, redisconn, reference
+from server import api, collector, exports_api, keeping_api, photos_api, redisconn, reference
 from server.context import ConnectionCaps, Context, WrongCodes
 from server.fanout import Hub
 from server.rooms import Admission
@@ -120,6 +120,7 @@ def create_app(settings: Settings) -> Starlette:
             wrong_codes=WrongCodes(),
         )
         runner = asyncio.create_task(hub.run(), name="hub")
+        pacer = asyncio.create_task(collector.paced(), name="collector")
         purger = None
         if settings.retention_days:
             purger = asyncio.create_task(
@@ -130,6 +131,7 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             if purger is not None:
                 purger.cancel()
+            pacer.cancel()
             runner.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await runner
