@@ -24,7 +24,8 @@ GC_YOUNG = 20_000
 """Allocations between two young collections (Python's default: 700). Thousands of sockets and
 boards keep millions of objects alive, so a full collection walks them all: 60-210 ms during
 which no room moves (the 100-rooms p99). Young collections 30 times rarer make full ones as much
-rarer; refcounting still frees everything that is not a cycle."""
+rarer; refcounting still frees everything that is not a cycle. A busy process's young
+generation is also collected every 50 ms (``server.collector``), so that it never grows long."""
 GC_MIDDLE = 3
 """Young collections between two middle ones (Python's default: 10). What survives a young
 collection (the objects of sockets that just connected, notes just added) waits in the middle
