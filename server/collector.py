@@ -4,8 +4,8 @@ Python starts a young collection when allocations outnumber deallocations by a t
 (``server.cli.GC_YOUNG``). A busy board process replaces state rather than growing it: every
 change frees old notes and undo steps as it makes new ones, so that count hardly moves while the
 young generation fills with survivors. By the time it fires, a young collection walked 70,000
-objects (50 ms) and the middle one after it 110 ms, every room standing still while more than the
-process queue's worth of commands arrived. Collecting every ``PACE`` seconds walks what a
+objects (up to 60 ms) and the middle one after it 110 ms, every room standing still while more
+than the process queue's worth of commands arrived. Collecting every ``PACE`` seconds walks what a
 twentieth of a second left: a few milliseconds each. The threshold still fires on real growth (a
 crowd joining), and full collections keep Python's own rule.
 """

@@ -144,7 +144,7 @@ class Note(msgspec.Struct, kw_only=True, gc=False):
     version: int = 1
     """Grows by one with every change of this note."""
     # Tuples, here and in UndoStep and Trashed: the collector stops walking a tuple of strings
-    # or untracked structs, never a list (docs/decisions.md, "Tuples in what a room keeps").
+    # or untracked structs, never a list (docs/decisions.md, "What a room keeps is tuples").
     tags: tuple[str, ...] = ()
     """Of a solution note: customer, internal, external."""
     hidden: bool = False

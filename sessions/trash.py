@@ -56,7 +56,7 @@ TRASH_MAX = 300
 _GONE = "It cannot go back where it was: its persona, stage or lane was removed."
 
 
-def links_of(workshop: Workshop, note_id: str) -> list[Link]:
+def links_of(workshop: Workshop, note_id: str) -> tuple[Link, ...]:
     """The roadmap items, key moments and scenarios naming ``note_id``, and where."""
     found: list[Link] = []
     for moment in workshop.moments.values():
@@ -72,7 +72,7 @@ def links_of(workshop: Workshop, note_id: str) -> list[Link]:
             found.append(Link(item=item.id, index=item.notes.index(note_id)))
         if note_id in item.answers:
             found.append(Link(item=item.id, answers=True, index=item.answers.index(note_id)))
-    return found
+    return tuple(found)
 
 
 def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> list[Event]:
@@ -139,7 +139,7 @@ def put(workshop: Workshop, actor_id: str, events: list[Event], now: float) -> l
             note = workshop.notes[note_id]
             links = links_of(workshop, note_id)
             entries.append(
-                Trashed(id=note_id, kind="note", by=actor_id, at=now, note=note, links=tuple(links))
+                Trashed(id=note_id, kind="note", by=actor_id, at=now, note=note, links=links)
             )
     if not entries:
         return []
@@ -158,9 +158,7 @@ def _persona_entry(workshop: Workshop, by: str, persona_id: str, now: float) -> 
                 persona=persona,
                 index=index,
                 notes=notes,
-                note_links={
-                    n.id: tuple(links) for n in notes if (links := links_of(workshop, n.id))
-                },
+                note_links={n.id: links for n in notes if (links := links_of(workshop, n.id))},
                 emotions=tuple(e for e in workshop.emotions.values() if e.persona == persona_id),
                 named_by=(
                     *(i.id for i in workshop.roadmap.values() if i.persona == persona_id),
