@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 
 from server import redisconn
 from server.background import spawn
-from server.rooms import Admission, Room
+from server.rooms import PRESENCE_TTL, Admission, Room
 from server.store import Store, channel
 
 log = logging.getLogger("parcours.fanout")
@@ -396,15 +396,31 @@ class Hub:
         held = [(room.seq, room.epoch) for room in rooms]  # before Redis: its seq is never lower
         heads = await self.store.heads([r.id for r in rooms])
         now = time.monotonic()
-        for room, head, mine in zip(rooms, heads, held, strict=True):
-            if head != mine:  # behind, gone, or Redis went back in time: catch_up sorts it out
+        for room, head, (seq, epoch) in zip(rooms, heads, held, strict=True):
+            # Behind, gone, or Redis went back in time: catch_up sorts it out. A head between
+            # the seq before the read and the seq now is the room's own commit, landed meanwhile.
+            if head is None or head[1] != epoch or not seq <= head[0] <= room.seq:
                 spawn(room.catch_up())
-            if heartbeat:
-                await room.heartbeat()
+        if heartbeat:
+            await self._beat([room for room in rooms if room.members and not room.gone])
+        for room in rooms:
             if room.gone or (
                 not room.members and not room.busy and now - room.idle_since > IDLE_SECONDS
             ):
                 self._drop(room)
+
+    async def _beat(self, rooms: list[Room]) -> None:
+        """Every room's presence, written again so it outlives the next 30 s (and published
+        only where the list changed: see ``Store.presence_beat``). Best effort: a failed beat
+        is written again at the next one, 10 s later, well before anyone expires."""
+        if not rooms:
+            return
+        now = time.time()
+        beats = [(room.id, room.presence_rows()) for room in rooms]
+        try:
+            await self.store.presence_beat(beats, now + PRESENCE_TTL, now)
+        except RedisError as exc:
+            log.warning("presence heartbeat failed: %r", exc)
 
     def _drop(self, room: Room) -> None:
         room.listening = False

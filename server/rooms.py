@@ -537,8 +537,9 @@ class Room:
             await self._presence_write(gone)
             again = self._presence_again
 
-    async def _presence_write(self, gone: list[str]) -> None:
-        mine = {
+    def presence_rows(self) -> dict[str, bytes]:
+        """Who is here through this process, as written to Redis (conn -> JSON)."""
+        return {
             m.conn: encoder.encode(
                 Online(
                     id=m.participant,
@@ -548,6 +549,9 @@ class Room:
             )
             for m in self.members.values()
         }
+
+    async def _presence_write(self, gone: list[str]) -> None:
+        mine = self.presence_rows()
         try:
             await self.store.presence_touch(self.id, mine, gone, time.time() + PRESENCE_TTL)
             await self.store.publish(self.id, b"presence")
@@ -597,10 +601,6 @@ class Room:
             member.out.put(frame)
         if self._presence_reread:  # someone came or went while the list was read: again
             self._presence_due = asyncio.create_task(self._presence_send())
-
-    async def heartbeat(self) -> None:
-        if self.members:
-            await self._presence_write(gone=[])
 
 
 def _frame(raws: list[bytes]) -> str:
