@@ -175,6 +175,10 @@ class Room:
         finally:
             self._committing = 0
             self._recount()
+            # Let go of the finished task now: held until the room's next command, each idle
+            # room's task, coroutine and frame outlived young collections and filled the old
+            # generation, whose full collections then stalled every room for 100-200 ms.
+            self._worker = None
 
     async def _work_through(self) -> None:
         while self._pending and not self.gone:
@@ -298,13 +302,17 @@ class Room:
         """Apply and fan out the next entry; anything but seq+1 is ignored here."""
         if entry.seq != self.seq + 1:
             return False
-        walls = any(isinstance(e, GroupsSet) for e in entry.events)
+        walls = renames = False
+        for event in entry.events:  # one pass, no generator: this runs for every change
+            kind = type(event)
+            walls = walls or kind is GroupsSet
+            renames = renames or kind is ParticipantSaved
         before = self._hidden() if walls else {}
         apply_all(self.workshop, entry.events)
         if walls:
             self._resync_moved_walls(before)
-        renamed = {e.participant.id for e in entry.events if isinstance(e, ParticipantSaved)}
-        if renamed and self.members:
+        if renames and self.members:
+            renamed = {e.participant.id for e in entry.events if isinstance(e, ParticipantSaved)}
             # Shown by their new name within 200 ms. The list in Redis keeps who is here, and
             # every process names them from its own board, so nothing is written: each process
             # applies this entry and sends its list again.
@@ -347,9 +355,10 @@ class Room:
         own: set[str] = set()
         if walls:
             own = set().union(*(views.personal(entry, self.workshop) or set() for entry, _ in out))
-        public = [
-            raw if not named else self._encode(entry, raw, views.PUBLIC)
-            for (entry, raw), named in zip(out, insiders, strict=True)
+        # The public rendering of an entry that names insiders is made when a viewer needs it:
+        # in a room of one, or of insiders only, nobody does.
+        public: list[bytes | None] = [
+            raw if not named else None for (_, raw), named in zip(out, insiders, strict=True)
         ]
         first = out[0][0].seq
         frames: dict[tuple[object, int], str] = {}
@@ -364,14 +373,16 @@ class Room:
             key = (audience, start)
             frame = frames.get(key)
             if frame is None:
-                raws = public[start:]
-                if viewer != views.PUBLIC:
-                    raws = [
-                        self._encode(entry, raw, viewer) if viewer in named else shown
-                        for (entry, raw), named, shown in zip(
-                            out[start:], insiders[start:], raws, strict=True
-                        )
-                    ]
+                raws: list[bytes] = []
+                for at in range(start, len(out)):
+                    entry, raw = out[at]
+                    if viewer in insiders[at]:
+                        raws.append(self._encode(entry, raw, viewer))
+                        continue
+                    shown = public[at]
+                    if shown is None:
+                        shown = public[at] = self._encode(entry, raw, views.PUBLIC)
+                    raws.append(shown)
                 frame = frames[key] = _frame(raws)
             member.out.put(frame)
 

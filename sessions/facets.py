@@ -59,9 +59,9 @@ def facets(item: Item) -> Facets:
             return {
                 "text": item.text,
                 "channel": item.channel,
-                "tags": list(item.tags),
+                "tags": item.tags,
                 "target": item.target,
-                "place": [item.stage, item.lane, item.pos],
+                "place": (item.stage, item.lane, item.pos),
             }
         case Persona():
             return {f: getattr(item, f) for f in ("name", "emoji", "photo", *PERSONA_FIELDS)}

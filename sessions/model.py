@@ -466,6 +466,9 @@ ItemKind = Literal[
 ]
 
 
+_NOTE_SEQUENCES = ("tags", "place")
+
+
 class Change(msgspec.Struct, kw_only=True, gc=False):
     """What one command did to one item, as ``sessions.history.facets`` of it: ``before`` and
     ``after`` hold the facets that changed; None means the item did not exist (it was created,
@@ -475,6 +478,17 @@ class Change(msgspec.Struct, kw_only=True, gc=False):
     item: str
     before: dict[str, Any] | None = None
     after: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        # A note's tags and place are tuples, as ``facets`` gives them, also when read back
+        # from JSON: undo compares them with the note's, and a dict of strings and tuples
+        # leaves the collector's walks at its first (see docs/decisions.md, issue 16).
+        if self.kind == "note":
+            for values in (self.before, self.after):
+                if values:
+                    for key in _NOTE_SEQUENCES:
+                        if type(values.get(key)) is list:
+                            values[key] = tuple(values[key])
 
 
 class UndoStep(msgspec.Struct, kw_only=True, gc=False):
