@@ -29,6 +29,11 @@ from websockets.http11 import Request
 from websockets.protocol import State
 from websockets.server import ServerProtocol
 
+try:  # websockets' C helper; its pure-Python one otherwise
+    from websockets.speedups import apply_mask
+except ImportError:  # pragma: no cover - the wheel ships it
+    from websockets.utils import apply_mask
+
 from server import ws
 from server.context import Context
 
@@ -42,6 +47,8 @@ QUEUE_BYTES = 768 * 1024
 thousand entries; the kernel's send buffer holds a few hundred more)."""
 CLOSE_TIMEOUT = 10.0
 """How long a closing socket waits for the browser's close frame before dropping it."""
+_TEXT, _PONG = 0x81, 0x8A
+"""First bytes of the frames the board reads itself: a whole text frame, a pong."""
 
 
 class _Wire:
@@ -103,6 +110,7 @@ class BoardSocket(asyncio.Protocol):
         "connections",
         "ctx",
         "early",
+        "inbox",
         "keepalive",
         "loop",
         "parts",
@@ -116,6 +124,7 @@ class BoardSocket(asyncio.Protocol):
         "timer",
         "transport",
         "trusted",
+        "upgraded",
         "wire",
     )
 
@@ -152,6 +161,12 @@ class BoardSocket(asyncio.Protocol):
         self.spare = -1
         """Room for the first frame (the welcome, a whole snapshot) on top of ``QUEUE_BYTES``."""
         self.closed = False
+        self.upgraded = False
+        """The handshake was accepted in this read (the board may read the frames after it)."""
+        self.inbox: bytearray | None = None
+        """Bytes of a frame not whole yet, while the board reads the frames itself; None while
+        websockets reads them (the handshake, and for good after any frame but a whole text
+        frame or a pong: a close, a ping, a fragment, a binary or oversized frame)."""
 
     # asyncio's side
 
@@ -160,6 +175,9 @@ class BoardSocket(asyncio.Protocol):
         self.connections.add(self)
 
     def data_received(self, data: bytes) -> None:
+        if self.inbox is not None:
+            self._read(data)
+            return
         conn = self.conn
         conn.receive_data(data)
         for event in conn.events_received():
@@ -168,6 +186,10 @@ class BoardSocket(asyncio.Protocol):
             elif isinstance(event, Frame):
                 self._frame(event)
         self._flush()
+        if self.upgraded:
+            self.upgraded = False
+            if conn.state is State.OPEN and not conn.extensions and _between_frames(conn):
+                self.inbox = bytearray()
 
     def eof_received(self) -> bool:
         self.conn.receive_eof()
@@ -281,21 +303,76 @@ class BoardSocket(asyncio.Protocol):
             self.close(1008, "too many connections from this address")
             return
         self.address = host
+        self.upgraded = True
         loop = asyncio.get_running_loop()
         self.timer = loop.call_later(ctx.settings.hello_timeout, self.close, 1008, "no hello")
         if self.ping_interval:
             self.keepalive = loop.call_later(self.ping_interval, self._ping)
 
+    def _read(self, data: bytes) -> None:
+        """The frames a board sends, read without websockets' parser: a whole text frame or a
+        pong each, masked, its length in 7 or 16 bits. websockets made a generator, a frame and
+        an event list for each, and kept the last ones alive until the next: a young object or
+        three per phone, walked by every collection. The first frame of any other kind, and all
+        after it, go to websockets, which is then at a frame's start, as it was left."""
+        inbox = self.inbox
+        assert inbox is not None
+        inbox += data
+        at, end = 0, len(inbox)
+        limit = self.conn.max_message_size
+        while end - at >= 2:
+            first, size = inbox[at], inbox[at + 1] ^ 0x80  # a client's frames are masked
+            if (first != _TEXT and first != _PONG) or size > 126 or (first == _PONG and size > 125):
+                self._hand_over(at)
+                return
+            head = 6
+            if size == 126:
+                if end - at < 4:
+                    break
+                size, head = (inbox[at + 2] << 8) | inbox[at + 3], 8
+            if limit is not None and size > limit:
+                self._hand_over(at)
+                return
+            if end - at < head + size:
+                break
+            start = at + head
+            payload = apply_mask(inbox[start : start + size], inbox[start - 4 : start])
+            at = start + size
+            if first == _PONG:
+                self._pong(payload)
+                continue
+            try:
+                text = payload.decode()
+            except UnicodeDecodeError:
+                self.inbox = None  # websockets' parser is given nothing more but the close
+                self.conn.fail(1007, "invalid UTF-8")
+                self._flush()
+                self.closed = True
+                self._end()
+                return
+            self._message(text)
+        del inbox[:at]
+
+    def _hand_over(self, at: int) -> None:
+        """websockets reads from the frame at ``at`` on (and everything after it)."""
+        inbox, self.inbox = self.inbox, None
+        assert inbox is not None
+        if len(inbox) > at:
+            self.data_received(bytes(inbox[at:]))
+
+    def _pong(self, data: bytes) -> None:
+        if self.ping_payload is not None and data == self.ping_payload:
+            self.ping_payload = None
+            if self.keepalive is not None:
+                self.keepalive.cancel()
+            if self.ping_interval:
+                loop = asyncio.get_running_loop()
+                self.keepalive = loop.call_later(self.ping_interval, self._ping)
+
     def _frame(self, frame: Frame) -> None:
         opcode = frame.opcode
         if opcode is Opcode.PONG:
-            if self.ping_payload is not None and bytes(frame.data) == self.ping_payload:
-                self.ping_payload = None
-                if self.keepalive is not None:
-                    self.keepalive.cancel()
-                if self.ping_interval:
-                    loop = asyncio.get_running_loop()
-                    self.keepalive = loop.call_later(self.ping_interval, self._ping)
+            self._pong(bytes(frame.data))
             return
         if opcode is Opcode.CLOSE:  # websockets answered it; the TCP close follows
             self.closed = True
@@ -404,6 +481,18 @@ class BoardSocket(asyncio.Protocol):
         if self.address is not None and self.ctx is not None:
             self.ctx.caps.give_back(self.address)
             self.address = None
+
+
+def _between_frames(conn: ServerProtocol) -> bool:
+    """Whether websockets' parser waits for a frame's first byte, with nothing read of it
+    (its generators at ``StreamReader.at_eof``, its buffer empty). Anything unexpected: no."""
+    if conn.reader.buffer:
+        return False
+    step: Any = getattr(conn, "parser", None)
+    while step is not None and getattr(step, "gi_yieldfrom", None) is not None:
+        step = step.gi_yieldfrom
+    code = getattr(step, "gi_code", None)
+    return code is not None and code.co_name == "at_eof"
 
 
 def protocol_for(app: Starlette) -> type[BoardSocket]:

@@ -28,6 +28,26 @@ class Frame:
         return code
 
 
+def frame_bytes(
+    opcode: int, payload: bytes, *, fin: bool = True, rsv1: bool = False, masked: bool = True
+) -> bytes:
+    """One frame as a client puts it on the wire."""
+    first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
+    mask_bit = 0x80 if masked else 0
+    size = len(payload)
+    if size < 126:
+        header = struct.pack("!BB", first, mask_bit | size)
+    elif size < 1 << 16:
+        header = struct.pack("!BBH", first, mask_bit | 126, size)
+    else:
+        header = struct.pack("!BBQ", first, mask_bit | 127, size)
+    if masked:
+        mask = os.urandom(4)
+        payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+        header += mask
+    return header + payload
+
+
 class RawSocket:
     """One hand-driven websocket connection to a server on loopback."""
 
@@ -73,20 +93,7 @@ class RawSocket:
         rsv1: bool = False,
         masked: bool = True,
     ) -> None:
-        first = (0x80 if fin else 0) | (0x40 if rsv1 else 0) | opcode
-        mask_bit = 0x80 if masked else 0
-        size = len(payload)
-        if size < 126:
-            header = struct.pack("!BB", first, mask_bit | size)
-        elif size < 1 << 16:
-            header = struct.pack("!BBH", first, mask_bit | 126, size)
-        else:
-            header = struct.pack("!BBQ", first, mask_bit | 127, size)
-        if masked:
-            mask = os.urandom(4)
-            payload = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
-            header += mask
-        self.writer.write(header + payload)
+        self.writer.write(frame_bytes(opcode, payload, fin=fin, rsv1=rsv1, masked=masked))
 
     async def send_text(self, text: str | bytes) -> None:
         self.send_frame(TEXT, text.encode() if isinstance(text, str) else text)
