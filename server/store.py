@@ -46,6 +46,9 @@ OP_TTL = OP_WINDOW_DAYS * 24 * 3600
 """How long a committed op id is remembered: a resend within it is answered, never applied.
 board/static/js/connection.js drops outbox entries older than this (less a margin)."""
 SNAPSHOT_EVERY = 100
+BEAT_CHUNK = 200
+"""Heartbeat scripts per write on the commit lane: the commits sent behind them wait for them in
+Redis, a millisecond or two a chunk instead of 10-20 ms for 1,500 rooms at once."""
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 6
 PHOTOS_KEEP = 60
@@ -520,8 +523,8 @@ class Store:
         ``expires``, and whoever expired by ``now`` is dropped. For each room, how much its list
         changed; a changed list is published as ``presence``, so every process sends it again.
 
-        On one server they leave in one write on the commit lane: 1,500 rooms cost about as much
-        as a few of them did through the pool, one by one."""
+        On one server they go on the commit lane, ``BEAT_CHUNK`` rooms a write: 1,500 rooms cost
+        about as much as a few of them did through the pool, one by one."""
         calls: list[tuple[list[str], list[bytes | str | float]]] = []
         publish = "SPUBLISH" if self.sharded else "PUBLISH"
         for workshop_id, rows in beats:
@@ -531,11 +534,13 @@ class Store:
                 args += [member, value]
             calls.append((keys, args))
         replies: list[Any] = [None] * len(calls)
-        if self._lane is not None and calls:
+        if self._lane is not None:
             sha = self._beat.sha
-            replies = await self._lane.call(
-                [commitlane.pack("EVALSHA", sha, 3, *k, *a) for k, a in calls]
-            )
+            for start in range(0, len(calls), BEAT_CHUNK):
+                chunk = calls[start : start + BEAT_CHUNK]
+                replies[start : start + len(chunk)] = await self._lane.call(
+                    [commitlane.pack("EVALSHA", sha, 3, *k, *a) for k, a in chunk]
+                )
         changed: list[int] = []
         for (keys, args), reply in zip(calls, replies, strict=True):
             if reply is None or isinstance(reply, NoScriptError):  # no lane, or a fresh Redis

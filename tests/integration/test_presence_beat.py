@@ -19,6 +19,7 @@ import msgspec
 import pytest
 import redis.asyncio as aioredis
 
+from server import store as store_module
 from server.embedded import EmbeddedRedis
 from server.fanout import Hub
 from server.rooms import Member
@@ -106,7 +107,10 @@ async def test_rows_redis_lost_are_written_back_and_told(store: Store) -> None:
     assert await _online(store, room) == mine
 
 
-async def test_many_rooms_in_one_beat_each_answered_on_its_own(store: Store) -> None:
+async def test_many_rooms_in_one_beat_each_answered_on_its_own(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_module, "BEAT_CHUNK", 2)  # writes of 2, 2 and 1 on the lane
     rooms = [await _workshop(store) for _ in range(5)]
     now = time.time()
     for room in rooms[:3]:
