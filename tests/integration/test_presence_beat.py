@@ -24,6 +24,7 @@ from server.embedded import EmbeddedRedis
 from server.fanout import Hub
 from server.rooms import Member
 from server.store import Store, channel
+from tests.integration.test_presence_writes import Kept
 from tests.unit.workshops import fresh
 
 TTL = 30.0
@@ -174,17 +175,3 @@ async def test_a_sweep_tells_a_room_s_phones_that_someone_s_process_stopped(
         runner.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await runner
-
-
-class Kept:
-    """A socket's way out that keeps what the room sends it."""
-
-    def __init__(self) -> None:
-        self.frames: list[str] = []
-        self.closed = False
-
-    def put(self, frame: str) -> None:
-        self.frames.append(frame)
-
-    def close(self, code: int, reason: str) -> None:
-        self.closed = True
