@@ -345,10 +345,7 @@ class BoardSocket(asyncio.Protocol):
                 text = payload.decode()
             except UnicodeDecodeError:
                 self.inbox = None  # websockets' parser is given nothing more but the close
-                self.conn.fail(1007, "invalid UTF-8")
-                self._flush()
-                self.closed = True
-                self._end()
+                self._not_utf8()
                 return
             self._message(text)
         del inbox[:at]
@@ -399,11 +396,16 @@ class BoardSocket(asyncio.Protocol):
         try:
             text = str(data, "utf-8")
         except UnicodeDecodeError:
-            self.conn.fail(1007, "invalid UTF-8")
-            self.closed = True
-            self._end()
+            self._not_utf8()
             return
         self._message(text)
+
+    def _not_utf8(self) -> None:
+        """A text message that is not UTF-8 closes the socket (1007)."""
+        self.conn.fail(1007, "invalid UTF-8")
+        self._flush()
+        self.closed = True
+        self._end()
 
     def _message(self, text: str | None) -> None:
         if self.closed:
